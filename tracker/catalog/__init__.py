@@ -1,0 +1,1 @@
+"""Pure: the vendor gazetteer and its matching rules, loaded from data files."""

@@ -1,0 +1,180 @@
+"""`tracker fetch` and `tracker demo`: run the pipeline with a progress bar and a summary."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tracker.cli.output import Format, dumps, emit, stderr, stdout
+from tracker.cli.state import State, state
+from tracker.config import SourceSpec
+from tracker.errors import ConfigError, UsageError
+from tracker.pipeline import RunSummary, SourceOutcome, fetch_sources
+from tracker.query import parse_query
+from tracker.store import reports
+from tracker.store import sources as store_sources
+from tracker.store.search import search_articles
+from tracker.store.tables import Source
+
+EXIT_SOURCES_FAILED = 3
+DEMO_PLACEHOLDER = "{fixtures}"
+
+
+def sync_declared_sources(st: State, specs: tuple[SourceSpec, ...], base_url: str = "") -> None:
+    """Add the sources the configuration declares (``{fixtures}`` becomes ``base_url``)."""
+    with st.store.session() as session:
+        for spec in specs:
+            if DEMO_PLACEHOLDER in spec.url and not base_url:
+                continue  # only `tracker demo` knows where the sample site is served
+            url = spec.url.replace(DEMO_PLACEHOLDER, base_url)
+            store_sources.upsert_source(session, spec.name, url, spec.kind)
+
+
+def run_fetch(st: State, names: list[str] | None) -> RunSummary:
+    """Fetch the named sources (or every enabled one) with a progress bar on stderr."""
+    with st.store.session() as session:
+        every = store_sources.all_sources(session)
+    if names:
+        by_name = {s.name: s for s in every}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise UsageError(f"fetch: no source named {', '.join(map(repr, missing))}")
+        chosen: list[Source] = [by_name[n] for n in names]
+    else:
+        chosen = [s for s in every if s.is_enabled]
+    if not chosen:
+        stderr.print("no sources to fetch: add one with `tracker sources add URL`")
+    matcher = st.matcher
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("fetching sources", total=len(chosen))
+
+        def hook(event: str, outcome: SourceOutcome | None) -> None:
+            if event == "source_done":
+                progress.advance(task)
+
+        return asyncio.run(fetch_sources(st.store, st.settings, matcher, chosen, hook))
+
+
+def _outcome_row(o: SourceOutcome) -> dict[str, Any]:
+    return {
+        "source": o.name,
+        "status": o.status,
+        "entries": o.entries,
+        "new": o.new,
+        "linked": o.linked,
+        "already_seen": o.seen,
+        "summary_only": o.summary_only,
+        "error_class": o.error_class,
+        "error": o.error,
+    }
+
+
+def print_summary(summary: RunSummary, fmt: Format, st: State) -> None:
+    """The run's result: one row per source, then the totals on stderr."""
+    rows = [_outcome_row(o) for o in summary.outcomes]
+    if fmt is Format.json:
+        payload = {
+            "ok": not summary.failed,
+            "sources": rows,
+            "new_articles": summary.new,
+            "linked": summary.linked,
+            "failed_sources": [o.name for o in summary.failed],
+        }
+        stdout.file.write(dumps(payload, indent=2) + "\n")
+        return
+    emit(
+        rows,
+        fmt,
+        ["source", "status", "entries", "new", "linked", "already_seen", "error"],
+        title="Fetch summary",
+    )
+    failed = len(summary.failed)
+    stderr.print(
+        f"{len(summary.outcomes) - failed} of {len(summary.outcomes)} sources fetched, "
+        f"{summary.new} new articles, {summary.linked} linked to another source's copy"
+        + (f", {failed} failed" if failed else "")
+    )
+
+
+def fetch(
+    ctx: typer.Context,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", "-s", help="Fetch only this source (repeatable)."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Summary format.")] = Format.table,
+) -> None:
+    """Fetch every due source (or the named ones), extract and store new articles.
+
+    Exit code 3 when some sources failed; everything else is stored.
+    """
+    st = state(ctx)
+    sync_declared_sources(st, st.settings.sources)
+    summary = run_fetch(st, source)
+    print_summary(summary, fmt, st)
+    if summary.failed:
+        raise typer.Exit(EXIT_SOURCES_FAILED)
+
+
+def demo(ctx: typer.Context) -> None:
+    """Run the main job once on the bundled offline sample site.
+
+    Serves the sample site from the config's [demo] site_dir on 127.0.0.1 (a free port),
+    fetches the sources the config names, then prints a summary and an example search.
+    """
+    from tracker.devserver import serve_directory
+
+    st = state(ctx)
+    site = st.settings.demo_site_dir
+    if site is None or not site.is_dir():
+        raise ConfigError(
+            "config: [demo] site_dir is not set or not a folder (use config/demo.toml)"
+        )
+    started = time.monotonic()
+    with serve_directory(site) as base_url:
+        stderr.print(f"serving {site} at {base_url}")
+        sync_declared_sources(st, st.settings.sources, base_url)
+        summary = run_fetch(st, [s.name for s in st.settings.sources])
+    elapsed = time.monotonic() - started
+    print_summary(summary, Format.table, st)
+    with st.store.session() as session:
+        if summary.new:
+            stdout.print(f"\n{summary.new} new articles stored in {elapsed:.1f} s.")
+            top = reports.top_vendors(session, 10, summary.new_article_ids)
+            title = "Top vendors in the new articles"
+        else:
+            unchanged = sum(o.status == "not_modified" for o in summary.outcomes)
+            seen = sum(o.seen for o in summary.outcomes)
+            stdout.print(
+                f"\nNothing new ({elapsed:.1f} s): {unchanged} feeds unchanged since the last "
+                f"fetch (HTTP 304), {seen} entries of the others already stored."
+            )
+            top = reports.top_vendors(session, 10)
+            title = "Top vendors in the store"
+        emit(
+            [{"vendor": v, "mentions": m, "articles": a} for v, m, a in top],
+            Format.table,
+            ["vendor", "mentions", "articles"],
+            title=title,
+        )
+        query = "Luxshare"
+        hits = search_articles(session, parse_query(query), limit=3)
+    from tracker.cli.search import render_snippet
+
+    stdout.print(f'\nExample search: tracker search "{query}" --limit 3')
+    for hit in hits:
+        stdout.print(f"  [bold]{hit.title}[/bold]  ({', '.join(hit.sources)})")
+        stdout.print("    ", render_snippet(hit.snippet))
+    if summary.failed:
+        raise typer.Exit(EXIT_SOURCES_FAILED)

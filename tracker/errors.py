@@ -1,0 +1,65 @@
+"""Errors raised by tracker.
+
+The tree::
+
+    TrackerError
+    ├── ConfigError      bad or missing configuration
+    ├── FetchError       HTTP and network failures (carry an error class)
+    │   ├── FetchBlocked     refused by the private-address guard
+    │   └── FetchTooLarge    body over the configured limit
+    ├── ParseError       a feed or page that cannot be read at all
+    ├── StoreError       database problems (schema missing, constraint failures)
+    └── UsageError       a bad argument or option value (exit code 2)
+        └── QueryError       a malformed search query
+
+The CLI catches ``TrackerError`` once and turns it into a one-line message.
+"""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """Base class of every error tracker raises on purpose."""
+
+
+class ConfigError(TrackerError):
+    """The configuration file or an option is invalid."""
+
+
+class FetchError(TrackerError):
+    """A URL could not be fetched; ``error_class`` names what went wrong."""
+
+    def __init__(self, url: str, message: str, error_class: str = "network") -> None:
+        super().__init__(f"fetch: {url}: {message}")
+        self.url = url
+        self.error_class = error_class
+
+
+class FetchBlocked(FetchError):
+    """The private-address guard refused the URL."""
+
+    def __init__(self, url: str, message: str) -> None:
+        super().__init__(url, message, error_class="blocked")
+
+
+class FetchTooLarge(FetchError):
+    """The response body is larger than allowed."""
+
+    def __init__(self, url: str, message: str) -> None:
+        super().__init__(url, message, error_class="too_large")
+
+
+class ParseError(TrackerError):
+    """A document could not be parsed at all."""
+
+
+class UsageError(TrackerError):
+    """An argument or option has a bad value; the CLI exits with code 2."""
+
+
+class QueryError(UsageError):
+    """A search query is malformed."""
+
+
+class StoreError(TrackerError):
+    """The database could not be used."""

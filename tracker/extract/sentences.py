@@ -1,0 +1,53 @@
+"""Sentence boundaries, good enough for evidence quotes in news text."""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    {
+        "inc", "corp", "co", "ltd", "plc", "llc", "bhd", "mr", "mrs", "ms", "dr", "prof", "sr",
+        "jr", "st", "no", "nos", "vs", "etc", "approx", "est", "dept", "jan", "feb", "mar", "apr",
+        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.g", "i.e",
+        "a.m", "p.m", "fig", "gen", "rev",
+    }
+)  # fmt: skip
+_BOUNDARY = re.compile(
+    r"([.!?]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F])|([。！？]+)"
+)
+_PREV_WORD = re.compile(r"([\w.]+)$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end offsets of each sentence; newlines always end a sentence."""
+    spans: list[tuple[int, int]] = []
+    line_start = 0
+    for line in text.split("\n"):
+        line_end = line_start + len(line)
+        start = line_start
+        for match in _BOUNDARY.finditer(text, line_start, line_end):
+            if match.group(4):
+                end = match.end()
+            else:
+                prev = _PREV_WORD.search(text, start, match.start())
+                word = prev.group(1).lower().rstrip(".") if prev else ""
+                if match.group(1) == "." and (
+                    word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+                ):
+                    continue
+                end = match.end(2)
+            _append(text, spans, start, end)
+            start = match.end()
+        _append(text, spans, start, line_end)
+        line_start = line_end + 1
+    return spans
+
+
+def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))

@@ -1,0 +1,1 @@
+"""Pure parsers: bytes and a base URL in, domain objects out. No network, no database."""

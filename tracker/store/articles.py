@@ -1,0 +1,115 @@
+"""Writing articles: each stored once, linked to every source that carries it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlmodel import Session, col, select
+
+from tracker.catalog.gazetteer import Gazetteer
+from tracker.models import ArticleRecord
+from tracker.store.tables import Article, ArticleSource, Mention, Vendor
+
+SaveOutcome = Literal["new", "linked", "seen"]
+
+
+def sync_vendors(session: Session, gazetteer: Gazetteer) -> dict[str, int]:
+    """Make the vendor table match the gazetteer (rows are never deleted); name -> id."""
+    rows = {v.name: v for v in session.exec(select(Vendor))}
+    for vendor in gazetteer.vendors.values():
+        row = rows.get(vendor.name)
+        if row is None:
+            row = Vendor(name=vendor.name, kind=vendor.kind, country=vendor.country)
+            rows[vendor.name] = row
+        row.kind, row.country, row.parent = vendor.kind, vendor.country, vendor.parent
+        session.add(row)
+    session.flush()
+    return {name: row.id for name, row in rows.items() if row.id is not None}
+
+
+def known_guids(session: Session, source_id: int) -> set[str]:
+    """GUIDs already seen from a source."""
+    return set(session.exec(select(ArticleSource.guid).where(ArticleSource.source_id == source_id)))
+
+
+def article_id_for(session: Session, canonical_url: str, content_hash: str | None) -> int | None:
+    """The stored article with this canonical URL or (when given) this content hash."""
+    found = session.exec(select(Article.id).where(Article.canonical_url == canonical_url)).first()
+    if found is None and content_hash:
+        found = session.exec(
+            select(Article.id).where(Article.content_hash == content_hash).order_by(col(Article.id))
+        ).first()
+    return found
+
+
+def link_article(
+    session: Session, article_id: int, source_id: int, guid: str, entry_url: str | None
+) -> bool:
+    """Record that a source carries an article under ``guid``; False if already recorded."""
+    exists = session.exec(
+        select(ArticleSource.id).where(
+            ArticleSource.source_id == source_id, ArticleSource.guid == guid
+        )
+    ).first()
+    if exists is not None:
+        return False
+    session.add(
+        ArticleSource(
+            article_id=article_id,
+            source_id=source_id,
+            guid=guid,
+            entry_url=entry_url,
+            seen_at=datetime.now(UTC),
+        )
+    )
+    return True
+
+
+def save_article(
+    session: Session,
+    record: ArticleRecord,
+    *,
+    source_id: int,
+    guid: str,
+    entry_url: str | None,
+    vendor_ids: dict[str, int],
+) -> SaveOutcome:
+    """Store an article with its mentions, or link the already stored copy to this source.
+
+    Call inside one transaction: the article, its mentions and its link land together.
+    """
+    existing = article_id_for(session, record.canonical_url, record.content_hash)
+    if existing is not None:
+        return "linked" if link_article(session, existing, source_id, guid, entry_url) else "seen"
+    article = Article(
+        canonical_url=record.canonical_url,
+        url=record.url,
+        title=record.title,
+        summary=record.summary,
+        text=record.text,
+        text_origin=record.text_origin,
+        text_note=record.text_note,
+        content_hash=record.content_hash,
+        published_at=record.published_at,
+        fetched_at=datetime.now(UTC),
+    )
+    session.add(article)
+    session.flush()
+    assert article.id is not None
+    for mention in record.extraction.mentions:
+        vendor_id = vendor_ids.get(mention.vendor)
+        if vendor_id is None:
+            continue
+        session.add(
+            Mention(
+                article_id=article.id,
+                vendor_id=vendor_id,
+                surface=mention.surface,
+                sentence=mention.sentence,
+                start=mention.start,
+                end=mention.end,
+            )
+        )
+    link_article(session, article.id, source_id, guid, entry_url)
+    return "new"
