@@ -1,0 +1,33 @@
+"""Every sample page: main text extracted, and exactly the vendors its body names."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import FIXTURES, SITE
+from tracker.extract import VendorMatcher, extract_text
+from tracker.parse.page import extract_page
+
+EXPECTED: dict[str, dict[str, object]] = json.loads(
+    (FIXTURES / "expected" / "articles.json").read_text(encoding="utf-8")
+)
+PAGES = sorted(slug for slug, e in EXPECTED.items() if not e.get("page_missing"))
+
+
+def test_every_page_has_an_expectation() -> None:
+    on_disk = sorted(p.stem for p in (SITE / "articles").glob("*.html"))
+    assert on_disk == PAGES
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_page_vendors(slug: str, matcher: VendorMatcher) -> None:
+    expected = EXPECTED[slug]
+    page = extract_page((SITE / "articles" / f"{slug}.html").read_bytes())
+    assert page.title == expected["title"]
+    assert page.published_at is not None
+    assert len(page.text) > 500
+    found = {m.vendor for m in extract_text(matcher, page.title, page.text).mentions}
+    assert found == set(expected["vendors"])  # type: ignore[arg-type]
+    assert not found & set(expected["absent"])  # type: ignore[arg-type]

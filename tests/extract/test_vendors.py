@@ -1,0 +1,146 @@
+"""Vendor matching on texts written for the test: aliases, scripts, and traps."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.catalog.gazetteer import build_gazetteer
+from tracker.errors import ConfigError
+from tracker.extract import VendorMatcher, extract_text
+
+
+def vendors(matcher: VendorMatcher, text: str) -> set[str]:
+    return {m.vendor for m in matcher.find(text)}
+
+
+def test_seed_story(matcher: VendorMatcher) -> None:
+    text = (
+        "OpenAI has reportedly tapped Apple suppliers MediaTek, Qualcomm and Luxshare for its "
+        "first consumer device, according to people familiar with the matter."
+    )
+    assert vendors(matcher, text) == {"OpenAI", "Apple", "MediaTek", "Qualcomm", "Luxshare"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Taiwan Semiconductor Manufacturing Co. raised capex.", {"TSMC"}),
+        ("台積電 and 聯發科 signed a deal.", {"TSMC", "MediaTek"}),
+        ("立讯精密 will assemble the units.", {"Luxshare"}),
+        ("Hon Hai Precision Industry reported record sales.", {"Foxconn"}),
+        ("SK Hynix and SK hynix are the same company.", {"SK hynix"}),
+        ("NVIDIA booked more CoWoS capacity.", {"Nvidia"}),
+    ],
+)
+def test_aliases_in_any_script(matcher: VendorMatcher, text: str, expected: set[str]) -> None:
+    assert vendors(matcher, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apple growers in Washington expect a record harvest this autumn.",
+        "An apple a day keeps the doctor away, and apple prices are falling.",
+        "The filter removes particles down to 5 micron. Micron ratings matter for well water.",
+        "The pitcher left the game with arm soreness. Arm injuries end careers.",
+        "Delta flights to Denver were delayed; flex fares can be changed for free.",
+        "The Amazon basin lost more rainforest this year.",
+        "We drove through Corning on the way to the lake.",
+    ],
+)
+def test_common_words_are_not_vendors(matcher: VendorMatcher, text: str) -> None:
+    assert vendors(matcher, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Apple Inc. is the largest customer of the plant.", {"Apple"}),
+        ("Apple ordered more OLED panels for the iPhone.", {"Apple"}),
+        ("Micron Technology raised its HBM forecast.", {"Micron"}),
+        ("Micron said DRAM prices will rise next quarter.", {"Micron"}),
+        ("Intel delayed its 18A ramp.", {"Intel"}),
+        ("Arm raised its royalty rates for chip licensing.", {"Arm"}),
+        ("Delta Electronics makes power supplies for AI servers.", {"Delta Electronics"}),
+        ("Amazon is designing a new Trainium chip.", {"Amazon"}),
+    ],
+)
+def test_ambiguous_names_with_company_evidence(
+    matcher: VendorMatcher, text: str, expected: set[str]
+) -> None:
+    assert vendors(matcher, text) == expected
+
+
+def test_arm_based_names_an_architecture(matcher: VendorMatcher) -> None:
+    text = "Qualcomm and MediaTek are building Arm-based laptop chips."
+    assert vendors(matcher, text) == {"Qualcomm", "MediaTek"}
+
+
+def test_longest_alias_wins(matcher: VendorMatcher) -> None:
+    found = matcher.find("Samsung Display will supply the panels.")
+    assert [m.vendor for m in found] == ["Samsung Display"]
+
+
+def test_no_partial_word_matches(matcher: VendorMatcher) -> None:
+    assert vendors(matcher, "The amdocs team used a tsmcx tool and a BOEING jet.") == set()
+
+
+def test_mentions_carry_surface_offsets_and_sentence(matcher: VendorMatcher) -> None:
+    text = "Demand is strong. Luxshare Precision will assemble it in Vietnam. Nothing else."
+    (mention,) = matcher.find(text)
+    assert mention.vendor == "Luxshare"
+    assert text[mention.start : mention.end] == mention.surface == "Luxshare Precision"
+    assert mention.sentence == "Luxshare Precision will assemble it in Vietnam."
+
+
+def test_headline_is_searched_too(matcher: VendorMatcher) -> None:
+    extraction = extract_text(matcher, "Qualcomm wins modem deal", "The contract runs to 2028.")
+    (summary,) = extraction.vendor_summary()
+    assert summary == {
+        "name": "Qualcomm",
+        "matched": ["Qualcomm"],
+        "evidence": ["Qualcomm wins modem deal"],
+    }
+
+
+def test_text_without_vendors(matcher: VendorMatcher) -> None:
+    assert matcher.find("") == []
+    assert matcher.find("The weather was mild and the harvest was good.") == []
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ([{"name": "A", "kind": "fab"}], "kind 'fab'"),
+        ([{"kind": "oem"}], "missing name"),
+        ([{"name": "A", "kind": "oem"}, {"name": "A", "kind": "oem"}], "duplicate name"),
+        (
+            [
+                {"name": "A", "kind": "oem", "aliases": ["XY"]},
+                {"name": "B", "kind": "oem", "aliases": ["xy"]},
+            ],
+            "already names A",
+        ),
+        ([{"name": "A", "kind": "oem", "parent": "Z"}], "parent 'Z'"),
+        ([{"name": "A", "kind": "oem", "aliases": "X"}], "list of strings"),
+    ],
+)
+def test_bad_gazetteer_entries(entries: list[dict[str, object]], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        build_gazetteer(entries)
+
+
+def test_gazetteer_size_and_required_names(matcher: VendorMatcher) -> None:
+    gazetteer = matcher.gazetteer
+    assert len(gazetteer) >= 100
+    for name in (
+        "OpenAI",
+        "Apple",
+        "MediaTek",
+        "Qualcomm",
+        "Luxshare",
+        "TSMC",
+        "SK hynix",
+        "Foxconn",
+    ):
+        assert gazetteer.get(name) is not None, name
