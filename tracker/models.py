@@ -49,14 +49,81 @@ class VendorMention:
     sentence: str
 
 
+EVENT_TYPES = (
+    "disruption",
+    "export_control",
+    "shortage",
+    "lead_time_price",
+    "capacity",
+    "design_win",
+    "m_and_a",
+    "earnings",
+    "legal",
+    "leadership",
+    "product_launch",
+    "quality_recall",
+)
+"""Event taxonomy, most urgent first (digests and exposure order by it)."""
+
+RELATION_STATUSES = ("confirmed", "reported", "planned", "negated")
+"""confirmed: stated as fact; reported: attributed or rumoured; planned: talks, intent, future;
+negated: denied, failed, ended (not a current relation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProductMention:
+    """A product named in a text; ``catalog_id`` is None when no catalog entry matched."""
+
+    name: str
+    catalog_id: str | None
+    vendor: str | None
+    category: str | None
+    surface: str
+    start: int
+    end: int
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """``supplier`` supplies ``customer`` (optionally with ``product``), per ``evidence``."""
+
+    supplier: str
+    customer: str
+    product: str | None
+    status: str
+    confidence: float
+    evidence: str
+    attribution: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened to ``vendors``, of one type of ``EVENT_TYPES``."""
+
+    type: str
+    vendors: tuple[str, ...]
+    evidence: str
+    attribution: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateVendor:
+    """A name with company form that the gazetteer does not know."""
+
+    name: str
+    sentence: str
+
+
 @dataclass(slots=True)
 class Extraction:
     """Everything the extraction found in one text."""
 
     mentions: list[VendorMention] = field(default_factory=list)
-    products: list[dict[str, object]] = field(default_factory=list)
-    relations: list[dict[str, object]] = field(default_factory=list)
-    events: list[dict[str, object]] = field(default_factory=list)
+    products: list[ProductMention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    candidates: list[CandidateVendor] = field(default_factory=list)
 
     def vendor_summary(self) -> list[dict[str, object]]:
         """Group mentions by vendor: name, distinct surface forms, distinct evidence sentences."""
@@ -70,6 +137,56 @@ class Extraction:
         return [
             {"name": name, "matched": matched, "evidence": evidence}
             for name, (matched, evidence) in grouped.items()
+        ]
+
+    def product_summary(self) -> list[dict[str, object]]:
+        """Group product mentions by catalog entry (or by name when unlinked)."""
+        grouped: dict[tuple[str | None, str], dict[str, object]] = {}
+        for p in self.products:
+            key = (p.catalog_id, p.name if p.catalog_id is None else "")
+            item = grouped.setdefault(
+                key,
+                {
+                    "name": p.name,
+                    "id": p.catalog_id,
+                    "vendor": p.vendor,
+                    "category": p.category,
+                    "matched": [],
+                    "evidence": [],
+                },
+            )
+            for field_name, value in (("matched", p.surface), ("evidence", p.sentence)):
+                values = item[field_name]
+                assert isinstance(values, list)
+                if value not in values:
+                    values.append(value)
+        return list(grouped.values())
+
+    def relation_summary(self) -> list[dict[str, object]]:
+        """Relations as plain records."""
+        return [
+            {
+                "supplier": r.supplier,
+                "customer": r.customer,
+                "product": r.product,
+                "status": r.status,
+                "confidence": round(r.confidence, 2),
+                "evidence": r.evidence,
+                "attribution": r.attribution,
+            }
+            for r in self.relations
+        ]
+
+    def event_summary(self) -> list[dict[str, object]]:
+        """Events as plain records."""
+        return [
+            {
+                "type": e.type,
+                "vendors": list(e.vendors),
+                "evidence": e.evidence,
+                "attribution": e.attribution,
+            }
+            for e in self.events
         ]
 
 

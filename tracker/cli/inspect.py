@@ -63,9 +63,9 @@ def inspect_document(
         "published": page.published_at,
         "text": page.text,
         "vendors": extraction.vendor_summary(),
-        "products": extraction.products,
-        "relations": extraction.relations,
-        "events": extraction.events,
+        "products": extraction.product_summary(),
+        "relations": extraction.relation_summary(),
+        "events": extraction.event_summary(),
     }
 
 

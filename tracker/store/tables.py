@@ -91,3 +91,66 @@ class Mention(SQLModel, table=True):
     sentence: str
     start: int
     end: int
+
+
+class ProductMention(SQLModel, table=True):
+    """A product named in an article, tied to a catalog entry when one matched."""
+
+    __tablename__ = "product_mention"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    catalog_id: str | None = Field(default=None, index=True)
+    name: str = Field(index=True)
+    vendor: str | None = None
+    category: str | None = None
+    surface: str
+    sentence: str
+
+
+class Relation(SQLModel, table=True):
+    """A supplier relation reported by an article, with its evidence."""
+
+    __tablename__ = "relation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    supplier: str = Field(index=True)
+    customer: str = Field(index=True)
+    product: str | None = None
+    status: str
+    confidence: float
+    evidence: str
+    attribution: str | None = None
+
+
+class Event(SQLModel, table=True):
+    """Something that happened, per an article: a type and its evidence."""
+
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    type: str = Field(index=True)
+    evidence: str
+    attribution: str | None = None
+
+
+class EventVendor(SQLModel, table=True):
+    """The vendors an event concerns."""
+
+    __tablename__ = "event_vendor"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    vendor: str = Field(primary_key=True, index=True)
+
+
+class VendorCandidate(SQLModel, table=True):
+    """A company-like name the gazetteer lacks, seen in an article."""
+
+    __tablename__ = "vendor_candidate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    name: str = Field(index=True)
+    sentence: str
