@@ -38,6 +38,8 @@ class Vendor:
     def surface_forms(self) -> tuple[str, ...]:
         """Every string that names this vendor: name, legal name, aliases, tickers."""
         forms = [self.name, *self.aliases, *self.tickers]
+        # "NASDAQ:NVDA" is also written "NASDAQ: NVDA".
+        forms += [t.replace(":", ": ") for t in self.tickers if ":" in t]
         if self.legal_name:
             forms.append(self.legal_name)
         seen: dict[str, str] = {}

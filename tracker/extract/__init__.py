@@ -2,19 +2,94 @@
 
 from __future__ import annotations
 
-from tracker.catalog.gazetteer import Gazetteer
+from collections.abc import Iterable
+from pathlib import Path
+
+from tracker.catalog.attributions import AttributionSource, load_attributions
+from tracker.catalog.gazetteer import Gazetteer, Vendor, build_gazetteer, load_gazetteer
+from tracker.catalog.products import Catalog, Product, load_catalog
+from tracker.extract.candidates import find_candidates
+from tracker.extract.events import find_events
+from tracker.extract.products import ProductMatcher
+from tracker.extract.relations import find_relations
+from tracker.extract.sentences import sentence_spans
 from tracker.extract.vendors import VendorMatcher
 from tracker.models import Extraction
 
-__all__ = ["VendorMatcher", "extract_text"]
+__all__ = ["Extractor", "VendorMatcher", "extract_text", "load_extractor"]
 
 
-def extract_text(matcher: VendorMatcher, title: str | None, text: str) -> Extraction:
+class Extractor:
+    """Every extractor over one gazetteer, catalog and list of outlets. Build once, reuse."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        catalog: Catalog | None = None,
+        attributions: Iterable[AttributionSource] = (),
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.catalog = catalog or Catalog()
+        self.vendors = VendorMatcher(gazetteer, list(attributions))
+        self.products = ProductMatcher(self.catalog, gazetteer)
+        self.parents = {v.name: v.parent for v in gazetteer.vendors.values() if v.parent}
+
+    def extract(self, title: str | None, text: str) -> Extraction:
+        """Vendors, products, relations, events and unknown companies of one article."""
+        document = f"{title}\n{text}" if title else text
+        spans = sentence_spans(document)
+        mentions, attributions = self.vendors.scan(document, spans)
+        products = self.products.find(document, spans, mentions)
+        known = [(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in attributions]
+        return Extraction(
+            mentions=mentions,
+            products=products,
+            relations=find_relations(
+                document, spans, mentions, products, attributions, self.parents
+            ),
+            events=find_events(document, spans, mentions, attributions),
+            candidates=find_candidates(document, spans, known),
+        )
+
+
+def extract_text(extractor: Extractor | VendorMatcher, title: str | None, text: str) -> Extraction:
     """Run every extractor over an article's headline and body."""
-    document = f"{title}\n{text}" if title else text
-    return Extraction(mentions=matcher.find(document))
+    if isinstance(extractor, VendorMatcher):
+        extractor = Extractor(extractor.gazetteer, attributions=extractor.attributions)
+    return extractor.extract(title, text)
 
 
-def matcher_for(gazetteer: Gazetteer) -> VendorMatcher:
-    """A matcher over ``gazetteer`` (building it takes a moment: reuse it)."""
-    return VendorMatcher(gazetteer)
+def load_extractor(
+    vendors_file: Path,
+    catalog_dir: Path | None = None,
+    attributions_file: Path | None = None,
+    extra_vendors: Iterable[dict[str, object]] = (),
+    extra_products: Iterable[Product] = (),
+) -> Extractor:
+    """An extractor from the configuration files, plus the user's own vendors and parts."""
+    gazetteer = load_gazetteer(vendors_file)
+    extra = list(extra_vendors)
+    if extra:
+        raw: list[dict[str, object]] = [_vendor_dict(v) for v in gazetteer.vendors.values()]
+        known = {str(r["name"]) for r in raw}
+        raw.extend(v for v in extra if v.get("name") not in known)
+        gazetteer = build_gazetteer(raw, origin=f"gazetteer: {vendors_file} + user vendors")
+    catalog = load_catalog(catalog_dir) if catalog_dir else Catalog()
+    catalog = catalog.merged(extra_products)
+    attributions = load_attributions(attributions_file) if attributions_file else []
+    return Extractor(gazetteer, catalog, attributions)
+
+
+def _vendor_dict(vendor: Vendor) -> dict[str, object]:
+    return {
+        "name": vendor.name,
+        "kind": vendor.kind,
+        "country": vendor.country,
+        "aliases": list(vendor.aliases),
+        "legal_name": vendor.legal_name,
+        "tickers": list(vendor.tickers),
+        "parent": vendor.parent,
+        "ambiguous": vendor.is_ambiguous,
+        "context": list(vendor.context),
+        "negative": list(vendor.negative),
+    }

@@ -1,0 +1,55 @@
+"""Unknown companies: names with company form that the gazetteer does not know."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tracker.extract.vendors import sentence_at
+from tracker.models import CandidateVendor
+
+_FORM_WORDS = (
+    r"Precision(?: Industry| Industrial| Machinery| Electronics)?|Electronics?|Technolog(?:y|ies)"
+    r"|Semiconductors?|Microelectronics|Optoelectronics?|Materials|Industries|Industrial|Systems"
+    r"|Devices|Components|Manufacturing|Photonics|Optical|Optics|Displays?|Circuits?|Instruments"
+    r"|Holdings|Group|Electric|Chemicals?|Microsystems|Silicon|Microchip|Energy|Power"
+)
+_LEGAL = (
+    r"Co\.,? Ltd\.?|Co\.|Ltd\.?|Inc\.?|Corp\.?|Corporation|Limited|PLC|plc|AG|GmbH|S\.A\.|KK|LLC"
+)
+_NAME_TOKEN = r"[A-Z][A-Za-z0-9&'’\-]*"
+CANDIDATE_RE = re.compile(
+    rf"(?<![\w-])((?:{_NAME_TOKEN}\s+){{0,3}}{_NAME_TOKEN})\s+"
+    rf"(?:(?:{_FORM_WORDS})(?:\s+(?:{_FORM_WORDS}))?(?:,?\s+(?:{_LEGAL}))?|(?:{_LEGAL}))(?![\w])"
+)
+_LEADING = re.compile(
+    r"^(?:(?:The|A|An|Its|Their|Our|This|That|These|Shares|Shares of|Both|And|But|Rival|Peer"
+    r"|Chinese|Taiwanese|Japanese|Korean|American|European|German|Indian|Vietnamese|Local"
+    r"|State-owned|Smaller|Larger|Analysts|Officials|Executives|In|On|At|For|With|From|By|As"
+    r"|After|Before|While|When|Meanwhile|However|Also|Then)\s+)+"
+)
+_GENERIC = frozenset(
+    {"Advanced", "Global", "International", "General", "United", "National", "Asia", "China",
+     "Taiwan", "Japan", "Korea", "Applied", "Integrated", "New", "First", "Key", "Top", "Major"}
+)  # fmt: skip
+
+
+def find_candidates(
+    text: str, spans: list[tuple[int, int]], known: Iterable[tuple[int, int]]
+) -> list[CandidateVendor]:
+    """Company-form names not overlapping a known vendor or outlet, each with its sentence."""
+    taken = list(known)
+    found: dict[str, CandidateVendor] = {}
+    for match in CANDIDATE_RE.finditer(text):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        name = _LEADING.sub("", match.group()).strip(" ,")
+        head = _LEADING.sub("", match.group(1)).split()
+        if not head or all(token in _GENERIC for token in head):
+            continue
+        if name in found or len(name) < 4:
+            continue
+        s_start, s_end = sentence_at(text, spans, start)
+        found[name] = CandidateVendor(name=name, sentence=text[s_start:s_end])
+    return list(found.values())
