@@ -64,9 +64,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=50.0, help="corpus size in MB (UTF-8)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--config", type=Path, default=ROOT / "config" / "tracker.toml")
     args = parser.parse_args()
 
-    settings = load_settings(ROOT / "config" / "tracker.toml", required=True)
+    settings = load_settings(args.config, required=True)
     started = time.perf_counter()
     extractor = load_extractor(
         settings.vendors_file, settings.catalog_dir, settings.attributions_file

@@ -33,6 +33,7 @@ class Extractor:
         self.vendors = VendorMatcher(gazetteer, list(attributions))
         self.products = ProductMatcher(self.catalog, gazetteer)
         self.parents = {v.name: v.parent for v in gazetteer.vendors.values() if v.parent}
+        self.makers = known_makers(self.catalog)
 
     def extract(self, title: str | None, text: str) -> Extraction:
         """Vendors, products, relations, events and unknown companies of one article."""
@@ -45,11 +46,31 @@ class Extractor:
             mentions=mentions,
             products=products,
             relations=find_relations(
-                document, spans, mentions, products, attributions, self.parents
+                document, spans, mentions, products, attributions, self.parents, self.makers
             ),
             events=find_events(document, spans, mentions, attributions),
             candidates=find_candidates(document, spans, known),
         )
+
+
+def known_makers(catalog: Catalog) -> dict[str, set[str]]:
+    """Companies known to make parts of each entry: its own makers, its parent's, and for a
+    family without makers of its own, those of its members."""
+    direct = {p.id: {m.vendor for m in p.makers} for p in catalog.products.values()}
+    children: dict[str, set[str]] = {}
+    for product in catalog.products.values():
+        if product.parent:
+            children.setdefault(product.parent, set()).update(direct[product.id])
+    makers: dict[str, set[str]] = {}
+    for product in catalog.products.values():
+        found = set(direct[product.id])
+        if product.parent:
+            found |= direct.get(product.parent, set())
+        if not direct[product.id]:
+            found |= children.get(product.id, set())
+        if found:
+            makers[product.id] = found
+    return makers
 
 
 def extract_text(extractor: Extractor | VendorMatcher, title: str | None, text: str) -> Extraction:

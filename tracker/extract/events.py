@@ -7,10 +7,11 @@ questions do not count.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
-from tracker.extract.vendors import AttributionHit
+from tracker.extract.vendors import AttributionHit, lower_same_length
 from tracker.models import EVENT_TYPES, Event, VendorMention
 
 _LEXICON: dict[str, str] = {
@@ -51,30 +52,37 @@ _LEXICON: dict[str, str] = {
         r"|secur\w+ (?:an? )?(?:order|contract|deal)|orders? (?:from|for)|placed orders?"
         r"|purchase orders?|supply (?:deal|agreement|contract)|contract (?:with|from)|selected"
         r"|picked|tapped|chosen|taps|picks|awarded|qualif(?:ied|ication)|sole supplier"
-        r"|bulk of (?:the )?orders"
+        r"|bulk of (?:the )?orders|(?:first|anchor|launch) customer|(?:multi-year |new )?"
+        r"agreement with|agreed to (?:deploy|buy|supply|use)|signed .{0,40} as (?:its |a )?"
+        r"(?:first |new )?customer|lands?\b|landed|won (?:the|a|an)\b|wins (?:the|a|an)\b"
     ),
     "m_and_a": (
         r"acqui(?:re|res|red|ring|sition)s?|merg(?:e|er|ers|ed|ing)|takeover|buyout|buy(?:s|ing)? "
         r"(?:a )?(?:stake|factory|plant|unit|business|division)|bought (?:a )?(?:stake|factory"
         r"|plant|unit|business)|stake in|divest\w*|spin(?:s|ning)? off|spin-off|joint venture"
-        r"|sells? (?:its|a) (?:unit|business|division|stake)|to buy\b|agreed to buy|deal to buy"
+        r"|sells? (?:its|a) (?:unit|business|division|stake)|agreed to buy|deal to buy"
+        r"|complet\w+ the (?:acquisition|purchase|takeover)|warrants?\b"
     ),
     "earnings": (
-        r"earnings|quarterly (?:results|revenue|profit|sales)|revenue (?:rose|fell|grew|jumped"
-        r"|declined|of)|net (?:income|profit|loss)|operating (?:profit|margin|income)|guidance"
-        r"|forecast\w*|outlook|beat (?:estimates|expectations)|missed (?:estimates|expectations)"
-        r"|fiscal (?:year|quarter)|gross margin|results for the|profit (?:rose|fell|jumped)"
-        r"|sales (?:rose|fell|grew|jumped|declined)|price target"
+        r"earnings|quarterly (?:results|revenue|profit|sales)|(?:first|second|third|fourth)[- ]"
+        r"quarter (?:results|revenue|profit|sales|net)|revenue (?:rose|fell|grew|jumped|declined"
+        r"|climbed|slipped|of|was|increased|decreased)|net (?:income|profit|loss)|operating "
+        r"(?:profit|margin|income|loss)|guid(?:ance|ed)|beat (?:estimates|expectations)"
+        r"|missed (?:estimates|expectations)|gross margin|results for the|profit (?:rose|fell"
+        r"|jumped)|sales (?:rose|fell|grew|jumped|declined)|forecast (?:revenue|sales|profit"
+        r"|first|second|third|fourth)|raised its (?:forecast|outlook)|cut its (?:forecast|outlook)"
     ),
     "legal": (
-        r"lawsuits?|sued|sues|suing|patent\w*|antitrust|fine[sd]?\b|penalt(?:y|ies)"
-        r"|investigat\w+|probe|court|litigation|settlement|settled|infring\w+|complaint"
-        r"|regulator\w*|indict\w*|charged with"
+        r"lawsuits?|sued|sues|suing|patent (?:infringement|case|suit|dispute|lawsuit)|antitrust"
+        r"|fined\b|penalt(?:y|ies)|investigation|probe\b|court (?:ruled|ruling|case)|litigation"
+        r"|settle(?:d|s|ment)\b|infring\w+|indict\w*|charged with|complaint (?:filed|with)"
+        r"|filed (?:a|an) (?:complaint|suit)"
     ),
     "leadership": (
-        r"chief executive|CEO|CFO|COO|CTO|chairman|chairwoman|president\b|appointed|appoints"
-        r"|named .{0,30}(?:chief|head|president|CEO)|resign\w*|steps? down|stepped down|succeed\w*"
-        r"|retire[sd]?\b|ousted|new head of"
+        r"appoint(?:ed|s|ment)|named .{0,40}(?:chief executive|CEO|CFO|COO|CTO|chairman|president"
+        r"|head)|resign\w*|steps? down|stepped down|to step down|succeed(?:s|ed)? \w+ as|retire[sd]?"
+        r" as|ousted|new (?:chief executive|CEO|CFO|chairman|president)|promoted to"
+        r"|chang\w* (?:its |the )?(?:\w+ )?(?:leadership|management)"
     ),
     "product_launch": (
         r"launch\w*|unveil\w*|introduc(?:e|es|ed|ing)|announc(?:e|es|ed|ing) (?:its |the |a )?"
@@ -89,10 +97,18 @@ _LEXICON: dict[str, str] = {
         r"|scrap(?:ped)? wafers"
     ),
 }
-EVENT_RES = {
-    kind: re.compile(rf"(?<![\w-])(?:{words})", re.IGNORECASE) for kind, words in _LEXICON.items()
-}
-# Lexicon words that are too weak alone: they count only next to a vendor or a product.
+# One pass over the text finds every lexicon hit; the group name says which type.
+# Matched against the lower-cased text: much faster than an IGNORECASE pattern.
+EVENTS_RE = re.compile(
+    "|".join(rf"(?P<{kind}>(?<![\w-])(?:{words.lower()}))" for kind, words in _LEXICON.items())
+)
+# Press-release boilerplate after the story: "About Amkor", forward-looking statements.
+_BOILERPLATE = re.compile(
+    r"^(?:About [A-Z][^\n]{0,60}|Forward-Looking Statements?|Safe Harbou?r[^\n]{0,40}"
+    r"|Media (?:contacts?|inquiries)[^\n]{0,20}|Contacts?:?|Investor (?:contacts?|relations):?"
+    r"|###|Analyst certification[^\n]*|Disclosures?:?[^\n]{0,40})$",
+    re.MULTILINE,
+)
 _HYPOTHETICAL = re.compile(r"\b(?:if|would|were to|in case of|hypothetical\w*|what if)\b|\?$", re.I)
 
 assert set(_LEXICON) == set(EVENT_TYPES)
@@ -107,14 +123,24 @@ def find_events(
     """The events ``text`` reports, in taxonomy order, each with its vendors and evidence."""
     hits = list(attributions)
     found: dict[str, tuple[list[str], str, str | None]] = {}
-    for s_start, s_end in spans:
+    cut = _BOILERPLATE.search(text)
+    limit = cut.start() if cut else len(text)
+    kinds_at: dict[int, set[str]] = {}
+    starts = [s for s, _ in spans]
+    for match in EVENTS_RE.finditer(lower_same_length(text), 0, limit):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        if index >= 0:
+            kinds_at.setdefault(index, set()).add(str(match.lastgroup))
+    mention_starts = [m.start for m in vendors]
+    for index in sorted(kinds_at):
+        s_start, s_end = spans[index]
         sentence = text[s_start:s_end]
         if _HYPOTHETICAL.search(sentence):
             continue
-        in_sentence = [m.vendor for m in vendors if s_start <= m.start < s_end]
-        for kind, regex in EVENT_RES.items():
-            if not regex.search(sentence):
-                continue
+        lo = bisect.bisect_left(mention_starts, s_start)
+        hi = bisect.bisect_left(mention_starts, s_end)
+        in_sentence = [m.vendor for m in vendors[lo:hi]]
+        for kind in sorted(kinds_at[index]):
             names, _, _ = found.setdefault(
                 kind,
                 (

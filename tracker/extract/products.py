@@ -10,6 +10,7 @@ then product-like phrases of a known family ("Dimensity 9500") linked by fuzzy m
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import Catalog, Product
-from tracker.extract.vendors import sentence_at
+from tracker.extract.vendors import lower_same_length, sentence_at
 from tracker.models import ProductMention, VendorMention
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -83,28 +84,16 @@ class _Tokens:
     """The text's word tokens, joined, with a map back to character offsets."""
 
     def __init__(self, text: str) -> None:
-        starts: list[int] = []
-        ends: list[int] = []
-        parts: list[str] = []
-        norm_starts: list[int] = []
-        pos = 0
-        for match in _TOKEN.finditer(text):
-            starts.append(match.start())
-            ends.append(match.end())
-            norm_starts.append(pos)
-            token = match.group().lower()
-            if len(token) != match.end() - match.start():
-                token = token[: match.end() - match.start()].ljust(match.end() - match.start())
-            parts.append(token)
-            pos += len(token)
-        self.joined = "".join(parts)
-        self.starts = starts
-        self.ends = ends
-        self.norm_starts = norm_starts
-        self.norm_start_set = dict(zip(norm_starts, range(len(norm_starts)), strict=True))
+        lowered = lower_same_length(text)
+        spans = [m.span() for m in _TOKEN.finditer(lowered)]
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+        lengths = [e - s for s, e in spans]
+        self.norm_starts = list(itertools.accumulate(lengths, initial=0))[:-1]
+        self.joined = "".join([lowered[s:e] for s, e in spans])
+        self.norm_start_set = dict(zip(self.norm_starts, range(len(spans)), strict=True))
         self.norm_end_set = {
-            s + (e - st): i
-            for i, (s, st, e) in enumerate(zip(norm_starts, starts, ends, strict=True))
+            s + n: i for i, (s, n) in enumerate(zip(self.norm_starts, lengths, strict=True))
         }
 
     def span(self, norm_start: int, norm_end: int) -> tuple[int, int] | None:

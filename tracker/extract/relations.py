@@ -13,6 +13,7 @@ A sentence that opens with "The company" or "It" stands for the previous sentenc
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -359,6 +360,7 @@ _PART_FROM = re.compile(
     re.IGNORECASE,
 )
 _PART_FROM_CONFIDENCE = 0.6
+_KNOWN_MAKER_CONFIDENCE = 0.55
 
 Party = tuple[str, int, int]  # (vendor name, start, end)
 
@@ -415,23 +417,32 @@ def find_relations(
     products: list[ProductMention],
     attributions: Iterable[AttributionHit],
     parents: dict[str, str],
+    makers: dict[str, set[str]] | None = None,
 ) -> list[Relation]:
-    """Supplier relations stated in ``text``, one per (supplier, customer), best first."""
+    """Supplier relations stated in ``text``, one per (supplier, customer), best first.
+
+    ``makers`` (catalog id -> companies that make its parts) lets a sentence that names a
+    product and one of its known makers count as evidence of that maker supplying the
+    product's vendor, at a lower confidence than an explicit pattern.
+    """
     attribution_at = [(a.start, a.name) for a in attributions]
     best: dict[tuple[str, str], Relation] = {}
     previous_subject: str | None = None
     subject = document_subject(spans, vendors, products)
+    vendor_starts = [m.start for m in vendors]
+    product_starts = [p.start for p in products]
     for s_start, s_end in spans:
-        parties: list[Party] = [
-            (m.vendor, m.start, m.end) for m in vendors if s_start <= m.start < s_end
-        ]
+        lo, hi = bisect_left(vendor_starts, s_start), bisect_left(vendor_starts, s_end)
+        parties: list[Party] = [(m.vendor, m.start, m.end) for m in vendors[lo:hi]]
         sentence = text[s_start:s_end]
         anaphor = _ANAPHOR.match(sentence)
         if anaphor and previous_subject and not (parties and parties[0][1] == s_start):
             parties.insert(0, (previous_subject, s_start, s_start + anaphor.end()))
         if parties:
             previous_subject = parties[0][0]
-        in_sentence = [p for p in products if s_start <= p.start < s_end]
+        in_sentence = products[
+            bisect_left(product_starts, s_start) : bisect_left(product_starts, s_end)
+        ]
         names = {name for name, _, _ in parties} | {p.vendor for p in in_sentence if p.vendor}
         if len(names) == 1 and len(parties) == 1 and subject and subject not in names:
             _part_from_subject(sentence, s_start, parties[0], subject, in_sentence, best, parents)
@@ -483,7 +494,34 @@ def find_relations(
             pair = (relation.supplier, relation.customer)
             if pair not in best or best[pair].confidence < relation.confidence:
                 best[pair] = relation
+        if makers:
+            _known_makers(sentence, parties, in_sentence, makers, attribution, best, parents)
     return sorted(best.values(), key=lambda r: -r.confidence)
+
+
+def _known_makers(
+    sentence: str,
+    parties: list[Party],
+    products: list[ProductMention],
+    makers: dict[str, set[str]],
+    attribution: str | None,
+    best: dict[tuple[str, str], Relation],
+    parents: dict[str, str],
+) -> None:
+    for product in products:
+        known = makers.get(product.catalog_id or "")
+        if not known or not product.vendor:
+            continue
+        for party in parties:
+            if party[0] not in known:
+                continue
+            status = relation_status(sentence, sentence, attribution is not None)
+            relation = _relation(
+                party, (product.vendor, product.start, product.end), [product], status,
+                _KNOWN_MAKER_CONFIDENCE, sentence, attribution, parents,
+            )  # fmt: skip
+            if relation is not None:
+                best.setdefault((relation.supplier, relation.customer), relation)
 
 
 def _part_from_subject(

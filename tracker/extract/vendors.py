@@ -123,6 +123,7 @@ class VendorMatcher:
             spans = sentence_spans(text)
         mentions: list[VendorMention] = []
         hits: list[AttributionHit] = []
+        document: dict[tuple[str, str], bool] = {}  # (vendor, "context"|"negative") -> found
         for start, end, alias in candidates:
             if alias.attribution is not None:
                 source = alias.attribution
@@ -131,8 +132,14 @@ class VendorMatcher:
             vendor = alias.vendor
             assert vendor is not None
             sentence = sentence_at(text, spans, start)
-            if vendor.is_ambiguous and not self._has_company_evidence(
-                text, sentence, start, end, vendor, candidates
+            # "Amazon Web Services" or "Apple Inc." is no fruit: only the bare name needs proof.
+            is_bare = alias.form.casefold() == vendor.name.casefold() or " " not in alias.form
+            if (
+                vendor.is_ambiguous
+                and is_bare
+                and not self._has_company_evidence(
+                    text, sentence, start, end, vendor, candidates, document
+                )
             ):
                 continue
             mentions.append(
@@ -179,8 +186,16 @@ class VendorMatcher:
         end: int,
         vendor: Vendor,
         candidates: list[Candidate],
+        document: dict[tuple[str, str], bool],
     ) -> bool:
         ctx = self._contexts[vendor.name]
+
+        def in_document(kind: str, pattern: re.Pattern[str] | None) -> bool:
+            key = (vendor.name, kind)
+            if key not in document:
+                document[key] = bool(pattern and pattern.search(text))
+            return document[key]
+
         s_start, s_end = sentence
         sentence_text = text[s_start:s_end]
         after = text[end : end + 24]
@@ -196,8 +211,8 @@ class VendorMatcher:
             return True
         # The other sense elsewhere in the article (airline, orchard...): only the vendor's
         # own products or places anywhere in the text can outweigh it.
-        if ctx.negative and ctx.negative.search(text):
-            return bool(ctx.context and ctx.context.search(text))
+        if in_document("negative", ctx.negative):
+            return in_document("context", ctx.context)
         others = any(
             s_start <= c_start < s_end
             and c_alias.vendor is not None
@@ -209,7 +224,7 @@ class VendorMatcher:
         if SUPPLY_CHAIN_RE and SUPPLY_CHAIN_RE.search(sentence_text):
             return True
         # Elsewhere in the article: the vendor's own products or places.
-        return bool(ctx.context and ctx.context.search(text))
+        return in_document("context", ctx.context)
 
 
 def sentence_at(text: str, spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:

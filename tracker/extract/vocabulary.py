@@ -15,7 +15,8 @@ SUPPLY_CHAIN_WORDS = (
     "order", "customer", "tech", "technology", "silicon", "packaging", "export control",
     "tariff", "laptop", "pc", "headset", "wearable", "battery", "sensor", "camera module",
     "ai", "artificial intelligence", "startup", "antitrust", "investor", "analyst",
-    "subsidiary", "acquisition", "design win", "node", "nm", "inc", "corp",
+    "subsidiary", "acquisition", "design win", "node", "nm", "inc", "corp", "rack", "platform",
+    "model", "hyperscaler", "data centre",
 )  # fmt: skip
 
 COMPANY_SUFFIXES = (
