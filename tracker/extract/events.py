@@ -80,8 +80,8 @@ _LEXICON: dict[str, str] = {
     ),
     "leadership": (
         r"appoint(?:ed|s|ment)|named .{0,40}(?:chief executive|CEO|CFO|COO|CTO|chairman|president"
-        r"|head)|resign\w*|steps? down|stepped down|to step down|succeed(?:s|ed)? \w+ as|retire[sd]?"
-        r" as|ousted|new (?:chief executive|CEO|CFO|chairman|president)|promoted to"
+        r"|head)|resign\w*|steps? down|stepped down|to step down|succeed(?:s|ed)? \w+ as"
+        r"|retire[sd]? as|ousted|new (?:chief executive|CEO|CFO|chairman|president)|promoted to"
         r"|chang\w* (?:its |the )?(?:\w+ )?(?:leadership|management)"
     ),
     "product_launch": (
