@@ -16,8 +16,8 @@ GOLD = FIXTURES / "gold" / "articles.jsonl"
 # F1 floors per field; each a little under the score measured when it was pinned.
 FLOORS = {
     "vendors": 0.97,
-    "products": 0.77,
-    "relations": 0.63,
+    "products": 0.91,
+    "relations": 0.66,
     "event_types": 0.65,
 }
 

@@ -22,7 +22,8 @@ from tracker.catalog.products import Catalog, Product
 from tracker.extract.vendors import lower_same_length, sentence_at
 from tracker.models import ProductMention, VendorMention
 
-_TOKEN = re.compile(r"[^\W_]+")
+# Word characters; a trailing "+" belongs to the token ("8+ Gen 1" is not "8 Gen 1").
+_TOKEN = re.compile(r"[^\W_]+\+*")
 _DIGITS = re.compile(r"\d+")
 FUZZY_CUTOFF = 90.0
 
@@ -42,6 +43,8 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "display": ("display", "panel", "screen", "oled"),
     "component": ("component", "module", "sensor", "chip"),
     "networking": ("switch", "network", "optical", "transceiver", "nic"),
+    "equipment": ("tool", "system", "scanner", "etch", "deposition", "lithography", "tester"),
+    "eda": ("software", "tool", "flow", "design", "eda", "verification", "simulation"),
 }
 _CATEGORY_RES = {
     category: re.compile(
