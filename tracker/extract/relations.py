@@ -46,7 +46,8 @@ SUPPLY_VERB = (
     r"|ship(?:s|ped|ping)?|deliver(?:s|ed|ing)?|build(?:s|ing)?|built|sell(?:s|ing)?|sold"
     r"|design(?:s|ed|ing)?|develop(?:s|ed|ing)?|co-develop\w*|customi[sz]\w*|rent(?:s|ed|ing)?"
     r"|leas(?:e|es|ed|ing)|licens(?:e|es|ed|ing)|handl(?:e|es|ed|ing)"
-    r"|source[sd]?|offer(?:s|ed|ing)?|install(?:s|ed|ing)?|integrat\w*|print(?:s|ed|ing)?)"
+    r"|source[sd]?|offer(?:s|ed|ing)?|install(?:s|ed|ing)?|integrat\w*|print(?:s|ed|ing)?"
+    r"|in charge of|responsible for)"
 )
 BUY_VERB = (
     r"(?:tap(?:s|ped|ping)?|pick(?:s|ed|ing)?|select(?:s|ed|ing)?|chose|choos(?:e|es|ing)"
@@ -57,7 +58,7 @@ BUY_VERB = (
     r"|award(?:s|ed|ing)? " + GAP % 60 + r"\bto"
     r"|(?:sign(?:s|ed|ing)?|contract(?:s|ed|ing)?|partner(?:s|ed|ing)?|work(?:s|ed|ing)?"
     r"|team(?:s|ed|ing)? up|collaborat\w*) " + GAP % 40 + r"\bwith"
-    r"|tap(?:e|es|ed|ing) out " + GAP % 60 + r"\b(?:at|with)"
+    r"|tap(?:e|es|ed|ing) out " + GAP % 60 + r"\b(?:at|with|on)"
     r"|qualif(?:y|ies|ied|ying)|certif(?:y|ies|ied|ying)"
     r"|with (?:support|help) from|keep(?:s|ing)?|kept|stay(?:s|ed|ing)? with|stick(?:s|ing)? with"
     r"|outsourc\w*(?: " + GAP % 40 + r"\bto)?)"
@@ -80,7 +81,7 @@ MAKE_VERB = (
     r"|assembl\w*|packag(?:e|es|ed|ing)|build(?:s|ing)?|built)"
 )
 # A gap that does not pass a "to": "licensed its designs to X" is not buying from X.
-_NO_TO_GAP = r"(?:(?!\bto\b)[^\x03\x04]){0,%d}?"
+_NO_TO_GAP = r"(?:(?!\bto\s+(?:[\w-]+\s+){0,3}?\x03)[^\x03\x04]){0,%d}?"
 PASSIVE_VERB = (
     r"(?:made|fabricated|manufactured|produced|assembled|packaged|built|supplied|fabbed|provided"
     r"|designed|developed|powered|handled|tested|sourced|printed)"
@@ -89,8 +90,9 @@ PASSIVE_VERB = (
 _LEAD = r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:(?:which|who|that)\s+)?" + WORDS % 6
 # Words before a customer that name it as a class: "to companies such as C".
 _CLASS = (
-    r"(?:(?:other\s+)?(?:companies|customers|clients|firms|makers|chipmakers|brands|vendors"
-    r"|carmakers|automakers|hyperscalers|licensees)\s*,?\s*(?:such as|including|like)\s+)?"
+    r"(?:(?:[\w-]+\s+){0,3}?(?:companies|customers|clients|firms|makers|chipmakers|brands"
+    r"|vendors|carmakers|automakers|hyperscalers|licensees)\s*,?\s*(?:such as|including|like)"
+    r"\s+)?"
 )
 
 
@@ -183,6 +185,40 @@ PATTERNS = (
         r"(?:to|of|for|behind)\s+(?:the\s+)?" + WORDS % 2 + C,
         0.8,
     ),
+    # S remains C's largest RF supplier
+    _p(
+        SV + r"\s+(?:is|was|remains|remained|became|has become|are|were)\s+(?:now\s+|still\s+)?"
+        r"(?:one of\s+)?" + CV + POS + r"\s+" + WORDS % 3 + ROLE,
+        0.8,
+    ),
+    # S supplies the grinders SK hynix uses
+    _p(
+        SV + r"\s+" + SUPPLY_VERB + r"\s+" + GAP % 60 + CV + r"\s+(?:uses|used|buys|bought"
+        r"|needs|relies on|depends on)\b",
+        0.75,
+    ),
+    # S signed C as its first customer
+    _p(
+        SV
+        + r"\s+"
+        + GAP % 40
+        + r"\b(?:sign\w*|land\w*|add\w*|won|wins|secur\w*)\s+"
+        + CV
+        + r"\s+as\s+(?:its\s+|a\s+|an\s+)?(?:first\s+|anchor\s+|launch\s+|new\s+|largest\s+"
+        r"|biggest\s+|lead\s+)?(?:customer|client|buyer)",
+        0.8,
+    ),
+    # sales of Snapdragon chips to phone makers such as Xiaomi
+    _p(
+        r"(?:sales|shipments?|deliveries|exports|orders) of\s+"
+        + WORDS % 2
+        + S
+        + GAP % 40
+        + r"\bto\s+(?:the\s+)?"
+        + _CLASS
+        + CV,
+        0.75,
+    ),
     # C remain S's largest customers
     _p(
         CV + r"\s+(?:remain|remains|are|is|was|were|became|become|becomes|has become"
@@ -235,7 +271,30 @@ PATTERNS = (
         0.8,
     ),
     # ... made by S for C
-    _p(PASSIVE_VERB + r"\s+" + GAP % 20 + r"\bby\s+" + S + GAP % 60 + r"\b(?:for|to)\s+" + C, 0.85),
+    _p(
+        PASSIVE_VERB + r"\s+" + GAP % 20 + r"\bby\s+" + S + r"[^\x03\x04,;]{0,60}?"
+        r"\b(?:for|to)\s+" + C,
+        0.85,
+    ),
+    # the MI355X is already shipping to Oracle
+    _p(
+        r"\x05(?P<ps>\d+)\x06s?\s*,?\s+" + GAP % 80 + r"\b(?:is|are|was|were|will be)\s+"
+        r"(?:already\s+|now\s+|also\s+)?(?:shipping|shipped|sold|supplied|delivered|deployed)"
+        r"\s+(?:to|at|in|by)\s+" + CV,
+        0.75,
+    ),
+    # Apple is expected to be the first N2 customer
+    _p(
+        CV + r"\s+" + GAP % 40 + r"\b(?:a|an|the|its)\s+(?:first|second|lead|largest|biggest"
+        r"|anchor|launch|new|main|only)?\s*\x05(?P<ps>\d+)\x06\s+(?:customer|client|user)",
+        0.75,
+    ),
+    # Micron expects to be qualified for Rubin
+    _p(
+        SV + POS + r"\s+" + GAP % 40 + r"\b(?:qualified|approved|certified|validated|selected"
+        r"|chosen)\s+(?:for|by)\s+(?:the\s+|its\s+)?" + C,
+        0.75,
+    ),
     # C's chip is made by S / C's chip will be built on S's N2
     _p(
         C
@@ -407,7 +466,15 @@ def document_subject(
     for product in products:
         if start <= product.start < end and product.vendor:
             return product.vendor
-    return next((m.vendor for m in vendors if start <= m.start < end), None)
+    in_title = next((m.vendor for m in vendors if start <= m.start < end), None)
+    if in_title:
+        return in_title
+    # A casual headline ("switch 2 teardown notes"): the first device of the opening lines.
+    opening = spans[min(2, len(spans) - 1)][1]
+    return next(
+        (p.vendor for p in products if p.start < opening and p.vendor and p.category == "device"),
+        None,
+    )
 
 
 def find_relations(
@@ -590,8 +657,8 @@ def _relation(
     parents: dict[str, str],
 ) -> Relation | None:
     s, c = supplier[0], customer[0]
-    if s == c or parents.get(s) == c or parents.get(c) == s:
-        return None
+    if s == c or parents.get(c) == s:
+        return None  # a parent does not supply its own unit; a unit may supply its parent
     low, high = sorted((supplier[2], customer[1]))
     between = [p for p in products if low <= p.start <= high]
     chosen = between or products
