@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.catalog.attributions import AttributionSource, load_attributions
@@ -16,7 +17,7 @@ from tracker.extract.sentences import sentence_spans
 from tracker.extract.vendors import VendorMatcher
 from tracker.models import Extraction
 
-__all__ = ["Extractor", "VendorMatcher", "extract_text", "load_extractor"]
+__all__ = ["Extractor", "ExtractorRecipe", "VendorMatcher", "extract_text", "load_extractor"]
 
 
 class Extractor:
@@ -78,6 +79,27 @@ def extract_text(extractor: Extractor | VendorMatcher, title: str | None, text: 
     if isinstance(extractor, VendorMatcher):
         extractor = Extractor(extractor.gazetteer, attributions=extractor.attributions)
     return extractor.extract(title, text)
+
+
+@dataclass(frozen=True)
+class ExtractorRecipe:
+    """What an Extractor is built from; small and picklable, for worker processes."""
+
+    vendors_file: Path
+    catalog_dir: Path | None = None
+    attributions_file: Path | None = None
+    extra_vendors: tuple[dict[str, object], ...] = ()
+    extra_products: tuple[Product, ...] = ()
+
+    def build(self) -> Extractor:
+        """Load the files and build the extractor."""
+        return load_extractor(
+            self.vendors_file,
+            self.catalog_dir,
+            self.attributions_file,
+            self.extra_vendors,
+            self.extra_products,
+        )
 
 
 def load_extractor(

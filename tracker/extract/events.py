@@ -109,6 +109,7 @@ _BOILERPLATE = re.compile(
     r"|###|Analyst certification[^\n]*|Disclosures?:?[^\n]{0,40})$",
     re.MULTILINE,
 )
+_LEDE = 3  # sentences (headline included) searched even when they name no company
 _HYPOTHETICAL = re.compile(r"\b(?:if|would|were to|in case of|hypothetical\w*|what if)\b|\?$", re.I)
 
 assert set(_LEXICON) == set(EVENT_TYPES)
@@ -126,12 +127,20 @@ def find_events(
     cut = _BOILERPLATE.search(text)
     limit = cut.start() if cut else len(text)
     kinds_at: dict[int, set[str]] = {}
-    starts = [s for s, _ in spans]
-    for match in EVENTS_RE.finditer(lower_same_length(text), 0, limit):
-        index = bisect.bisect_right(starts, match.start()) - 1
-        if index >= 0:
-            kinds_at.setdefault(index, set()).add(str(match.lastgroup))
+    lowered = lower_same_length(text)
     mention_starts = [m.start for m in vendors]
+    # An event is about someone: look in sentences that name a company, and in the
+    # headline and lede, where industry-wide events are announced.
+    for index, (s_start, s_end) in enumerate(spans):
+        if s_start >= limit:
+            break
+        named = bisect.bisect_left(mention_starts, s_start) < bisect.bisect_left(
+            mention_starts, s_end
+        )
+        if index >= _LEDE and not named:
+            continue
+        for match in EVENTS_RE.finditer(lowered, s_start, s_end):
+            kinds_at.setdefault(index, set()).add(str(match.lastgroup))
     for index in sorted(kinds_at):
         s_start, s_end = spans[index]
         sentence = text[s_start:s_end]

@@ -100,6 +100,7 @@ _CLASS = (
 class _Pattern:
     regex: re.Pattern[str]
     confidence: float
+    needs: re.Pattern[str] | None = None  # a cheap test that must pass before the regex runs
 
 
 def _p(pattern: str, confidence: float) -> _Pattern:
@@ -117,7 +118,7 @@ _THROUGH = re.compile(
 # A preposition before a party makes it an object, not the subject of a pattern.
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|from|by|with|of|at|on|in|and also)\s*$", re.IGNORECASE)
 
-PATTERNS = (
+_PATTERN_LIST = (
     # S supplies/makes/assembles ... for/to C
     _p(
         SV
@@ -344,6 +345,27 @@ PATTERNS = (
         0.75,
     ),
 )
+# Words each pattern cannot match without, in PATTERNS order: a quick test per sentence
+# spares the full patterns (most sentences with two companies need only a few of them).
+_NEEDS = (
+    SUPPLY_VERB, MAKE_VERB,
+    r"production|manufacturing|assembly|packaging|supply|shipment|deliver|order",
+    BUY_VERB, USE_VERB, r"\badd", ROLE, ROLE, ROLE, SUPPLY_VERB,
+    r"customer|client|buyer", r"sales|shipment|deliveries|exports|orders",
+    r"customer|client|buyer", SUPPLY_VERB, r"\bused\b", r"land|w[oi]n|bag|clinch|snag|secur",
+    ROLE, r"order|contract|design win|deal|business|socket", PASSIVE_VERB,
+    r"shipping|shipped|sold|supplied|delivered|deployed", r"customer|client|user",
+    r"qualified|approved|certified|validated|selected|chosen", PASSIVE_VERB, PASSIVE_VERB,
+    r"built|based|designed|running|runs|centred|centered|powered", r"customer|client|buyer",
+    r"\bcounts\b", r"customer|client|buyer", r"qualif|certif|validat|test|quality|qual",
+    r"drop|ditch|replac|end|terminat|cancel|cut|stopp|walk|phas",
+)  # fmt: skip
+assert len(_NEEDS) == len(_PATTERN_LIST)
+PATTERNS = tuple(
+    _Pattern(p.regex, p.confidence, re.compile(needs, re.IGNORECASE))
+    for p, needs in zip(_PATTERN_LIST, _NEEDS, strict=True)
+)
+
 # After a supply verb's first customer, further customers in the same clause:
 # "assembles AI servers for Nvidia and iPhones for Apple".
 _MORE_CUSTOMERS = re.compile(
@@ -524,6 +546,8 @@ def find_relations(
                 for via in groups[int(through.group("via"))]:
                     suppressed.add((supplier[0], via[0]))
         for pattern in PATTERNS:
+            if pattern.needs is not None and not pattern.needs.search(sentence):
+                continue
             for match in pattern.regex.finditer(template):
                 first = min(
                     (match.start(g) for g in match.re.groupindex if match.start(g) >= 0),
