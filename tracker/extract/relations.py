@@ -81,7 +81,7 @@ MAKE_VERB = (
     r"|assembl\w*|packag(?:e|es|ed|ing)|build(?:s|ing)?|built)"
 )
 # A gap that does not pass a "to": "licensed its designs to X" is not buying from X.
-_NO_TO_GAP = r"(?:(?!\bto\s+(?:[\w-]+\s+){0,3}?\x03)[^\x03\x04]){0,%d}?"
+_NO_TO_GAP = r"(?:(?!\bto\s+(?:[\w-]+\s+){0,3}?\x03)[^\x03\x04,;]){0,%d}?"
 PASSIVE_VERB = (
     r"(?:made|fabricated|manufactured|produced|assembled|packaged|built|supplied|fabbed|provided"
     r"|designed|developed|powered|handled|tested|sourced|printed)"
@@ -152,7 +152,7 @@ _PATTERN_LIST = (
         0.8,
     ),
     # C taps/picks/orders from S
-    _p(CV + _LEAD + BUY_VERB + r"\s+(?:both\s+)?" + GAP % 40 + _VIA + S, 0.85),
+    _p(CV + _LEAD + BUY_VERB + r"\s+(?:both\s+)?" + r"[^\x03\x04,;]{0,40}?" + _VIA + S, 0.85),
     # C buys/deploys/licenses/uses S's chips; C's product runs on S's
     _p(CV + POS + _LEAD + USE_VERB + r"\s+" + _NO_TO_GAP % 60 + _VIA + S, 0.75),
     # C adds S as a second supplier
@@ -384,7 +384,7 @@ NEGATED = re.compile(
     r"|cut\w* ties|walk\w* away|exit\w*|halt\w*|suspend\w*|did not|didn't|does not|doesn't"
     r"|has not|hasn't|have not|haven't|won't|will not|never|replac\w*|absent from|out of"
     r"|not (?:be )?(?:supplying|selected|chosen|picked|qualified|get|win|won)|phas\w* out"
-    r"|pull\w* out|lost out)",
+    r"|pull\w* out|lost out|struggl\w*|yet to|still waiting|not yet)",
     re.IGNORECASE,
 )
 PLANNED = re.compile(
@@ -396,8 +396,8 @@ PLANNED = re.compile(
     re.IGNORECASE,
 )
 REPORTED = re.compile(
-    r"\b(?:reportedly|according to|people (?:familiar|with knowledge|close)|person (?:familiar"
-    r"|with knowledge)|sources? (?:said|say|told|in the supply chain)|said to be|is said|are said"
+    r"\b(?:reportedly|according to|people (?:familiar|with (?:\w+ )?knowledge|close|briefed)"
+    r"|person (?:familiar|with (?:\w+ )?knowledge)|sources? (?:said|say|told|in the supply chain)|said to be|is said|are said"
     r"|rumou?r\w*|reports? (?:that|said|say)|reported(?: that)?|citing|supply[- ]chain sources"
     r"|industry sources|unnamed|allegedly|purportedly|(?:told|tells) (?:the|a)\b|speculat\w*"
     r"|we believe|our checks|our supply[- ]chain checks|we think|we understand|widely understood"
