@@ -397,7 +397,8 @@ PLANNED = re.compile(
 )
 REPORTED = re.compile(
     r"\b(?:reportedly|according to|people (?:familiar|with (?:\w+ )?knowledge|close|briefed)"
-    r"|person (?:familiar|with (?:\w+ )?knowledge)|sources? (?:said|say|told|in the supply chain)|said to be|is said|are said"
+    r"|person (?:familiar|with (?:\w+ )?knowledge)|sources? (?:said|say|told|in the supply chain)"
+    r"|said to be|is said|are said"
     r"|rumou?r\w*|reports? (?:that|said|say)|reported(?: that)?|citing|supply[- ]chain sources"
     r"|industry sources|unnamed|allegedly|purportedly|(?:told|tells) (?:the|a)\b|speculat\w*"
     r"|we believe|our checks|our supply[- ]chain checks|we think|we understand|widely understood"
