@@ -30,11 +30,15 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         """Stay quiet: the demo's output is the tracker's, not the server's."""
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 drops connections when a fetch opens many
+
+
 @contextmanager
 def serve_directory(root: Path, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve ``root`` on a free port of ``host`` in a background thread; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer((host, 0), handler)
+    server = _Server((host, 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="fixture-server", daemon=True)
     thread.start()

@@ -1,31 +1,43 @@
-"""The one place the layers meet: fetch -> parse -> extract -> store."""
+"""The one place the layers meet: fetch -> parse -> extract -> store.
+
+The event loop does the network and the database writes (one SQLite writer, each article in
+one transaction: a crash never leaves half an article). Parsing and extraction run in worker
+processes (tracker.work). A source's validators and next attempt are written only after all
+its entries are stored, so an interrupted run fetches the feed again and loses nothing.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
+import random
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-
-import httpx
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 from tracker.config import Settings
 from tracker.errors import FetchError, ParseError
-from tracker.extract import VendorMatcher, extract_text
-from tracker.fetch import fetch_url, make_client
-from tracker.fetch.client import FEED_ACCEPT, PAGE_ACCEPT
+from tracker.extract import Extractor
+from tracker.fetch import Fetcher
+from tracker.fetch.policy import max_age_seconds
+from tracker.logs import log_event
 from tracker.models import ArticleRecord, FeedEntry, ParsedFeed
-from tracker.parse.feed import parse_feed
-from tracker.parse.page import extract_page
-from tracker.parse.text import content_hash
 from tracker.parse.urls import canonical_url
-from tracker.store import Store
+from tracker.schedule import effective_interval_minutes, plan_next_attempt
+from tracker.store import Store, fetchstate, identity
 from tracker.store import articles as store_articles
 from tracker.store import sources as store_sources
 from tracker.store.tables import Source
+from tracker.work import CpuPool, PageJob
 
-# Texts shorter than this are too generic to identify an article by their hash alone.
-MIN_HASHED_TEXT = 200
+log = logging.getLogger("tracker.pipeline")
+
+# Error classes that, repeated, mark a source as failing rather than merely unlucky.
+FAILING_CLASSES = {"http_404", "dns"}
 
 
 @dataclass(slots=True)
@@ -40,9 +52,55 @@ class SourceOutcome:
     entries: int = 0
     new: int = 0
     linked: int = 0
+    updated: int = 0  # stored articles met again under a new GUID
     seen: int = 0
     summary_only: int = 0
+    failed_entries: int = 0  # entries that could not be stored (retried next fetch)
+    http_status: int | None = None
+    elapsed_s: float = 0.0
+    next_attempt_at: datetime | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Timings:
+    """Where a run's time went, in CPU seconds per step, plus the network wait.
+
+    Parsing and extraction are CPU time in the workers; storing is CPU time of the writes in
+    the main process; fetching is the rest of the main process's CPU (HTTP, the event loop,
+    handing work to the workers). ``fetch_wait_s`` sums every request's wall time: requests
+    overlap, so it may exceed the run's length.
+    """
+
+    fetch_s: float = 0.0
+    parse_s: float = 0.0
+    page_s: float = 0.0
+    extract_s: float = 0.0
+    store_s: float = 0.0
+    main_cpu_s: float = 0.0
+    fetch_wait_s: float = 0.0
+    wall_s: float = 0.0
+    feeds: int = 0
+    pages: int = 0
+
+    def shares(self) -> dict[str, float]:
+        """Each step's share of the CPU time spent."""
+        steps = {
+            "fetching": self.fetch_s,
+            "parsing": self.parse_s,
+            "extraction": self.page_s + self.extract_s,
+            "storing": self.store_s,
+        }
+        total = sum(steps.values()) or 1.0
+        return {name: round(value / total, 3) for name, value in steps.items()}
+
+    def as_dict(self) -> dict[str, object]:
+        """The figures, rounded, with the shares."""
+        figures: dict[str, object] = {
+            k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(self).items()
+        }
+        figures["shares"] = self.shares()
+        return figures
 
 
 @dataclass(slots=True)
@@ -51,6 +109,7 @@ class RunSummary:
 
     outcomes: list[SourceOutcome] = field(default_factory=list)
     new_article_ids: list[int] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -78,79 +137,329 @@ def _entry_canonical_url(source: Source, entry: FeedEntry) -> str:
     return f"urn:tracker:entry:{digest}"
 
 
-class _Run:
+@dataclass(frozen=True, slots=True)
+class _SaveJob:
+    record: ArticleRecord
+    source_id: int
+    guid: str
+    entry_url: str | None
+
+
+class _BatchWriter:
+    """The one writer: articles built within ``BATCH_WINDOW_S`` of each other are stored in
+    one transaction (each behind its own savepoint), which saves a commit and a connection
+    per article. A batch is atomic: a crash stores all of it or none."""
+
+    BATCH_WINDOW_S = 0.05
+    MAX_BATCH = 64
+
+    def __init__(self, store: Store, vendor_ids: dict[str, int]) -> None:
+        self.store = store
+        self.vendor_ids = vendor_ids
+        self._queue: list[tuple[_SaveJob, asyncio.Future[tuple[str, int | None]]]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._timings: Timings | None = None
+
+    async def save(self, job: _SaveJob, timings: Timings) -> tuple[str, int | None]:
+        """Store (or link) ``job``'s article; returns the outcome and the article's id."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[tuple[str, int | None]] = loop.create_future()
+        self._queue.append((job, future))
+        self._timings = timings
+        if len(self._queue) >= self.MAX_BATCH:
+            self.flush()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.BATCH_WINDOW_S, self.flush)
+        return await future
+
+    def flush(self) -> None:
+        """Write what is queued, now."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._queue = self._queue, []
+        if not batch:
+            return
+        started = time.thread_time()
+        results: list[tuple[str, int | None] | BaseException] = []
+        try:
+            with self.store.session() as session:
+                fetchstate.begin_write(session)
+                for job, _future in batch:
+                    try:
+                        results.append(self._save_one(session, job))
+                    except Exception as exc:  # that article alone is lost (and retried)
+                        results.append(exc)
+        except Exception as exc:  # the commit failed: nothing of the batch was stored
+            results = [exc] * len(batch)
+        if self._timings is not None:
+            self._timings.store_s += time.thread_time() - started
+        for (_job, future), result in zip(batch, results, strict=True):
+            if future.done():
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+    def _save_one(self, session: Any, job: _SaveJob) -> tuple[str, int | None]:
+        with session.begin_nested():
+            return identity.save_entry(
+                session,
+                job.record,
+                source_id=job.source_id,
+                guid=job.guid,
+                entry_url=job.entry_url,
+                vendor_ids=self.vendor_ids,
+            )
+
+
+def _log_fields(outcome: SourceOutcome, started_at: datetime) -> dict[str, Any]:
+    return {
+        "started_at": started_at,
+        "elapsed_s": outcome.elapsed_s,
+        "status": outcome.status,
+        "http_status": outcome.http_status,
+        "error_class": outcome.error_class,
+        "entries": outcome.entries,
+        "new": outcome.new,
+    }
+
+
+class Pipeline:
+    """One HTTP client, one worker pool, one writer: for a `tracker fetch` or a daemon's life."""
+
     def __init__(
-        self, store: Store, settings: Settings, matcher: VendorMatcher, hook: ProgressHook | None
+        self,
+        store: Store,
+        settings: Settings,
+        extractor: Extractor,
+        *,
+        rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
-        self.matcher = matcher
-        self.hook = hook
-        self.summary = RunSummary()
-        self.pages = asyncio.Semaphore(settings.fetch.concurrency)
-        with store.session() as session:
-            self.vendor_ids = store_articles.sync_vendors(session, matcher.gazetteer)
+        self.extractor = extractor
+        self.rng = rng or random.Random()
+        self.fetcher = Fetcher(settings.fetch)
+        self.cpu = CpuPool(extractor, settings.fetch.workers)
+        concurrency = settings.fetch.concurrency
+        self.feeds = asyncio.Semaphore(concurrency * 2)
+        # Entries between "page requested" and "record built": bounds the bodies in memory.
+        self.pending = asyncio.Semaphore(concurrency + self.cpu.slots)
+        self.inflight: dict[str, asyncio.Future[int | None]] = {}
+        self.keeper = fetchstate.ConnectionKeeper(store.engine)
+        self.vendor_ids = identity.sync_vendor_ids(store, extractor.gazetteer)
+        self.writer = _BatchWriter(store, self.vendor_ids)
 
-    async def run(self, sources: Sequence[Source], client: httpx.AsyncClient) -> RunSummary:
-        feeds = asyncio.Semaphore(self.settings.fetch.concurrency)
+    async def aclose(self) -> None:
+        """Close the connections and stop the workers."""
+        self.writer.flush()  # articles built before a cancellation are kept
+        await self.fetcher.aclose()
+        await self.cpu.close()
+        self.keeper.close()
+
+    async def run(self, sources: Sequence[Source], hook: ProgressHook | None = None) -> RunSummary:
+        """Fetch ``sources`` concurrently and store what is new."""
+        summary = RunSummary()
+        started, cpu_started = time.monotonic(), time.process_time()
+        self.cpu.start()
 
         async def one(source: Source) -> None:
-            async with feeds:
-                outcome = await self.fetch_source(source, client)
-            self.summary.outcomes.append(outcome)
-            if self.hook:
-                self.hook("source_done", outcome)
+            async with self.feeds:
+                try:
+                    outcome = await self.fetch_source(source, summary)
+                except Exception as exc:  # a store failure must not stop the other sources
+                    log.exception("source crashed", extra={"fields": {"source": source.name}})
+                    outcome = SourceOutcome(source.name, source.url, status="failed")
+                    outcome.error_class = "internal"
+                    outcome.error = f"internal: {type(exc).__name__}: {exc}"
+            summary.outcomes.append(outcome)
+            if hook:
+                hook("source_done", outcome)
 
         await asyncio.gather(*(one(s) for s in sources))
-        self.summary.outcomes.sort(key=lambda o: o.name)
-        return self.summary
+        summary.outcomes.sort(key=lambda o: o.name)
+        timings = summary.timings
+        timings.wall_s = time.monotonic() - started
+        timings.main_cpu_s = time.process_time() - cpu_started
+        timings.fetch_s = max(0.0, timings.main_cpu_s - timings.store_s)
+        return summary
 
-    async def fetch_source(self, source: Source, client: httpx.AsyncClient) -> SourceOutcome:
+    async def fetch_source(self, source: Source, summary: RunSummary) -> SourceOutcome:
+        """Fetch, parse and store one source, then schedule its next attempt."""
         outcome = SourceOutcome(source.name, source.url)
+        started_at, started = datetime.now(UTC), time.monotonic()
+        timings = summary.timings
         assert source.id is not None
         try:
-            result = await fetch_url(
-                client,
-                source.url,
-                self.settings.fetch,
-                accept=FEED_ACCEPT,
-                etag=source.etag,
-                last_modified=source.last_modified,
-                is_trusted=True,
+            result = await self.fetcher.fetch_feed(
+                source.url, etag=source.etag, last_modified=source.last_modified
             )
+            timings.fetch_wait_s += result.elapsed_s
+            timings.feeds += 1
+            outcome.http_status = result.status
+            fresh_for_s = max_age_seconds(result.headers.get("cache-control"))
             if result.is_not_modified:
                 outcome.status = "not_modified"
-                with self.store.session() as session:
-                    store_sources.record_success(
-                        session,
-                        source.id,
-                        title=None,
-                        etag=source.etag,
-                        last_modified=source.last_modified,
-                    )
+                self._record_success(source, outcome, None, fresh_for_s, started_at, started)
                 return outcome
-            feed = await asyncio.to_thread(parse_feed, result.body, result.url, result.content_type)
+            timed = await self.cpu.parse_feed(result.body, result.url, result.content_type)
+            timings.parse_s += timed.page_s
+            if isinstance(timed.value, ParseError):
+                raise timed.value
+            feed: ParsedFeed = timed.value
         except (FetchError, ParseError) as exc:
-            error_class = exc.error_class if isinstance(exc, FetchError) else "parse"
-            outcome.status, outcome.error_class, outcome.error = "failed", error_class, str(exc)
-            with self.store.session() as session:
-                store_sources.record_failure(session, source.id, error_class, str(exc))
+            self._record_failure(source, outcome, exc, started_at, started)
+            return outcome
+        except Exception as exc:  # a bug must not stop the other sources
+            log.exception("source crashed", extra={"fields": {"source": source.name}})
+            self._record_failure(source, outcome, exc, started_at, started)
             return outcome
         outcome.warnings.extend(feed.warnings)
-        await self.store_entries(source, feed, outcome, client)
+        await self.store_entries(source, feed, outcome, summary)
+        if feed.ttl_minutes:
+            fresh_for_s = max(fresh_for_s or 0, feed.ttl_minutes * 60)
+        outcome.http_status = result.status
+        self._record_success(
+            source,
+            outcome,
+            feed.title,
+            fresh_for_s,
+            started_at,
+            started,
+            etag=result.headers.get("etag"),
+            last_modified=result.headers.get("last-modified"),
+        )
+        return outcome
+
+    def _record_success(
+        self,
+        source: Source,
+        outcome: SourceOutcome,
+        title: str | None,
+        fresh_for_s: float | None,
+        started_at: datetime,
+        started: float,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        assert source.id is not None
+        if outcome.status == "not_modified" or outcome.failed_entries:
+            # Entries that could not be stored are retried next time: no 304 may hide them.
+            etag, last_modified = source.etag, source.last_modified
+        outcome.elapsed_s = time.monotonic() - started
         with self.store.session() as session:
+            fetchstate.begin_write(session)
+            published = fetchstate.publication_times(session, source.id)
+            interval = effective_interval_minutes(
+                source.interval_minutes, source.is_adaptive, published, self.settings.schedule
+            )
+            outcome.next_attempt_at = plan_next_attempt(
+                datetime.now(UTC),
+                interval_minutes=interval,
+                error_streak=0,
+                settings=self.settings.schedule,
+                rng=self.rng,
+                fresh_for_s=fresh_for_s,
+            )
             store_sources.record_success(
                 session,
                 source.id,
-                title=feed.title,
-                etag=result.headers.get("etag"),
-                last_modified=result.headers.get("last-modified"),
+                title=title,
+                etag=etag,
+                last_modified=last_modified,
+                next_attempt_at=outcome.next_attempt_at,
+                http_status=outcome.http_status,
             )
-        return outcome
+            fetchstate.log_fetch(session, source.id, **_log_fields(outcome, started_at))
+        log_event(
+            log,
+            logging.INFO,
+            "source fetched",
+            source=source.name,
+            url=source.url,
+            status=outcome.status,
+            http_status=outcome.http_status,
+            entries=outcome.entries,
+            new=outcome.new,
+            elapsed_s=round(outcome.elapsed_s, 3),
+            next_attempt_at=outcome.next_attempt_at.isoformat(),
+        )
+
+    def _record_failure(
+        self,
+        source: Source,
+        outcome: SourceOutcome,
+        exc: Exception,
+        started_at: datetime,
+        started: float,
+    ) -> None:
+        assert source.id is not None
+        if isinstance(exc, FetchError | ParseError):
+            error_class, message = exc.error_class, str(exc)
+        else:
+            error_class, message = "internal", f"internal: {type(exc).__name__}: {exc}"
+        status = exc.status if isinstance(exc, FetchError) else None
+        retry_after = exc.retry_after_s if isinstance(exc, FetchError) else None
+        outcome.status, outcome.error_class, outcome.error = "failed", error_class, message
+        outcome.http_status = status
+        outcome.elapsed_s = time.monotonic() - started
+        schedule = self.settings.schedule
+        now = datetime.now(UTC)
+        disabled = None
+        if error_class == "http_410":
+            disabled = (
+                f"410 Gone on {now:%Y-%m-%d}: the feed was removed for good "
+                f"(`tracker sources set {source.name} --enable` to try again)"
+            )
+        with self.store.session() as session:
+            fetchstate.begin_write(session)
+            streak = store_sources.error_streak(session, source.id) + 1
+            published = fetchstate.publication_times(session, source.id)
+            interval = effective_interval_minutes(
+                source.interval_minutes, source.is_adaptive, published, schedule
+            )
+            outcome.next_attempt_at = plan_next_attempt(
+                now,
+                interval_minutes=interval,
+                error_streak=streak,
+                settings=schedule,
+                rng=self.rng,
+                retry_after_s=retry_after,
+            )
+            store_sources.record_failure(
+                session,
+                source.id,
+                error_class,
+                message,
+                next_attempt_at=outcome.next_attempt_at,
+                http_status=status,
+                is_failing=error_class in FAILING_CLASSES and streak >= schedule.failing_after,
+                disabled_reason=disabled,
+            )
+            fetchstate.log_fetch(session, source.id, **_log_fields(outcome, started_at))
+        log_event(
+            log,
+            logging.WARNING,
+            "source failed",
+            source=source.name,
+            url=source.url,
+            status="failed",
+            http_status=status,
+            error_class=error_class,
+            error=message,
+            error_streak=streak,
+            elapsed_s=round(outcome.elapsed_s, 3),
+            next_attempt_at=outcome.next_attempt_at.isoformat(),
+            disabled=bool(disabled),
+        )
 
     async def store_entries(
-        self, source: Source, feed: ParsedFeed, outcome: SourceOutcome, client: httpx.AsyncClient
+        self, source: Source, feed: ParsedFeed, outcome: SourceOutcome, summary: RunSummary
     ) -> None:
+        """Store the entries whose GUID this source has not shown before."""
         assert source.id is not None
         outcome.entries = len(feed.entries)
         with self.store.session() as session:
@@ -160,93 +469,143 @@ class _Run:
             if entry.guid not in known:
                 fresh.setdefault(entry.guid, entry)
         outcome.seen = outcome.entries - len(fresh)
-        await asyncio.gather(
-            *(self.store_entry(source, e, outcome, client) for e in fresh.values())
-        )
+        canonicals = {guid: _entry_canonical_url(source, e) for guid, e in fresh.items()}
+        with self.store.session() as session:
+            stored = identity.find_articles(session, list(canonicals.values()))
+        # A feed's pages mostly share a host: no point queueing more than it will serve.
+        slots = asyncio.Semaphore(self.settings.fetch.per_host_concurrency * 2)
 
-    async def store_entry(
-        self, source: Source, entry: FeedEntry, outcome: SourceOutcome, client: httpx.AsyncClient
-    ) -> None:
+        async def one(entry: FeedEntry) -> None:
+            async with slots:
+                try:
+                    canonical = canonicals[entry.guid]
+                    await self.store_entry(
+                        source, entry, canonical, stored.get(canonical), outcome, summary
+                    )
+                except Exception as exc:  # one entry must not sink its source
+                    outcome.failed_entries += 1
+                    outcome.warnings.append(f"entry {entry.guid}: {type(exc).__name__}: {exc}")
+                    log.warning(
+                        "entry not stored",
+                        exc_info=True,
+                        extra={"fields": {"source": source.name, "url": entry.url}},
+                    )
+
+        await asyncio.gather(*(one(e) for e in fresh.values()))
+
+    def _count(self, outcome: SourceOutcome, result: str) -> None:
+        if result == "new":
+            outcome.new += 1
+        elif result == "linked":
+            outcome.linked += 1
+        elif result == "updated":
+            outcome.updated += 1
+        else:
+            outcome.seen += 1
+
+    def _link(self, source: Source, entry: FeedEntry, article_id: int) -> str:
         assert source.id is not None
-        canonical = _entry_canonical_url(source, entry)
         with self.store.session() as session:
-            existing = store_articles.article_id_for(session, canonical, None)
-            if existing is not None:
-                if store_articles.link_article(session, existing, source.id, entry.guid, entry.url):
-                    outcome.linked += 1
-                return
-        record = await self.build_record(entry, canonical, client)
-        if record.text_origin == "summary":
-            outcome.summary_only += 1
-        with self.store.session() as session:
-            result = store_articles.save_article(
+            return identity.link_entry(
                 session,
-                record,
+                article_id,
                 source_id=source.id,
                 guid=entry.guid,
                 entry_url=entry.url,
-                vendor_ids=self.vendor_ids,
+                title=entry.title,
             )
-        if result == "new":
-            outcome.new += 1
-            with self.store.session() as session:
-                found = store_articles.article_id_for(session, canonical, None)
-            if found is not None:
-                self.summary.new_article_ids.append(found)
-        elif result == "linked":
-            outcome.linked += 1
-        if self.hook:
-            self.hook("entry_done", None)
+
+    async def store_entry(
+        self,
+        source: Source,
+        entry: FeedEntry,
+        canonical: str,
+        existing: int | None,
+        outcome: SourceOutcome,
+        summary: RunSummary,
+    ) -> None:
+        """Link the entry to its stored article (``existing``), or build and store it."""
+        assert source.id is not None
+        if existing is not None:
+            self._count(outcome, self._link(source, entry, existing))
+            return
+        waiting = self.inflight.get(canonical)
+        if waiting is not None:  # another feed (or entry) of this run is storing it now
+            article_id = await asyncio.shield(waiting)
+            if article_id is not None:
+                self._count(outcome, self._link(source, entry, article_id))
+                return
+        future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self.inflight[canonical] = future
+        try:
+            record = await self.build_record(
+                entry, canonical, summary, urlsplit(source.url).hostname
+            )
+            if record.text_origin == "summary":
+                outcome.summary_only += 1
+            result, article_id = await self.writer.save(
+                _SaveJob(record, source.id, entry.guid, entry.url), summary.timings
+            )
+            future.set_result(article_id)
+        finally:
+            if not future.done():
+                future.set_result(None)
+            del self.inflight[canonical]
+        self._count(outcome, result)
+        if result == "new" and article_id is not None:
+            summary.new_article_ids.append(article_id)
 
     async def build_record(
-        self, entry: FeedEntry, canonical: str, client: httpx.AsyncClient
+        self,
+        entry: FeedEntry,
+        canonical: str,
+        summary: RunSummary,
+        trusted_host: str | None = None,
     ) -> ArticleRecord:
-        title, text, origin, note = entry.title, "", "page", None
-        published = entry.published_at
-        if entry.url and self.settings.fetch.fetch_pages:
-            try:
-                async with self.pages:
-                    page_result = await fetch_url(
-                        client, entry.url, self.settings.fetch, accept=PAGE_ACCEPT
-                    )
-                page = await asyncio.to_thread(extract_page, page_result.body, page_result.url)
-                text = page.text
-                title = title or page.title or ""
-                published = published or page.published_at
-                if not text:
-                    note = "page had no main text"
-            except FetchError as exc:
-                note = f"page not fetched: {exc.error_class}: {exc}"
-        elif not entry.url:
-            note = "entry has no link"
-        else:
-            note = "page fetching is off"
-        if not text:
-            text, origin = entry.summary, "summary"
-        title = title or (entry.url or entry.guid)
-        extraction = await asyncio.to_thread(extract_text, self.matcher, title, text)
-        return ArticleRecord(
-            url=canonical,
-            canonical_url=canonical,
-            title=title,
-            summary=entry.summary,
-            text=text,
-            text_origin=origin,
-            text_note=note,
-            content_hash=content_hash(title, text) if len(text) >= MIN_HASHED_TEXT else "",
-            published_at=published,
-            extraction=extraction,
-        )
+        """Fetch the entry's page (when allowed) and extract it in a worker."""
+        async with self.pending:
+            body: bytes | None = None
+            page_url, content_type, note = None, "", None
+            if entry.url and self.settings.fetch.fetch_pages:
+                try:
+                    page = await self.fetcher.fetch_page(entry.url, trusted_host=trusted_host)
+                    summary.timings.fetch_wait_s += page.elapsed_s
+                    summary.timings.pages += 1
+                    body, page_url, content_type = page.body, page.url, page.content_type
+                except FetchError as exc:
+                    note = f"page not fetched: {exc.error_class}: {exc}"
+            elif not entry.url:
+                note = "entry has no link"
+            else:
+                note = "page fetching is off"
+            job = PageJob(
+                canonical_url=canonical,
+                title=entry.title,
+                summary=entry.summary,
+                published_at=entry.published_at,
+                fallback_label=entry.url or entry.guid,
+                page_body=body,
+                page_url=page_url,
+                page_content_type=content_type,
+                note=note,
+            )
+            timed = await self.cpu.build_record(job)
+        summary.timings.page_s += timed.page_s
+        summary.timings.extract_s += timed.extract_s
+        record: ArticleRecord = timed.value
+        return record
 
 
 async def fetch_sources(
     store: Store,
     settings: Settings,
-    matcher: VendorMatcher,
+    matcher: Extractor,
     sources: Sequence[Source],
     hook: ProgressHook | None = None,
 ) -> RunSummary:
     """Fetch ``sources`` concurrently with one HTTP client and store what is new."""
-    run = _Run(store, settings, matcher, hook)
-    async with make_client(settings.fetch) as client:
-        return await run.run(sources, client)
+    pipeline = Pipeline(store, settings, matcher)
+    try:
+        return await pipeline.run(sources, hook)
+    finally:
+        await pipeline.aclose()

@@ -87,7 +87,7 @@ def test_missing_page_keeps_the_feed_summary(cli: Cli) -> None:
 def test_second_fetch_stores_nothing_new(cli: Cli) -> None:
     assert cli("fetch").exit_code == 0
     before = rows(cli, "SELECT count(*) FROM article"), rows(cli, "SELECT count(*) FROM mention")
-    again = cli("fetch", "--format", "json")
+    again = cli("fetch", "--all", "--format", "json")
     assert again.exit_code == 0
     summary = json.loads(again.stdout)
     assert summary["new_articles"] == 0
@@ -103,12 +103,12 @@ def test_changed_feeds_are_parsed_again_and_known_entries_skipped(
     sources = {name: url + path for name, path in FEEDS.items()}
     cli = Cli(write_config(tmp_path / "c.toml", sources), f"sqlite:///{tmp_path / 'c.db'}")
     first = json.loads(cli("fetch", "--format", "json").stdout)
-    unchanged = json.loads(cli("fetch", "--format", "json").stdout)
+    unchanged = json.loads(cli("fetch", "--all", "--format", "json").stdout)
     assert {s["status"] for s in unchanged["sources"]} == {"not_modified"}
     later = time.time() + 60
     for feed in (root / "feeds").iterdir():
         os.utime(feed, (later, later))  # a new Last-Modified: the server answers 200 again
-    again = json.loads(cli("fetch", "--format", "json").stdout)
+    again = json.loads(cli("fetch", "--all", "--format", "json").stdout)
     assert {s["status"] for s in again["sources"]} == {"ok"}
     assert again["new_articles"] == 0
     for before, after in zip(first["sources"], again["sources"], strict=True):

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tracker.cli.output import Format, dumps, emit, stderr, stdout
+from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout
 from tracker.cli.state import State, state
 from tracker.config import SourceSpec
 from tracker.errors import ConfigError, UsageError
 from tracker.pipeline import RunSummary, SourceOutcome, fetch_sources
 from tracker.query import parse_query
-from tracker.store import reports
+from tracker.store import fetchstate, reports
 from tracker.store import sources as store_sources
 from tracker.store.search import search_articles
 from tracker.store.tables import Source
@@ -34,19 +37,44 @@ def sync_declared_sources(st: State, specs: tuple[SourceSpec, ...], base_url: st
             store_sources.upsert_source(session, spec.name, url, spec.kind)
 
 
-def run_fetch(st: State, names: list[str] | None) -> RunSummary:
-    """Fetch the named sources (or every enabled one) with a progress bar on stderr."""
+@dataclass(slots=True)
+class Selection:
+    """The sources a fetch takes, and the enabled ones it leaves for later."""
+
+    chosen: list[Source]
+    not_due: list[Source] = field(default_factory=list)
+
+
+def select_sources(st: State, names: list[str] | None, *, everything: bool) -> Selection:
+    """The named sources, or every enabled one (``everything``), or the enabled ones due."""
     with st.store.session() as session:
         every = store_sources.all_sources(session)
+        due_ids = {s.id for s in fetchstate.due_sources(session, datetime.now(UTC))}
     if names:
         by_name = {s.name: s for s in every}
         missing = [n for n in names if n not in by_name]
         if missing:
             raise UsageError(f"fetch: no source named {', '.join(map(repr, missing))}")
-        chosen: list[Source] = [by_name[n] for n in names]
-    else:
-        chosen = [s for s in every if s.is_enabled]
-    if not chosen:
+        return Selection([by_name[n] for n in names])
+    enabled = [s for s in every if s.is_enabled]
+    if everything:
+        return Selection(enabled)
+    return Selection(
+        [s for s in enabled if s.id in due_ids], [s for s in enabled if s.id not in due_ids]
+    )
+
+
+def run_fetch(st: State, names: list[str] | None, *, everything: bool = True) -> RunSummary:
+    """Fetch the named sources (or the enabled ones) with a progress bar on stderr."""
+    selection = select_sources(st, names, everything=everything)
+    chosen = selection.chosen
+    if selection.not_due:
+        upcoming = min(s.next_attempt_at for s in selection.not_due if s.next_attempt_at)
+        stderr.print(
+            f"{len(selection.not_due)} sources not due yet (next at "
+            f"{show_time(upcoming, st.settings.tzinfo())}); `tracker fetch --all` fetches them now"
+        )
+    if not chosen and not selection.not_due:
         stderr.print("no sources to fetch: add one with `tracker sources add URL`")
     matcher = st.matcher
     with Progress(
@@ -77,6 +105,10 @@ def _outcome_row(o: SourceOutcome) -> dict[str, Any]:
         "summary_only": o.summary_only,
         "error_class": o.error_class,
         "error": o.error,
+        "updated": o.updated,
+        "http_status": o.http_status,
+        "elapsed_s": round(o.elapsed_s, 3),
+        "next_attempt_at": o.next_attempt_at,
     }
 
 
@@ -91,6 +123,7 @@ def print_summary(summary: RunSummary, fmt: Format, st: State) -> None:
             "linked": summary.linked,
             "failed_sources": [o.name for o in summary.failed],
         }
+        payload["updated"] = sum(o.updated for o in summary.outcomes)
         stdout.file.write(dumps(payload, indent=2) + "\n")
         return
     emit(
@@ -114,15 +147,24 @@ def fetch(
         typer.Option("--source", "-s", help="Fetch only this source (repeatable)."),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Summary format.")] = Format.table,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Fetch every enabled source, due or not.")
+    ] = False,
+    timings: Annotated[
+        bool, typer.Option("--timings", help="Print where the time went (JSON, on stderr).")
+    ] = False,
 ) -> None:
     """Fetch every due source (or the named ones), extract and store new articles.
 
-    Exit code 3 when some sources failed; everything else is stored.
+    A source is due when its interval (or its backoff after failures) has passed; a new
+    source is due at once. Exit code 3 when some sources failed; everything else is stored.
     """
     st = state(ctx)
     sync_declared_sources(st, st.settings.sources)
-    summary = run_fetch(st, source)
+    summary = run_fetch(st, source, everything=everything)
     print_summary(summary, fmt, st)
+    if timings:
+        stderr.file.write("timings " + json.dumps(summary.timings.as_dict()) + "\n")
     if summary.failed:
         raise typer.Exit(EXIT_SOURCES_FAILED)
 

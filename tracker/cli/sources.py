@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from tracker.cli.state import state
 from tracker.errors import StoreError
 from tracker.parse.opml import Outline, parse_opml, render_opml
 from tracker.store import sources as store_sources
+from tracker.store.health import health_rows
 
 app = typer.Typer(
     help="List, add and remove sources; import and export OPML.", no_args_is_help=True
@@ -71,19 +73,114 @@ def list_sources(
     )
 
 
+def parse_interval(value: str | None) -> tuple[int | None, bool]:
+    """``--interval``: minutes, or ``auto`` (follow the source's rhythm); (minutes, adaptive)."""
+    if value is None:
+        return None, False
+    text = value.strip().lower()
+    if text == "auto":
+        return None, True
+    if not text.isdigit() or int(text) < 1:
+        raise typer.BadParameter(
+            f"{value!r} is not a number of minutes or 'auto'", param_hint="--interval"
+        )
+    return int(text), False
+
+
+INTERVAL_HELP = "Minutes between fetches, or 'auto' to follow how often the source publishes."
+
+
 @app.command("add")
 def add(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(help="The feed's URL (RSS, Atom or JSON Feed).")],
     name: Annotated[str | None, typer.Option(help="A short name (default: from the URL).")] = None,
+    interval: Annotated[
+        str | None, typer.Option(help=INTERVAL_HELP + " [default: [schedule] interval_minutes]")
+    ] = None,
 ) -> None:
     """Add a feed to follow."""
     st = state(ctx)
     url = _check_url(url)
+    minutes, adaptive = parse_interval(interval)
     with st.store.session() as session:
         taken = {s.name for s in store_sources.all_sources(session)}
-        source = store_sources.add_source(session, name or name_from(url, taken), url)
+        source = store_sources.add_source(
+            session,
+            name or name_from(url, taken),
+            url,
+            interval_minutes=minutes,
+            is_adaptive=adaptive,
+        )
     stderr.print(f"added source {source.name!r}: {source.url}")
+
+
+@app.command("set")
+def set_source(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The source's name.")],
+    interval: Annotated[str | None, typer.Option(help=INTERVAL_HELP)] = None,
+    enable: Annotated[
+        bool | None,
+        typer.Option(
+            "--enable/--disable",
+            help="Turn fetching on (clears failures) or off.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Change a source's interval, or turn it on or off (a source gone with 410 is turned off)."""
+    st = state(ctx)
+    minutes, adaptive = parse_interval(interval)
+    with st.store.session() as session:
+        source = store_sources.set_schedule(
+            session,
+            name,
+            interval_minutes=minutes,
+            is_adaptive=True if adaptive else None,
+            is_enabled=enable,
+        )
+        every = (
+            "auto"
+            if source.is_adaptive
+            else f"{source.interval_minutes or st.settings.schedule.interval_minutes} min"
+        )
+        stderr.print(
+            f"source {source.name!r}: {'enabled' if source.is_enabled else 'disabled'}, "
+            f"every {every}"
+        )
+
+
+@app.command("health")
+def health(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """How each source is doing: last success, last error, streak, next attempt, rates, silence.
+
+    States: ok, new (never fetched), backoff (failed lately, retried later), failing (404s or
+    DNS failures in a row), silent (nothing for several times its usual gap), disabled.
+    """
+    st = state(ctx)
+    with st.store.session() as session:
+        rows = health_rows(session, st.settings.schedule, datetime.now(UTC))
+    emit(
+        rows,
+        fmt,
+        [
+            "name",
+            "state",
+            "last_success_at",
+            "last_error_class",
+            "error_streak",
+            "next_attempt_at",
+            "per_day_7d",
+            "per_day_30d",
+            "usual_gap_h",
+        ],
+        tz=st.settings.tzinfo(),
+        title=f"Health of {len(rows)} sources",
+    )
 
 
 @app.command("remove")

@@ -1,5 +1,5 @@
-"""I/O: HTTP fetching with limits, conditional GET and the private-address guard."""
+"""I/O: HTTP fetching with limits, conditional GET, politeness, robots.txt and the guard."""
 
-from tracker.fetch.client import FetchResult, fetch_url, make_client
+from tracker.fetch.client import Fetcher, FetchResult, fetch_url, make_client
 
-__all__ = ["FetchResult", "fetch_url", "make_client"]
+__all__ = ["FetchResult", "Fetcher", "fetch_url", "make_client"]

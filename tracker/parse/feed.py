@@ -5,18 +5,40 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+import re
 import time
 from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
 
-from tracker.errors import ParseError
+from tracker.errors import ParseError, UnsafeXML
 from tracker.models import FeedEntry, ParsedFeed
+from tracker.parse.encoding import decode_document, feed_bytes_for_parser
 from tracker.parse.text import clean_text, html_to_text
 from tracker.parse.urls import absolute_url
 
 JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
+_DOCTYPE = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
+_ELEMENT_START = re.compile(r"<[A-Za-z_:]")
+_ENTITY_DECL = re.compile(r"<!ENTITY\b", re.IGNORECASE)
+
+
+def check_xml_safety(text: str, url: str) -> None:
+    """Raise UnsafeXML when the prolog declares entities (billion laughs, external entities).
+
+    A DOCTYPE that only names a DTD (RSS 0.91 does) is fine: no parser here fetches it.
+    """
+    doctype = _DOCTYPE.search(text)
+    if doctype is None or _ELEMENT_START.search(text, 0, doctype.start()):
+        return
+    root = _ELEMENT_START.search(text, doctype.end())
+    prolog = text[doctype.start() : root.start() if root else len(text)]
+    if _ENTITY_DECL.search(prolog):
+        raise UnsafeXML(
+            f"parse: {url}: the document declares XML entities "
+            "(entity expansion and external entities are refused)"
+        )
 
 
 def _looks_like_json(body: bytes, content_type: str) -> bool:
@@ -35,7 +57,7 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     if not body.strip():
         raise ParseError(f"parse: {url}: empty document")
     if _looks_like_json(body, content_type):
-        return _parse_json_feed(body, url)
+        return _parse_json_feed(body, url, content_type)
     return _parse_xml_feed(body, url, content_type)
 
 
@@ -54,9 +76,9 @@ def _fallback_guid(*parts: str | None) -> str:
 
 
 def _parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
+    body, content_type, decoded = feed_bytes_for_parser(body, content_type)
+    check_xml_safety(decoded.text, url)
+    headers = {"content-location": url, "content-type": content_type}
     parsed: Any = feedparser.parse(body, response_headers=headers, sanitize_html=False)
     version = parsed.get("version") or ""
     warnings: list[str] = []
@@ -113,10 +135,10 @@ def _parse_iso(value: Any) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
+def _parse_json_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
     try:
-        data = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(decode_document(body, content_type, "text").text)
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ParseError(f"parse: {url}: invalid JSON Feed ({exc})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise ParseError(f"parse: {url}: JSON document is not a JSON Feed (no items list)")

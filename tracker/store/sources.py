@@ -26,14 +26,29 @@ def source_by_url(session: Session, url: str) -> Source | None:
     return session.exec(select(Source).where(Source.url == url)).first()
 
 
-def add_source(session: Session, name: str, url: str, kind: str = "feed") -> Source:
+def add_source(
+    session: Session,
+    name: str,
+    url: str,
+    kind: str = "feed",
+    *,
+    interval_minutes: int | None = None,
+    is_adaptive: bool = False,
+) -> Source:
     """Add a source; StoreError when the name or URL is taken."""
     if source_by_name(session, name):
         raise StoreError(f"store: a source named {name!r} already exists")
     existing = source_by_url(session, url)
     if existing:
         raise StoreError(f"store: {url} is already the source {existing.name!r}")
-    source = Source(name=name, url=url, kind=kind, created_at=datetime.now(UTC))
+    source = Source(
+        name=name,
+        url=url,
+        kind=kind,
+        created_at=datetime.now(UTC),
+        interval_minutes=interval_minutes,
+        is_adaptive=is_adaptive,
+    )
     session.add(source)
     session.flush()
     return source
@@ -74,26 +89,88 @@ def record_success(
     title: str | None,
     etag: str | None,
     last_modified: str | None,
+    next_attempt_at: datetime | None = None,
+    http_status: int | None = None,
 ) -> None:
-    """Note a successful fetch and the validators to send next time."""
+    """Note a successful fetch (a 304 too), the validators to send next time, and when."""
     source = session.get_one(Source, source_id)
     now = datetime.now(UTC)
     source.last_fetched_at = source.last_success_at = now
     source.last_error = source.last_error_class = None
     source.error_count = 0
+    source.is_failing = False
+    if http_status is not None:
+        source.last_http_status = http_status
+    if http_status == 304:
+        source.last_not_modified_at = now
     if title:
         source.title = title
     source.etag, source.last_modified = etag, last_modified
+    source.next_attempt_at = next_attempt_at
     session.add(source)
 
 
-def record_failure(session: Session, source_id: int, error_class: str, message: str) -> None:
-    """Note a failed fetch; the streak grows until the next success."""
+def record_failure(
+    session: Session,
+    source_id: int,
+    error_class: str,
+    message: str,
+    *,
+    next_attempt_at: datetime | None = None,
+    http_status: int | None = None,
+    is_failing: bool = False,
+    disabled_reason: str | None = None,
+) -> None:
+    """Note a failed fetch; the streak grows until the next success.
+
+    ``disabled_reason`` turns the source off (410 Gone) until the operator turns it back on.
+    """
     source = session.get_one(Source, source_id)
-    source.last_fetched_at = datetime.now(UTC)
+    now = datetime.now(UTC)
+    source.last_fetched_at = source.last_error_at = now
     source.last_error, source.last_error_class = message, error_class
     source.error_count += 1
+    source.last_http_status = http_status
+    source.is_failing = is_failing
+    source.next_attempt_at = next_attempt_at
+    if disabled_reason:
+        source.is_enabled = False
+        source.disabled_reason = disabled_reason
     session.add(source)
+
+
+def error_streak(session: Session, source_id: int) -> int:
+    """Failed fetches in a row, as stored."""
+    return session.get_one(Source, source_id).error_count
+
+
+def set_schedule(
+    session: Session,
+    name: str,
+    *,
+    interval_minutes: int | None = None,
+    is_adaptive: bool | None = None,
+    is_enabled: bool | None = None,
+) -> Source:
+    """Change how a source is scheduled; enabling clears a disabled reason and the backoff."""
+    source = source_by_name(session, name)
+    if source is None:
+        raise StoreError(f"store: no source named {name!r}")
+    if is_adaptive is not None:
+        source.is_adaptive = is_adaptive
+        if is_adaptive:
+            source.interval_minutes = None
+    if interval_minutes is not None:
+        source.interval_minutes, source.is_adaptive = interval_minutes, False
+    if is_enabled is not None:
+        source.is_enabled = is_enabled
+        if is_enabled:
+            source.disabled_reason = None
+            source.is_failing = False
+            source.error_count = 0
+            source.next_attempt_at = None
+    session.add(source)
+    return source
 
 
 def article_counts(session: Session) -> dict[int, int]:

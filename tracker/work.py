@@ -1,0 +1,213 @@
+"""The CPU-bound steps of a fetch, run in worker processes so they use every core.
+
+Feed parsing (feedparser), page main-text extraction (trafilatura) and the vendor, product,
+relation and event extraction are pure and take most of a run's CPU. The event loop hands
+them to a pool of processes and keeps the network and the one database writer to itself.
+Each worker gets the extractor once, through the pool's initializer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import pickle
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from tracker.errors import ParseError
+from tracker.extract import Extractor, extract_text
+from tracker.models import ArticleRecord, ParsedFeed
+from tracker.parse.encoding import decode_document
+from tracker.parse.feed import parse_feed
+from tracker.parse.page import extract_page
+from tracker.parse.text import content_hash
+
+# Texts shorter than this are too generic to identify an article by their hash alone.
+MIN_HASHED_TEXT = 200
+
+_extractor: Extractor | None = None
+T = TypeVar("T")
+
+
+def init_worker(extractor_blob: bytes) -> None:
+    """Pool initializer: unpickle the extractor once per worker."""
+    global _extractor
+    _extractor = pickle.loads(extractor_blob)
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """What a worker needs to turn an entry (and its page, when fetched) into a record."""
+
+    canonical_url: str
+    title: str
+    summary: str
+    published_at: datetime | None
+    fallback_label: str
+    page_body: bytes | None = None
+    page_url: str | None = None
+    page_content_type: str = ""
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timed:
+    """A worker's result with the CPU time of its steps."""
+
+    value: Any
+    page_s: float = 0.0
+    extract_s: float = 0.0
+
+
+def parse_feed_timed(body: bytes, url: str, content_type: str) -> Timed:
+    """parse_feed, timed; a ParseError is returned, not raised (it crosses a process)."""
+    started = time.thread_time()
+    try:
+        value: ParsedFeed | ParseError = parse_feed(body, url, content_type)
+    except ParseError as exc:
+        value = exc
+    return Timed(value, page_s=time.thread_time() - started)
+
+
+def build_record(job: PageJob, extractor: Extractor | None = None) -> Timed:
+    """The ArticleRecord of an entry: page text when there is one, else the feed's summary."""
+    extractor = extractor or _extractor
+    assert extractor is not None, "init_worker was not called"
+    started = time.thread_time()
+    title, text, origin, note = job.title, "", "page", job.note
+    published = job.published_at
+    if job.page_body is not None:
+        decoded = decode_document(job.page_body, job.page_content_type, "html")
+        # Our reading of the charset is better informed than lxml's guess: hand over text.
+        html: str | bytes = decoded.text if decoded.is_confident else job.page_body
+        page = extract_page(html, job.page_url)
+        text = page.text
+        title = title or page.title or ""
+        published = published or page.published_at
+        if not text:
+            note = "page had no main text"
+    page_s = time.thread_time() - started
+    if not text:
+        text, origin = job.summary, "summary"
+    title = title or job.fallback_label
+    extraction = extract_text(extractor, title, text)
+    record = ArticleRecord(
+        url=job.canonical_url,
+        canonical_url=job.canonical_url,
+        title=title,
+        summary=job.summary,
+        text=text,
+        text_origin=origin,
+        text_note=note,
+        content_hash=content_hash(title, text) if len(text) >= MIN_HASHED_TEXT else "",
+        published_at=published,
+        extraction=extraction,
+    )
+    return Timed(record, page_s=page_s, extract_s=time.thread_time() - started - page_s)
+
+
+def _build_record_in_worker(job: PageJob) -> Timed:
+    return build_record(job)
+
+
+def worker_count(configured: int) -> int:
+    """Processes to use: the configured number, or one per core; 0 means work in threads."""
+    cores = os.cpu_count() or 1
+    count = configured or cores
+    return 0 if count <= 1 else count
+
+
+def _ready() -> bool:
+    return _extractor is not None
+
+
+class CpuPool:
+    """A process pool for the CPU-bound steps, or threads when there is one core.
+
+    Starting the workers (a fresh interpreter each, the extractor handed over) takes about
+    a second; ``start()`` does it in a thread while the first feeds download.
+    """
+
+    def __init__(self, extractor: Extractor, workers: int) -> None:
+        self.extractor = extractor
+        self.workers = worker_count(workers)
+        self._executor: ProcessPoolExecutor | None = None
+        self._starting: asyncio.Future[None] | None = None
+
+    def _start_blocking(self) -> None:
+        # spawn: fresh interpreters, never a fork of this process's event loop and threads
+        # (a fork could inherit a lock some thread held).
+        executor = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(pickle.dumps(self.extractor),),
+        )
+        # One job per worker makes every worker start now, not on the first real job.
+        for future in [executor.submit(_ready) for _ in range(self.workers)]:
+            future.result()
+        self._executor = executor
+
+    def start(self) -> None:
+        """Start the workers in the background (call from the event loop)."""
+        if self.workers and self._starting is None:
+            self._starting = asyncio.ensure_future(asyncio.to_thread(self._start_blocking))
+
+    @property
+    def slots(self) -> int:
+        """Jobs worth keeping queued: enough to keep every worker busy."""
+        return max(1, self.workers) * 4
+
+    def _is_ready(self) -> bool:
+        return self._starting is not None and self._starting.done() and self._executor is not None
+
+    async def _run(self, func: Callable[..., T], *args: Any) -> T:
+        if not self.workers:
+            return await asyncio.to_thread(func, *args)
+        for attempt in (1, 2):
+            self.start()
+            assert self._starting is not None
+            await asyncio.shield(self._starting)
+            executor = self._executor
+            assert executor is not None
+            try:
+                return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
+            except BrokenProcessPool:
+                # A worker died (a crash in a C extension, the OOM killer): start afresh once.
+                if attempt == 2:
+                    raise
+                if self._executor is executor:
+                    self._executor, self._starting = None, None
+                    executor.shutdown(wait=False, cancel_futures=True)
+        raise AssertionError("unreachable")
+
+    async def parse_feed(self, body: bytes, url: str, content_type: str) -> Timed:
+        """parse_feed in a worker (in a thread while the workers start)."""
+        if not self._is_ready():
+            self.start()
+            return await asyncio.to_thread(parse_feed_timed, body, url, content_type)
+        return await self._run(parse_feed_timed, body, url, content_type)
+
+    async def build_record(self, job: PageJob) -> Timed:
+        """build_record in a worker (in a thread while the workers start: a small fetch
+        is done before they would be)."""
+        if not self._is_ready():
+            self.start()
+            return await asyncio.to_thread(build_record, job, self.extractor)
+        return await self._run(_build_record_in_worker, job)
+
+    async def close(self) -> None:
+        """Stop the workers; queued jobs are dropped."""
+        if self._starting is not None:
+            with contextlib.suppress(Exception):
+                await self._starting
+        if self._executor is not None:
+            await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)
+            self._executor = None
