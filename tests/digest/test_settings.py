@@ -1,0 +1,151 @@
+"""[[digests]] and [smtp]: good files load, bad ones are one clear ConfigError."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tracker.catalog.gazetteer import Gazetteer
+from tracker.catalog.products import load_catalog
+from tracker.config import load_settings
+from tracker.digest.select import watch_items
+from tracker.errors import ConfigError
+
+GOOD = """
+[display]
+timezone = "Asia/Taipei"
+
+[smtp]
+host = "smtp.example.com"
+security = "tls"
+username = "digest@example.com"
+password_env = "TRACKER_SMTP_PASSWORD"
+from_address = "Tracker <digest@example.com>"
+
+[[digests]]
+name = "daily"
+recipients = ["Ana Müller <ana@example.com>", "ops@example.com"]
+timezone = "Europe/Berlin"
+time = "07:30"
+unsubscribe = "https://example.com/unsubscribe"
+
+[digests.watchlist]
+vendors = ["TSMC"]
+event_types = ["disruption"]
+keywords = ["CoWoS"]
+
+[digests.thresholds]
+min_relevance = 0.5
+max_per_group = 5
+
+[[digests]]
+name = "weekly-ops"
+recipients = "台積電 <tsmc-watch@example.tw>"
+cadence = "weekly"
+day = "Friday"
+send_empty = true
+"""
+
+
+def load(tmp_path: Path, text: str) -> object:
+    path = tmp_path / "tracker.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_settings(path, required=True)
+
+
+def test_a_good_file(tmp_path: Path) -> None:
+    settings = load(tmp_path, GOOD)
+    daily, weekly = settings.digests  # type: ignore[attr-defined]
+    assert daily.name == "daily"
+    assert daily.recipients == ("Ana Müller <ana@example.com>", "ops@example.com")
+    assert daily.cadence.every == "daily"
+    assert daily.cadence.at == time(7, 30)
+    assert daily.cadence.timezone == "Europe/Berlin"
+    assert daily.watchlist.vendors == ("TSMC",)
+    assert daily.thresholds.min_relevance == 0.5
+    assert daily.thresholds.max_per_group == 5
+    assert daily.send_empty is False
+    assert weekly.cadence.every == "weekly"
+    assert weekly.cadence.weekday == 4
+    assert weekly.cadence.timezone == "Asia/Taipei"  # [display] timezone by default
+    assert weekly.recipients == ("台積電 <tsmc-watch@example.tw>",)
+    assert weekly.send_empty is True
+    assert weekly.watchlist.is_empty
+    smtp = settings.smtp  # type: ignore[attr-defined]
+    assert smtp.port == 465  # the implicit-TLS default
+    assert smtp.password_env == "TRACKER_SMTP_PASSWORD"
+
+
+def test_no_digests_no_smtp(tmp_path: Path) -> None:
+    settings = load(tmp_path, "[fetch]\ntimeout_s = 5.0\n")
+    assert settings.digests == ()  # type: ignore[attr-defined]
+    assert settings.smtp is None  # type: ignore[attr-defined]
+
+
+DIGEST = '[[digests]]\nname = "d"\nrecipients = ["a@example.com"]\n'
+SMTP = '[smtp]\nhost = "mail.example.com"\nfrom_address = "t@example.com"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (DIGEST + 'time = "7am"\n', "[[digests]] 'd' time = '7am': expected HH:MM"),
+        (DIGEST + 'time = "24:00"\n', "expected HH:MM"),
+        (DIGEST + 'timezone = "Mars/Olympus"\n', "'Mars/Olympus' is not a known zone"),
+        (DIGEST + 'cadence = "hourly"\n', "cadence = 'hourly': expected 'daily' or 'weekly'"),
+        (DIGEST + 'cadence = "weekly"\n', "a weekly digest needs a day"),
+        (DIGEST + 'day = "monday"\n', "day is only for weekly digests"),
+        (DIGEST + "colour = 1\n", "[[digests]] 'd': unknown keys ['colour']"),
+        (DIGEST + "send_empty = 1\n", "send_empty = 1: expected true or false"),
+        (DIGEST + 'unsubscribe = "ftp://x"\n', "expected a mailto: or http(s) URL"),
+        (DIGEST + '[digests.watchlist]\nevent_types = ["fire"]\n', "'fire' is not an event type"),
+        (DIGEST + "[digests.watchlist]\nvendors = [1]\n", "watchlist.vendors: expected a list"),
+        (DIGEST + '[digests.watchlist]\nbrands = ["x"]\n', "watchlist: unknown keys ['brands']"),
+        (DIGEST + "[digests.thresholds]\nmin_relevance = 2\n", "expected a number from 0 to 1"),
+        (DIGEST + "[digests.thresholds]\nmax_per_group = 0\n", "max_per_group must be positive"),
+        (DIGEST + '[digests.thresholds]\nmax_per_group = "5"\n', "expected int"),
+        ('[[digests]]\nname = "Daily Digest"\nrecipients = ["a@example.com"]\n', "lower-case"),
+        ('[[digests]]\nname = "d"\nrecipients = []\n', "recipients is empty"),
+        ('[[digests]]\nname = "d"\nrecipients = ["not an address"]\n', "is not one e-mail"),
+        ('[[digests]]\nname = "d"\nrecipients = ["a@b.c, d@e.f"]\n', "is not one e-mail"),
+        ('[[digests]]\nname = "d"\nrecipients = ["a@x.com", "A@x.com"]\n', "an address twice"),
+        (DIGEST + DIGEST.replace("[[digests]]", "\n[[digests]]"), "'d' is defined twice"),
+        ("digests = 3\n", "[[digests]] must be an array of tables"),
+        (SMTP + 'security = "ssl"\n', 'security = \'ssl\': expected "starttls", "tls"'),
+        (SMTP + "port = 70000\n", "port = 70000: expected 1 to 65535"),
+        (SMTP + 'port = "25"\n', "[smtp] port = '25': expected int"),
+        (SMTP + 'username = "u"\n', "username is set but password_env is not"),
+        (SMTP + 'password_env = "X"\n', "password_env is set but username is not"),
+        (SMTP + 'username = "u"\npassword_env = "hunter2!"\n', "not the password"),
+        (
+            SMTP + 'username = "u"\npassword_env = "P"\nsecurity = "none"\n',
+            "would send the password in clear text",
+        ),
+        (SMTP + "tls = true\n", "[smtp]: unknown keys ['tls']"),
+        ('[smtp]\nhost = "mail.example.com"\n', "from_address is missing"),
+        ('[smtp]\nfrom_address = "nobody"\n', "'nobody' is not one e-mail address"),
+    ],
+)
+def test_bad_settings_are_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, text)
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("config: ")
+
+
+def test_the_commented_example_in_config_tracker_toml_loads(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    text = (ROOT / "config" / "tracker.toml").read_text(encoding="utf-8")
+    example = text[text.index("# [smtp]") :]
+    lines = [line[2:] if line.startswith("# ") else "" for line in example.splitlines()]
+    settings = load(tmp_path, "\n".join(lines))
+    (daily,) = settings.digests  # type: ignore[attr-defined]
+    assert daily.name == "daily"
+    assert settings.smtp.password_env == "TRACKER_SMTP_PASSWORD"  # type: ignore[attr-defined]
+    catalog = load_catalog(ROOT / "config" / "catalog")
+    items = watch_items(daily.name, daily.watchlist, gazetteer, catalog)
+    assert [i.kind for i in items][:3] == ["vendor", "vendor", "product"]
