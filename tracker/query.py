@@ -170,3 +170,26 @@ def query_terms(node: Node) -> list[str]:
     if isinstance(node, Or):
         return [t for option in node.options for t in query_terms(option)]
     return [t for part in node.include for t in query_terms(part)]
+
+
+def _ts_lexeme(word: str) -> str:
+    return "'" + word.replace("'", "''").replace("\\", "") + "'"
+
+
+def to_tsquery(node: Node) -> str:
+    """Render a parsed query for PostgreSQL's ``to_tsquery('simple', ...)``.
+
+    Same meaning as ``to_fts5``: phrases keep word order (``<->``), ``word*`` is a prefix
+    (``:*``), a query of excluded words only was already refused by the parser.
+    """
+    if isinstance(node, Term):
+        lexemes = [_ts_lexeme(w.lower()) for w in node.text.split()]
+        if node.is_prefix:
+            lexemes[-1] += ":*"
+        rendered = " <-> ".join(lexemes)
+        return f"({rendered})" if len(lexemes) > 1 else rendered
+    if isinstance(node, Or):
+        return "(" + " | ".join(to_tsquery(option) for option in node.options) + ")"
+    parts = [to_tsquery(part) for part in node.include]
+    parts += [f"!{to_tsquery(part)}" for part in node.exclude]
+    return "(" + " & ".join(parts) + ")" if len(parts) > 1 else parts[0]

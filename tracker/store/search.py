@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import column, func, literal_column, table, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import ColumnElement, column, func, literal_column, table, text
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 from sqlmodel import Session, col, select
 
 from tracker.errors import QueryError, StoreError
-from tracker.query import Node, to_fts5
+from tracker.query import Node, to_fts5, to_tsquery
 from tracker.store.reports import source_names_for, vendor_names_for
 from tracker.store.tables import Article, ArticleSource, Mention, Source, Vendor
 
@@ -36,6 +36,61 @@ class SearchHit:
     vendors: list[str]
 
 
+Row = tuple[Article, str, float]
+
+
+def _sqlite_search(
+    session: Session, query: Node, filters: list[ColumnElement[bool]], limit: int
+) -> list[Row]:
+    snippet = func.snippet(
+        literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24
+    )
+    score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
+    stmt = (
+        select(Article, snippet.label("snippet"), score.label("score"))
+        .join(_fts, _fts.c.rowid == col(Article.id))
+        .where(text("article_fts MATCH :match").bindparams(match=to_fts5(query)), *filters)
+        .order_by(literal_column("score"))
+        .limit(limit)
+    )
+    try:
+        found = session.exec(stmt).all()
+    except OperationalError as exc:
+        raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
+    return [(article, str(snip), -float(rank)) for article, snip, rank in found]
+
+
+def _postgres_search(
+    session: Session, query: Node, filters: list[ColumnElement[bool]], limit: int
+) -> list[Row]:
+    tsquery = func.to_tsquery(literal_column("'simple'"), to_tsquery(query))
+    vector: ColumnElement[str] = literal_column("article.search")
+    score = func.ts_rank_cd(vector, tsquery, 32)
+    best = (
+        select(col(Article.id).label("id"), score.label("score"))
+        .where(vector.op("@@")(tsquery), *filters)
+        .order_by(score.desc())
+        .limit(limit)
+        .subquery()
+    )
+    headline = func.ts_headline(
+        literal_column("'simple'"),
+        col(Article.text),
+        tsquery,
+        f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=24, MinWords=12",
+    )
+    stmt = (
+        select(Article, headline.label("snippet"), best.c.score)
+        .join(best, best.c.id == col(Article.id))
+        .order_by(best.c.score.desc())
+    )
+    try:
+        found = session.exec(stmt).all()
+    except (ProgrammingError, DataError) as exc:
+        raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
+    return [(article, str(snip), float(rank)) for article, snip, rank in found]
+
+
 def search_articles(
     session: Session,
     query: Node,
@@ -46,21 +101,15 @@ def search_articles(
     until: datetime | None = None,
     limit: int = 20,
 ) -> list[SearchHit]:
-    """Articles matching ``query``, best first, filtered by vendor, source and date."""
-    if session.get_bind().dialect.name != "sqlite":
-        raise StoreError("store: full-text search needs SQLite in this version")
-    snippet = func.snippet(
-        literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24
-    )
-    score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
+    """Articles matching ``query``, best first, filtered by vendor, source and date.
+
+    SQLite ranks with FTS5's bm25 (title weighted 5x), PostgreSQL with ts_rank_cd over a
+    tsvector whose title words weigh 2.5x the body's; both use no stemming.
+    """
     when = func.coalesce(col(Article.published_at), col(Article.fetched_at))
-    stmt = (
-        select(Article, snippet.label("snippet"), score.label("score"))
-        .join(_fts, _fts.c.rowid == col(Article.id))
-        .where(text("article_fts MATCH :match").bindparams(match=to_fts5(query)))
-    )
+    filters: list[ColumnElement[bool]] = []
     if vendor:
-        stmt = stmt.where(
+        filters.append(
             col(Article.id).in_(
                 select(Mention.article_id)
                 .join(Vendor, col(Vendor.id) == col(Mention.vendor_id))
@@ -71,7 +120,7 @@ def search_articles(
             )
         )
     if source:
-        stmt = stmt.where(
+        filters.append(
             col(Article.id).in_(
                 select(ArticleSource.article_id)
                 .join(Source, col(Source.id) == col(ArticleSource.source_id))
@@ -79,14 +128,16 @@ def search_articles(
             )
         )
     if since:
-        stmt = stmt.where(when >= since)
+        filters.append(when >= since)
     if until:
-        stmt = stmt.where(when < until)
-    stmt = stmt.order_by(literal_column("score")).limit(limit)
-    try:
-        rows = session.exec(stmt).all()
-    except OperationalError as exc:
-        raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
+        filters.append(when < until)
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        rows = _sqlite_search(session, query, filters, limit)
+    elif dialect == "postgresql":
+        rows = _postgres_search(session, query, filters, limit)
+    else:
+        raise StoreError(f"store: full-text search is not available on {dialect}")
     ids = [article.id for article, _, _ in rows if article.id is not None]
     vendors = vendor_names_for(session, ids)
     sources = source_names_for(session, ids)
@@ -97,8 +148,8 @@ def search_articles(
             url=article.url,
             published_at=article.published_at,
             fetched_at=article.fetched_at,
-            snippet=" ".join(str(snip).split()),
-            score=-float(rank),
+            snippet=" ".join(snip.split()),
+            score=rank,
             sources=sources.get(article.id or 0, []),
             vendors=vendors.get(article.id or 0, []),
         )

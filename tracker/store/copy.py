@@ -1,0 +1,112 @@
+"""Copying a whole database to another (SQLite to PostgreSQL and back)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlmodel import SQLModel
+
+import tracker.store.tables  # noqa: F401  (registers every table on the metadata)
+from tracker.errors import StoreError
+from tracker.store.engine import make_engine, upgrade
+
+BATCH_ROWS = 2000
+
+Progress = Callable[[str, int], None]  # (table, rows copied so far in it)
+
+
+@dataclass(frozen=True, slots=True)
+class TableCount:
+    """Rows in a table before and after the copy."""
+
+    table: str
+    source_rows: int
+    target_rows: int
+
+    @property
+    def is_complete(self) -> bool:
+        """True when the target holds as many rows as the source."""
+        return self.source_rows == self.target_rows
+
+
+def _count(engine: Engine, table: Table) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def tables_in_order() -> list[Table]:
+    """Every table, parents before children."""
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def source_counts(source_url: str) -> dict[str, int]:
+    """Rows per table of the source database (brought to the current schema first)."""
+    engine = make_engine(source_url)
+    try:
+        upgrade(engine)
+        return {t.name: _count(engine, t) for t in tables_in_order()}
+    finally:
+        engine.dispose()
+
+
+def copy_database(source_url: str, target_url: str, progress: Progress) -> list[TableCount]:
+    """Copy every row of ``source_url`` into the empty database ``target_url``.
+
+    Both are brought to the current schema first. The target must hold no articles or
+    sources (a refused copy changes nothing). Rows keep their ids; PostgreSQL sequences
+    are moved past them. Returns the counts of both sides per table.
+    """
+    if source_url == target_url:
+        raise StoreError("store: copy: source and target are the same database")
+    source, target = make_engine(source_url), make_engine(target_url)
+    try:
+        upgrade(source)
+        upgrade(target)
+        tables = tables_in_order()
+        busy = [t.name for t in tables if t.name in ("article", "source") and _count(target, t)]
+        if busy:
+            raise StoreError(
+                f"store: copy: the target already holds rows in {', '.join(busy)} "
+                "(copy into an empty database)"
+            )
+        for table in tables:
+            _copy_table(source, target, table, progress)
+        if target.dialect.name == "postgresql":
+            _move_sequences(target, tables)
+        return [TableCount(t.name, _count(source, t), _count(target, t)) for t in tables]
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def _copy_table(source: Engine, target: Engine, table: Table, progress: Progress) -> None:
+    keys = list(table.primary_key.columns)
+    copied = 0
+    with source.connect() as reader, target.begin() as writer:
+        if target.dialect.name == "sqlite":
+            writer.execute(text("PRAGMA defer_foreign_keys = ON"))
+        result = reader.execution_options(yield_per=BATCH_ROWS).execute(
+            select(table).order_by(*keys)
+        )
+        for batch in result.mappings().partitions(BATCH_ROWS):
+            writer.execute(insert(table), [dict(row) for row in batch])
+            copied += len(batch)
+            progress(table.name, copied)
+    progress(table.name, copied)
+
+
+def _move_sequences(engine: Engine, tables: list[Table]) -> None:
+    with engine.begin() as conn:
+        for table in tables:
+            for column in table.primary_key.columns:
+                if not column.autoincrement or column.type.python_type is not int:
+                    continue
+                conn.execute(
+                    text(
+                        "SELECT setval(pg_get_serial_sequence(:table, :column), "
+                        f"coalesce((SELECT max({column.name}) FROM {table.name}), 0) + 1, false)"
+                    ),
+                    {"table": table.name, "column": column.name},
+                )
