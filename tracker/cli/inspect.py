@@ -14,12 +14,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from tracker.catalog.gazetteer import load_gazetteer
 from tracker.cli.output import dumps, stdout
 from tracker.cli.state import state
 from tracker.config import FetchSettings
 from tracker.errors import FetchError, TrackerError
-from tracker.extract import VendorMatcher, extract_text
+from tracker.extract import Extractor, ExtractorRecipe
 from tracker.models import Page
 from tracker.parse.page import extract_page
 from tracker.parse.text import clean_text
@@ -38,17 +37,15 @@ class InspectFormat(StrEnum):
     table = "table"
 
 
-_matcher: VendorMatcher | None = None
+_matcher: Extractor | None = None
 
 
-def _init_worker(vendors_file: str) -> None:
+def _init_worker(recipe: ExtractorRecipe) -> None:
     global _matcher
-    _matcher = VendorMatcher(load_gazetteer(Path(vendors_file)))
+    _matcher = recipe.build()
 
 
-def inspect_document(
-    label: str, data: bytes, is_html: bool, matcher: VendorMatcher
-) -> dict[str, Any]:
+def inspect_document(label: str, data: bytes, is_html: bool, matcher: Extractor) -> dict[str, Any]:
     """The extraction record of one document."""
     if is_html:
         page = extract_page(data, label if label.startswith("http") else None)
@@ -56,7 +53,7 @@ def inspect_document(
         page = Page(
             title=None, text=clean_text(data.decode("utf-8", errors="replace")), published_at=None
         )
-    extraction = extract_text(matcher, page.title, page.text)
+    extraction = matcher.extract(page.title, page.text)
     return {
         "input": label,
         "title": page.title,
@@ -124,15 +121,15 @@ async def _fetch_urls(urls: list[str], settings: FetchSettings) -> dict[str, byt
 
 
 def _records(
-    items: list[str], vendors_file: Path, settings: FetchSettings
+    items: list[str], recipe: ExtractorRecipe, settings: FetchSettings
 ) -> Iterator[dict[str, Any]]:
     urls = [i for i in items if i.startswith(("http://", "https://"))]
     fetched = asyncio.run(_fetch_urls(urls, settings)) if urls else {}
     files = [i for i in items if i not in fetched]
-    _init_worker(str(vendors_file))
+    _init_worker(recipe)
     if len(files) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
         pool = ProcessPoolExecutor(
-            max_workers=os.cpu_count(), initializer=_init_worker, initargs=(str(vendors_file),)
+            max_workers=os.cpu_count(), initializer=_init_worker, initargs=(recipe,)
         )
         file_results: Iterator[dict[str, Any]] = pool.map(_inspect_path, files, chunksize=4)
     else:
@@ -175,7 +172,7 @@ def inspect(
             "no .html, .htm, .txt or .md files found", param_hint="PATH_OR_URL"
         )
     failures = 0
-    records = _records(items, st.settings.vendors_file, st.settings.fetch)
+    records = _records(items, st.recipe(), st.settings.fetch)
     out = sys.stdout
     if fmt is InspectFormat.table:
         table = Table(title=f"{len(items)} documents")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import typer
 
-from tracker.catalog.gazetteer import load_gazetteer
+from tracker.catalog.products import Product, user_product
 from tracker.config import Settings, load_settings
-from tracker.extract import VendorMatcher
-from tracker.store import Store
+from tracker.extract import Extractor, ExtractorRecipe
+from tracker.store import Store, user_data
 
 
 @dataclass(slots=True)
@@ -22,7 +22,7 @@ class State:
     is_config_explicit: bool
     _settings: Settings | None = None
     _store: Store | None = None
-    _matcher: VendorMatcher | None = field(default=None, repr=False)
+    _matcher: Extractor | None = field(default=None, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -39,11 +39,35 @@ class State:
         return self._store
 
     @property
-    def matcher(self) -> VendorMatcher:
-        """The vendor matcher over the configured gazetteer."""
+    def matcher(self) -> Extractor:
+        """The extractor over the configured gazetteer, catalog and outlets, plus the user's
+        own vendors and parts when the database exists."""
         if self._matcher is None:
-            self._matcher = VendorMatcher(load_gazetteer(self.settings.vendors_file))
+            self._matcher = self.recipe().build()
         return self._matcher
+
+    def recipe(self) -> ExtractorRecipe:
+        """How to build the extractor (worker processes build their own from it)."""
+        s = self.settings
+        vendors: list[dict[str, object]] = []
+        parts: list[Product] = []
+        if self.has_database():
+            with self.store.session() as session:
+                vendors = user_data.user_vendors(session)
+                parts = [
+                    user_product(p.part_number, p.name, p.vendor, p.category, p.used_in)
+                    for p in user_data.user_parts(session)
+                ]
+        return ExtractorRecipe(
+            s.vendors_file, s.catalog_dir, s.attributions_file, tuple(vendors), tuple(parts)
+        )
+
+    def has_database(self) -> bool:
+        """False for a SQLite file that does not exist yet (nothing to read from it)."""
+        if self._store is not None or not self.db_url.startswith("sqlite"):
+            return True
+        path = self.db_url.split("///", 1)[-1]
+        return path in ("", ":memory:") or Path(path).exists()
 
     def close(self) -> None:
         """Release the database."""

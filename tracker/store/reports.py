@@ -9,7 +9,17 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from tracker.store.tables import Article, ArticleSource, Mention, Source, Vendor
+from tracker.store.tables import (
+    Article,
+    ArticleSource,
+    Event,
+    EventVendor,
+    Mention,
+    ProductMention,
+    Relation,
+    Source,
+    Vendor,
+)
 
 
 def vendor_names_for(session: Session, article_ids: list[int]) -> dict[int, list[str]]:
@@ -44,6 +54,56 @@ def source_names_for(session: Session, article_ids: list[int]) -> dict[int, list
         names = result.setdefault(article_id, [])
         if name not in names:
             names.append(name)
+    return result
+
+
+def findings_for(session: Session, article_ids: list[int]) -> dict[int, dict[str, list[Any]]]:
+    """Products, relations and events per article id, as plain records."""
+    result: dict[int, dict[str, list[Any]]] = {
+        i: {"products": [], "relations": [], "events": []} for i in article_ids
+    }
+    if not article_ids:
+        return result
+    seen: set[tuple[int, str | None, str]] = set()
+    for p in session.exec(
+        select(ProductMention)
+        .where(col(ProductMention.article_id).in_(article_ids))
+        .order_by(col(ProductMention.id))
+    ):
+        key = (p.article_id, p.catalog_id, p.name)
+        if key not in seen:
+            seen.add(key)
+            result[p.article_id]["products"].append(
+                {"name": p.name, "id": p.catalog_id, "vendor": p.vendor, "category": p.category}
+            )
+    for r in session.exec(
+        select(Relation).where(col(Relation.article_id).in_(article_ids)).order_by(col(Relation.id))
+    ):
+        result[r.article_id]["relations"].append(
+            {
+                "supplier": r.supplier,
+                "customer": r.customer,
+                "product": r.product,
+                "status": r.status,
+                "confidence": r.confidence,
+                "evidence": r.evidence,
+            }
+        )
+    events = list(
+        session.exec(
+            select(Event).where(col(Event.article_id).in_(article_ids)).order_by(col(Event.id))
+        )
+    )
+    event_vendors: dict[int, list[str]] = {}
+    if events:
+        for link in session.exec(
+            select(EventVendor).where(col(EventVendor.event_id).in_([e.id for e in events]))
+        ):
+            event_vendors.setdefault(link.event_id, []).append(link.vendor)
+    for e in events:
+        result[e.article_id]["events"].append(
+            {"type": e.type, "vendors": event_vendors.get(e.id or 0, []), "evidence": e.evidence}
+        )
     return result
 
 
@@ -89,6 +149,7 @@ def export_articles(
         ids = [a.id for a in articles if a.id is not None]
         vendors = vendor_names_for(session, ids)
         sources = source_names_for(session, ids)
+        findings = findings_for(session, ids)
         for article in articles:
             assert article.id is not None
             yield {
@@ -100,8 +161,6 @@ def export_articles(
                 "fetched_at": article.fetched_at,
                 "text_origin": article.text_origin,
                 "vendors": vendors.get(article.id, []),
-                "products": [],
-                "relations": [],
-                "events": [],
+                **findings.get(article.id, {"products": [], "relations": [], "events": []}),
             }
         last_id = ids[-1]

@@ -1,0 +1,94 @@
+"""The user's own vendors and parts, kept in the database and merged into the config's."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from tracker.store.tables import UserPart, UserVendor, VendorCandidate
+
+
+def user_vendors(session: Session) -> list[dict[str, object]]:
+    """The user's vendors as gazetteer tables."""
+    return [
+        {
+            "name": v.name,
+            "kind": v.kind,
+            "country": v.country,
+            "aliases": [a for a in v.aliases.splitlines() if a.strip()],
+            "parent": v.parent,
+        }
+        for v in session.exec(select(UserVendor).order_by(col(UserVendor.name)))
+    ]
+
+
+def add_user_vendor(
+    session: Session, name: str, kind: str, country: str, aliases: list[str], parent: str
+) -> None:
+    """Add or replace one of the user's vendors."""
+    row = session.get(UserVendor, name) or UserVendor(
+        name=name, kind=kind, created_at=datetime.now(UTC)
+    )
+    row.kind, row.country, row.parent = kind, country, parent
+    row.aliases = "\n".join(aliases)
+    session.add(row)
+
+
+def user_parts(session: Session) -> list[UserPart]:
+    """The user's parts list."""
+    return list(session.exec(select(UserPart).order_by(col(UserPart.part_number))))
+
+
+def upsert_user_part(
+    session: Session, part_number: str, name: str, vendor: str, category: str, used_in: str
+) -> bool:
+    """Add or update a part; True when it was new."""
+    row = session.get(UserPart, part_number)
+    is_new = row is None
+    if row is None:
+        row = UserPart(
+            part_number=part_number, name=name, category=category, imported_at=datetime.now(UTC)
+        )
+    row.name, row.vendor, row.category, row.used_in = name, vendor, category, used_in
+    row.imported_at = datetime.now(UTC)
+    session.add(row)
+    return is_new
+
+
+def vendor_candidates(
+    session: Session, limit: int = 50, min_count: int = 1
+) -> list[tuple[str, int, int, list[str]]]:
+    """(name, mentions, articles, example sentences) of unknown company names, most seen first."""
+    rows = session.exec(
+        select(
+            VendorCandidate.name,
+            func.count(),
+            func.count(func.distinct(VendorCandidate.article_id)),
+        )
+        .group_by(col(VendorCandidate.name))
+        .having(func.count() >= min_count)
+        .order_by(func.count().desc(), col(VendorCandidate.name))
+        .limit(limit)
+    ).all()
+    result: list[tuple[str, int, int, list[str]]] = []
+    for name, mentions, articles in rows:
+        examples = list(
+            session.exec(
+                select(VendorCandidate.sentence)
+                .where(VendorCandidate.name == name)
+                .order_by(col(VendorCandidate.id).desc())
+                .limit(3)
+            )
+        )
+        result.append((name, int(mentions), int(articles), list(dict.fromkeys(examples))))
+    return result
+
+
+def forget_candidates(session: Session, names: list[str]) -> int:
+    """Drop candidate rows for names that are now known vendors."""
+    rows = list(session.exec(select(VendorCandidate).where(col(VendorCandidate.name).in_(names))))
+    for row in rows:
+        session.delete(row)
+    return len(rows)
