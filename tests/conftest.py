@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,7 +51,14 @@ def site_copy(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
 def write_config(path: Path, sources: dict[str, str], **fetch: object) -> Path:
     """A config file that allows loopback hosts and declares ``sources``."""
-    options: dict[str, object] = {"allow_private_hosts": True, "timeout_s": 5.0, **fetch}
+    options: dict[str, object] = {
+        "allow_private_hosts": True,
+        "timeout_s": 5.0,
+        # The test servers are ours: no politeness delay (tests/fetch/test_polite.py checks it).
+        "per_host_delay_s": 0.0,
+        "per_host_concurrency": 8,
+        **fetch,
+    }
     lines = [
         "[fetch]",
         *(
@@ -96,3 +104,37 @@ def cli(tmp_path: Path, site_url: str) -> Cli:
         tmp_path / "tracker.toml", {name: site_url + path for name, path in FEEDS.items()}
     )
     return Cli(config, f"sqlite:///{tmp_path / 'test.db'}")
+
+
+ADMIN_URL = os.environ.get("TRACKER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _admin():  # type: ignore[no-untyped-def]
+    import psycopg
+
+    return psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
+
+
+def _available() -> str | None:
+    try:
+        with _admin():
+            return None
+    except Exception as exc:
+        return f"PostgreSQL not reachable at {ADMIN_URL}: {exc}"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards."""
+    problem = _available()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+    with _admin() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    yield f"{base}/{name}"
+    with _admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -8,7 +8,11 @@ from pathlib import Path
 import tracker
 
 PACKAGE = Path(tracker.__file__).resolve().parent
-PURE = ["models.py", "query.py", "parse", "extract", "catalog"]
+PURE = ["models.py", "query.py", "schedule.py", "parse", "extract", "catalog", "exposure.py"]
+PURE += [
+    "digest/records.py", "digest/settings.py", "digest/schedule.py", "digest/select.py",
+    "digest/render.py", "digest/message.py",
+]  # fmt: skip
 IO_MODULES = (
     "tracker.fetch", "tracker.store", "tracker.pipeline", "tracker.cli", "tracker.devserver",
     "httpx", "sqlalchemy", "sqlmodel", "alembic", "smtplib", "aiosmtpd", "apscheduler",

@@ -6,9 +6,13 @@ The tree::
     ├── ConfigError      bad or missing configuration
     ├── FetchError       HTTP and network failures (carry an error class)
     │   ├── FetchBlocked     refused by the private-address guard
-    │   └── FetchTooLarge    body over the configured limit
+    │   ├── FetchTooLarge    body over the configured limit
+    │   └── RobotsDisallowed robots.txt forbids the page
     ├── ParseError       a feed or page that cannot be read at all
+    │   └── UnsafeXML        entity declarations (billion laughs, external entities)
     ├── StoreError       database problems (schema missing, constraint failures)
+    ├── DigestError      a digest that cannot be built or delivered
+    │   └── DeliveryFailed   the SMTP server refused or could not be reached
     └── UsageError       a bad argument or option value (exit code 2)
         └── QueryError       a malformed search query
 
@@ -29,10 +33,20 @@ class ConfigError(TrackerError):
 class FetchError(TrackerError):
     """A URL could not be fetched; ``error_class`` names what went wrong."""
 
-    def __init__(self, url: str, message: str, error_class: str = "network") -> None:
+    def __init__(
+        self,
+        url: str,
+        message: str,
+        error_class: str = "network",
+        *,
+        status: int | None = None,
+        retry_after_s: float | None = None,
+    ) -> None:
         super().__init__(f"fetch: {url}: {message}")
         self.url = url
         self.error_class = error_class
+        self.status = status  # the HTTP status, when the server answered
+        self.retry_after_s = retry_after_s  # the server's Retry-After, in seconds
 
 
 class FetchBlocked(FetchError):
@@ -49,8 +63,23 @@ class FetchTooLarge(FetchError):
         super().__init__(url, message, error_class="too_large")
 
 
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt does not allow fetching the URL."""
+
+    def __init__(self, url: str, message: str) -> None:
+        super().__init__(url, message, error_class="robots")
+
+
 class ParseError(TrackerError):
     """A document could not be parsed at all."""
+
+    error_class = "parse"
+
+
+class UnsafeXML(ParseError):
+    """A feed declares entities: refused before any XML parser sees it."""
+
+    error_class = "unsafe_xml"
 
 
 class UsageError(TrackerError):
@@ -63,3 +92,15 @@ class QueryError(UsageError):
 
 class StoreError(TrackerError):
     """The database could not be used."""
+
+
+class DigestError(TrackerError):
+    """A digest cannot be built or delivered."""
+
+
+class DeliveryFailed(DigestError):
+    """An SMTP delivery failed; ``is_permanent`` when retrying cannot help (a 5xx reply)."""
+
+    def __init__(self, message: str, *, is_permanent: bool = False) -> None:
+        super().__init__(message)
+        self.is_permanent = is_permanent

@@ -10,7 +10,20 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from tracker.cli import fetching, inspect, search, sources
+from tracker.cli import (
+    catalog,
+    db,
+    digest,
+    evaluate,
+    fetching,
+    inspect,
+    run,
+    search,
+    sources,
+    vendors,
+)
+from tracker.cli import exposure as exposure_cli
+from tracker.cli import graph as graph_cli
 from tracker.cli.output import dumps, stderr, write_csv
 from tracker.cli.state import State, state
 from tracker.config import DEFAULT_CONFIG, DEFAULT_DB_URL
@@ -46,11 +59,19 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export stored data.", no_args_is_help=True)
 app.add_typer(sources.app, name="sources")
+app.add_typer(vendors.app, name="vendors")
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(db.app, name="db")
+app.add_typer(digest.app, name="digest")
+app.command("eval")(evaluate.eval_command)
 app.add_typer(export_app, name="export")
 app.command()(fetching.fetch)
 app.command()(fetching.demo)
+app.command()(run.run)
 app.command()(search.search)
 app.command()(inspect.inspect)
+app.command()(exposure_cli.exposure)
+app.add_typer(graph_cli.app, name="graph")
 
 
 @app.callback()

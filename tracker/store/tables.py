@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.store.types import UTCDateTime
@@ -33,6 +33,35 @@ class Source(SQLModel, table=True):
     last_error: str | None = None
     last_error_class: str | None = None
     error_count: int = 0
+    # Scheduling and health (migration 0003).
+    interval_minutes: int | None = None  # None: [schedule] interval_minutes
+    is_adaptive: bool = False  # follow the source's publishing rhythm
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
+    last_error_at: datetime | None = Field(default=None, sa_column=_utc())
+    last_http_status: int | None = None
+    last_not_modified_at: datetime | None = Field(default=None, sa_column=_utc())
+    is_failing: bool = False  # repeated 404s or DNS failures
+    disabled_reason: str | None = None  # why tracker turned it off (410 Gone)
+    # Which worker holds the source, until when (migration 0007; see tracker.store.leases).
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class FetchLog(SQLModel, table=True):
+    """One fetch of a source: when, how long, how it ended (for `tracker sources health`)."""
+
+    __tablename__ = "fetch_log"
+    __table_args__ = (Index("ix_fetch_log_source_started", "source_id", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", ondelete="CASCADE")
+    started_at: datetime = Field(sa_column=_utc(nullable=False))
+    elapsed_s: float
+    status: str  # ok | not_modified | failed
+    http_status: int | None = None
+    error_class: str | None = None
+    entries: int = 0
+    new: int = 0
 
 
 class Article(SQLModel, table=True):
@@ -154,3 +183,70 @@ class VendorCandidate(SQLModel, table=True):
     article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
     name: str = Field(index=True)
     sentence: str
+
+
+class UserVendor(SQLModel, table=True):
+    """A company the user added to the gazetteer (`tracker vendors add`)."""
+
+    __tablename__ = "user_vendor"
+
+    name: str = Field(primary_key=True)
+    kind: str
+    country: str = ""
+    aliases: str = ""  # one alias per line
+    parent: str = ""
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class UserPart(SQLModel, table=True):
+    """A row of the user's parts list (`tracker catalog import`); wins over the catalog."""
+
+    __tablename__ = "user_part"
+
+    part_number: str = Field(primary_key=True)
+    name: str
+    vendor: str = ""
+    category: str
+    used_in: str = ""  # catalog ids or names, separated by ";"
+    imported_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class DigestRun(SQLModel, table=True):
+    """One period of one digest: the window of fetches it covered (migration 0005)."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (UniqueConstraint("digest", "period", name="uq_digest_run_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(index=True)
+    period: str  # the local date it was due: "2026-11-26"
+    window_start: datetime = Field(sa_column=_utc(nullable=False))
+    window_end: datetime = Field(sa_column=_utc(nullable=False))
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    stories: int = 0
+    subject: str = ""
+    is_empty: bool = False  # nothing new and send_empty off: no message was queued
+
+
+class DigestOutbox(SQLModel, table=True):
+    """One digest message to one recipient, recorded before it is sent (migration 0005)."""
+
+    __tablename__ = "digest_outbox"
+    __table_args__ = (
+        UniqueConstraint("digest", "period", "recipient", name="uq_digest_outbox_recipient"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="digest_run.id", index=True, ondelete="CASCADE")
+    digest: str = Field(index=True)
+    period: str
+    recipient: str  # the bare address, lower case
+    message_id: str
+    message: str  # the whole message as handed to SMTP (7-bit, CRLF)
+    state: str = "pending"  # pending | retrying | sent | failed
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
+    claimed_until: datetime | None = Field(default=None, sa_column=_utc())  # a sender's lease
+    sent_at: datetime | None = Field(default=None, sa_column=_utc())

@@ -1,0 +1,213 @@
+"""Latency of every exposure question on a large database (built by bench/gen_corpus.py).
+
+Each question (customer tier 1 and 2, supplier tier 1, product, watchlist, parts list) is asked
+``--runs`` times, cycling over different names: the most reported customers and suppliers and a
+seeded random sample of the rest, products of every category, random watchlists and parts lists.
+A call is what `tracker exposure` does after start-up: open a session, run the queries, score,
+explain, build the JSON record and serialise it. The gazetteer and catalog are loaded once, as a
+process does (not timed). One untimed call per question warms the page cache first.
+
+Run from the repository root:
+
+    .venv/bin/python bench/gen_corpus.py --db /tmp/tracker-bench.db
+    .venv/bin/python bench/exposure_bench.py --db /tmp/tracker-bench.db
+
+Wall-clock latency is what the target is about; the CPU time per call (all threads of the
+process) is shown beside it because it moves less when other work shares the machine.
+
+``--indexes`` first creates the indexes requested for the exposure queries (INDEXES below) and
+``--drop-indexes`` removes them, to measure before and after on the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tracker.catalog.gazetteer import load_gazetteer  # noqa: E402
+from tracker.catalog.products import load_catalog  # noqa: E402
+from tracker.cli.output import dumps  # noqa: E402
+from tracker.config import ExposureSettings  # noqa: E402
+from tracker.exposure import (  # noqa: E402
+    ExposureReport,
+    World,
+    answer_customer,
+    answer_product,
+    answer_supplier,
+    answer_watchlist,
+    make_window,
+    part_items,
+    watch_items,
+)
+from tracker.store import Store  # noqa: E402
+from tracker.store.exposure import StoreExposureData  # noqa: E402
+
+INDEXES = {
+    # The tally of reported links reads only the index, not the relation rows (with their
+    # evidence sentences); one index for each direction of the question.
+    "ix_relation_customer_cover": "relation (customer, supplier, status, article_id, confidence)",
+    "ix_relation_supplier_cover": "relation (supplier, customer, status, article_id, confidence)",
+    # Independent sources of a link: the sources of its articles, from the index alone.
+    "ix_article_source_article_source": "article_source (article_id, source_id)",
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=Path("/tmp/tracker-bench.db"))
+    parser.add_argument("--runs", type=int, default=60, help="Calls per question.")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--indexes", action="store_true", help="Create INDEXES first.")
+    parser.add_argument("--drop-indexes", action="store_true", help="Drop INDEXES first.")
+    parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    parser.add_argument("--only", help="Only the questions whose label contains this.")
+    args = parser.parse_args()
+    if not args.db.exists():
+        print(f"{args.db} not found: build it with bench/gen_corpus.py", file=sys.stderr)
+        return 1
+    store = Store(f"sqlite:///{args.db}")
+    with store.engine.begin() as conn:
+        for name, target in INDEXES.items():
+            if args.drop_indexes:
+                conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+            if args.indexes:
+                conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+        present = {
+            row[0]
+            for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        top_customers = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT customer FROM relation GROUP BY customer ORDER BY count(*) DESC LIMIT 12"
+            )
+        ]
+        top_suppliers = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT supplier FROM relation GROUP BY supplier ORDER BY count(*) DESC LIMIT 12"
+            )
+        ]
+        latest = conn.exec_driver_sql(
+            "SELECT max(max(published_at), max(fetched_at)) FROM article"
+        ).scalar_one()
+    # Asked just after the newest article, as a tracker that fetched a minute ago would be.
+    now = datetime.fromisoformat(str(latest)).replace(tzinfo=UTC) + timedelta(minutes=1)
+    rng = random.Random(args.seed)
+    gazetteer = load_gazetteer(ROOT / "config" / "vendors.toml")
+    catalog = load_catalog(ROOT / "config" / "catalog")
+    world = World.build(gazetteer, catalog)
+    vendors = sorted(gazetteer.vendors)
+    products = sorted(p.name for p in catalog.products.values() if p.vendor)
+    customers = top_customers + rng.sample(vendors, 12)
+    suppliers = top_suppliers + rng.sample(vendors, 12)
+    product_names = rng.sample(products, 24)
+    with_parts = [p for p in catalog.products.values() if p.part_numbers and p.vendor]
+    settings = ExposureSettings()
+    window = make_window(now, None, settings)
+    common: dict[str, Any] = {"window": window, "now": now, "settings": settings}
+
+    def watchlist(i: int) -> Callable[[StoreExposureData], ExposureReport]:
+        r = random.Random(i)
+        items = watch_items(world, r.sample(vendors, 10), r.sample(products, 5), "bench")
+        return lambda data: answer_watchlist(
+            world, data, f"list-{i}", items, question="watchlist", **common
+        )
+
+    def parts(i: int) -> Callable[[StoreExposureData], ExposureReport]:
+        r = random.Random(i)
+        rows = [
+            {"part_number": p.part_numbers[0], "name": p.name, "vendor": p.vendor}
+            for p in r.sample(with_parts, 15)
+        ] + [
+            {"part_number": f"X-{i}-{k}", "name": "", "vendor": v}
+            for k, v in enumerate(r.sample(vendors, 5))
+        ]
+        items = part_items(world, rows)
+        return lambda data: answer_watchlist(
+            world, data, f"parts-{i}.csv", items, question="parts", **common
+        )
+
+    def asking(
+        question: Callable[..., ExposureReport], name: str, tier: int
+    ) -> Callable[[StoreExposureData], ExposureReport]:
+        return lambda data: question(world, data, name, tier=tier, **common)
+
+    questions: dict[str, list[Callable[[StoreExposureData], ExposureReport]]] = {
+        "customer, tier 1": [asking(answer_customer, n, 1) for n in customers],
+        "customer, tier 2": [asking(answer_customer, n, 2) for n in customers],
+        "supplier, tier 1": [asking(answer_supplier, n, 1) for n in suppliers],
+        "product (2 levels)": [asking(answer_product, n, 2) for n in product_names],
+        "watchlist (10 vendors, 5 products)": [watchlist(i) for i in range(12)],
+        "parts list (20 rows)": [parts(i) for i in range(12)],
+    }
+    results: list[dict[str, Any]] = []
+    for label, calls in questions.items():
+        if args.only and args.only not in label:
+            continue
+        timings: list[float] = []
+        cpu: list[float] = []
+        sizes: list[int] = []
+        for run in range(args.runs + 1):
+            call = calls[run % len(calls)]
+            started, cpu_started = time.perf_counter(), time.process_time()
+            with store.session() as session:
+                report = call(StoreExposureData(session))
+            dumps(report.record())
+            elapsed = (time.perf_counter() - started) * 1000
+            if run:  # the first call warms the cache
+                timings.append(elapsed)
+                cpu.append((time.process_time() - cpu_started) * 1000)
+                sizes.append(report.total)
+        results.append(
+            {
+                "question": label,
+                "calls": len(timings),
+                "names": len(calls),
+                "p50_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(percentile(timings, 95), 1),
+                "max_ms": round(max(timings), 1),
+                "cpu_p50_ms": round(statistics.median(cpu), 1),
+                "rows_mean": round(statistics.mean(sizes), 1),
+            }
+        )
+    store.close()
+    wanted = [n for n in INDEXES if n in present]
+    if args.json:
+        print(json.dumps({"db": str(args.db), "indexes": wanted, "results": results}, indent=2))
+        return 0
+    print(f"{args.db}, as of {now:%Y-%m-%d}, requested indexes present: {wanted or 'none'}")
+    print(
+        f"{'question':<36} {'calls':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+        f"{'cpu p50':>8} {'rows':>6}"
+    )
+    for r in results:
+        print(
+            f"{r['question']:<36} {r['calls']:>5} {r['p50_ms']:>8} {r['p95_ms']:>8} "
+            f"{r['max_ms']:>8} {r['cpu_p50_ms']:>8} {r['rows_mean']:>6}"
+        )
+    print(f"load average after the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,407 @@
+"""Exposure over real databases (a SQLite file, a PostgreSQL database): articles written through
+the store's own functions, the questions asked through StoreExposureData, the clock passed in
+as ``now``."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tracker.catalog.gazetteer import Gazetteer
+from tracker.catalog.products import build_catalog
+from tracker.config import ExposureSettings
+from tracker.exposure import (
+    World,
+    answer_customer,
+    answer_product,
+    answer_supplier,
+    answer_watchlist,
+    make_window,
+    reported_links,
+    vendor_profile,
+    watch_items,
+)
+from tracker.models import (
+    ArticleRecord,
+    Event,
+    Extraction,
+    Relation,
+    VendorMention,
+)
+from tracker.store import Store
+from tracker.store.articles import article_id_for, link_article, save_article, sync_vendors
+from tracker.store.exposure import MANY_VENDORS, StoreExposureData
+from tracker.store.sources import add_source
+
+NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
+SETTINGS = ExposureSettings()
+
+CATALOG = build_catalog(
+    [
+        (
+            {
+                "id": "apple-test-phone",
+                "name": "Test Phone",
+                "vendor": "Apple",
+                "category": "device",
+                "makers": [
+                    {"role": "assembly", "vendor": "Luxshare"},
+                    {"role": "modem", "vendor": "Qualcomm", "product": "qualcomm-test-modem"},
+                ],
+            },
+            "test #1",
+        ),
+        (
+            {
+                "id": "qualcomm-test-modem",
+                "name": "Test Modem",
+                "vendor": "Qualcomm",
+                "category": "modem",
+                "makers": [{"role": "foundry", "vendor": "TSMC"}],
+                "used_in": ["apple-test-phone"],
+            },
+            "test #2",
+        ),
+    ]
+)
+
+
+@dataclass
+class Corpus:
+    """A store and a way to add articles to it, as the fetch pipeline would."""
+
+    store: Store
+    gazetteer: Gazetteer
+    vendor_ids: dict[str, int]
+    sources: dict[str, int] = field(default_factory=dict)
+    count: int = 0
+
+    def source(self, name: str) -> int:
+        if name not in self.sources:
+            with self.store.session() as session:
+                self.sources[name] = (
+                    add_source(session, name, f"https://{name}.example/feed").id or 0
+                )
+        return self.sources[name]
+
+    def article(
+        self,
+        title: str,
+        days_ago: float,
+        *,
+        vendors: Sequence[str] = (),
+        relations: Sequence[tuple[str, str, str]] = (),
+        events: Sequence[tuple[str, Sequence[str]]] = (),
+        sources: Sequence[str] = ("wire",),
+        product: str | None = None,
+    ) -> str:
+        """Store one article; returns its URL."""
+        self.count += 1
+        url = f"https://news.example/{self.count}"
+        named = list(dict.fromkeys([*vendors, *(n for r in relations for n in r[:2])]))
+        named += [n for _, who in events for n in who if n not in named]
+        extraction = Extraction(
+            mentions=[
+                VendorMention(n, n, 0, len(n), f"{n} is in the news ({title}).") for n in named
+            ],
+            relations=[
+                Relation(s, c, product, status, 0.8, f"{s} supplies {c} ({title}, {status}).")
+                for s, c, status in relations
+            ],
+            events=[
+                Event(kind, tuple(who), f"{who[0]}: {kind} ({title}).") for kind, who in events
+            ],
+        )
+        record = ArticleRecord(
+            url=url,
+            canonical_url=url,
+            title=title,
+            summary="",
+            text=title,
+            text_origin="page",
+            text_note=None,
+            content_hash=hashlib.sha256(url.encode()).hexdigest(),
+            published_at=NOW - timedelta(days=days_ago),
+            extraction=extraction,
+        )
+        first, *others = [self.source(name) for name in sources]
+        with self.store.session() as session:
+            save_article(
+                session,
+                record,
+                source_id=first,
+                guid=url,
+                entry_url=url,
+                vendor_ids=self.vendor_ids,
+            )
+            article_id = article_id_for(session, url, None)
+            assert article_id is not None
+            for other in others:
+                link_article(session, article_id, other, url, url)
+        return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def corpus(
+    request: pytest.FixtureRequest, tmp_path: Path, gazetteer: Gazetteer
+) -> Iterator[Corpus]:
+    """An empty store on a temp-file SQLite, then on a throwaway PostgreSQL database."""
+    if request.param == "sqlite":
+        store = Store(f"sqlite:///{tmp_path / 'exposure.db'}")
+    else:
+        store = Store(request.getfixturevalue("pg_url"))
+    with store.session() as session:
+        ids = sync_vendors(session, gazetteer)
+    yield Corpus(store, gazetteer, ids)
+    store.close()
+
+
+@pytest.fixture
+def world(gazetteer: Gazetteer) -> World:
+    return World.build(gazetteer, CATALOG)
+
+
+def ask_customer(corpus: Corpus, world: World, name: str, tier: int = 1, now: datetime = NOW):
+    window = make_window(now, None, SETTINGS)
+    with corpus.store.session() as session:
+        return answer_customer(
+            world, StoreExposureData(session), name, tier=tier, window=window, now=now,
+            settings=SETTINGS,
+        )  # fmt: skip
+
+
+def test_suppliers_at_tier_one_and_two_with_their_paths(corpus: Corpus, world: World) -> None:
+    corpus.article("MediaTek wins Apple modem", 5, relations=[("MediaTek", "Apple", "confirmed")])
+    corpus.article("TSMC makes MediaTek chips", 8, relations=[("TSMC", "MediaTek", "confirmed")])
+    corpus.article(
+        "Zhen Ding boards for Luxshare", 9, relations=[("Zhen Ding", "Luxshare", "reported")]
+    )
+    one = ask_customer(corpus, world, "apple")
+    tier1 = {r.name: r for r in one.rows}
+    assert set(tier1) == {"Luxshare", "Qualcomm", "MediaTek"}
+    assert {r.path for r in one.rows} == {("Apple", n) for n in tier1}
+    assert tier1["Luxshare"].link == "declared"
+    assert tier1["Qualcomm"].link == "declared"
+    assert tier1["MediaTek"].link == "reported"
+    two = ask_customer(corpus, world, "Apple", tier=2)
+    tier2 = {r.name: r for r in two.rows if r.tier == 2}
+    assert tier2["Zhen Ding"].path == ("Apple", "Luxshare", "Zhen Ding")
+    assert tier2["Zhen Ding"].path_text == "Apple <- Luxshare <- Zhen Ding"
+    assert tier2["Zhen Ding"].link == "reported"
+    # TSMC is reached two ways: declared as Qualcomm's foundry, reported for MediaTek.
+    assert tier2["TSMC"].path == ("Apple", "Qualcomm", "TSMC")
+    assert tier2["TSMC"].also_via == ("MediaTek",)
+    assert tier2["TSMC"].dependency == pytest.approx(SETTINGS.tier_discount)
+    assert {r.name for r in two.rows if r.tier == 1} == set(tier1)
+    record = two.record()
+    assert record["followed"] == ["Luxshare", "Qualcomm", "MediaTek"]
+    assert all(r["explanation"] for r in record["rows"])
+
+
+def test_declared_and_reported_evidence_are_labelled_apart(corpus: Corpus, world: World) -> None:
+    url = corpus.article(
+        "Luxshare to assemble Test Phone",
+        3,
+        relations=[("Luxshare", "Apple", "confirmed")],
+        sources=("wire", "daily"),
+        product="Test Phone",
+    )
+    report = ask_customer(corpus, world, "Apple")
+    row = next(r for r in report.rows if r.name == "Luxshare")
+    assert row.link == "both"
+    record = row.record(1)
+    assert record["edge"]["declared"] == [
+        {
+            "product": "apple-test-phone",
+            "product_name": "Test Phone",
+            "role": "assembly",
+            "part": None,
+            "origin": "catalog",
+        }
+    ]
+    reported = record["edge"]["reported"]
+    assert (reported["articles"], reported["sources"], reported["status"]) == (1, 2, "confirmed")
+    assert reported["products"] == ["Test Phone"]
+    assert "declared in the catalog: assembly for Test Phone" in row.explanation
+    assert "reported in 1 article from 2 sources (Test Phone), last 3 days ago" in row.explanation
+    (evidence,) = [e for e in row.evidence if e.kind == "relation"]
+    assert evidence.url == url
+    assert evidence.sentence.startswith("Luxshare supplies Apple")
+    assert evidence.sources == ("daily", "wire")
+
+
+def test_reported_links_fade_with_the_clock(corpus: Corpus, world: World) -> None:
+    corpus.article("MediaTek for Apple", 1, relations=[("MediaTek", "Apple", "confirmed")])
+    fresh = next(r for r in ask_customer(corpus, world, "Apple").rows if r.name == "MediaTek")
+    later = NOW + timedelta(days=SETTINGS.half_life_days)
+    old = next(
+        r for r in ask_customer(corpus, world, "Apple", now=later).rows if r.name == "MediaTek"
+    )
+    assert fresh.dependency == pytest.approx(0.8 * 0.5 ** (1 / SETTINGS.half_life_days))
+    assert old.dependency == pytest.approx(fresh.dependency / 2)
+    declared = next(
+        r for r in ask_customer(corpus, world, "Apple", now=later).rows if r.name == "Luxshare"
+    )
+    assert declared.dependency == 1.0  # declared links do not fade
+
+
+def test_a_relation_denied_later_is_not_current(corpus: Corpus, world: World) -> None:
+    corpus.article("BOE wins Apple panels", 40, relations=[("BOE", "Apple", "confirmed")])
+    corpus.article("Apple drops BOE", 4, relations=[("BOE", "Apple", "negated")])
+    corpus.article("Sharp in, then out, then in", 50, relations=[("Sharp", "Apple", "negated")])
+    corpus.article("Sharp back at Apple", 2, relations=[("Sharp", "Apple", "confirmed")])
+    report = ask_customer(corpus, world, "Apple")
+    names = {r.name for r in report.rows}
+    assert "BOE" not in names
+    assert "Sharp" in names
+    (ended,) = report.not_current
+    assert (ended.supplier, ended.customer, ended.status) == ("BOE", "Apple", "negated")
+    assert "says it ended or was denied" in report.record()["not_current"][0]["explanation"]
+    # As of before the denial, BOE was a current supplier.
+    before = ask_customer(corpus, world, "Apple", now=NOW - timedelta(days=10))
+    assert "BOE" in {r.name for r in before.rows}
+
+
+def test_later_articles_do_not_count_as_of_an_earlier_time(corpus: Corpus, world: World) -> None:
+    corpus.article("MediaTek for Apple", 1, relations=[("MediaTek", "Apple", "confirmed")])
+    earlier = ask_customer(corpus, world, "Apple", now=NOW - timedelta(days=5))
+    assert "MediaTek" not in {r.name for r in earlier.rows}
+
+
+def test_news_scores_with_events_first_and_a_baseline(corpus: Corpus, world: World) -> None:
+    for i in range(3):
+        corpus.article(f"Luxshare routine {i}", 40 + 20 * i, vendors=["Luxshare"])
+    corpus.article(
+        "Fire at Luxshare Kunshan plant",
+        3,
+        events=[("disruption", ["Luxshare"])],
+        sources=("wire", "daily"),
+    )
+    corpus.article("Luxshare export rules", 6, events=[("export_control", ["Luxshare"])])
+    corpus.article("Luxshare results", 7, events=[("earnings", ["Luxshare"])])
+    report = ask_customer(corpus, world, "Apple")
+    top = report.rows[0]
+    assert top.name == "Luxshare"
+    assert top.news is not None
+    assert (top.news.mentions, top.news.baseline_mentions) == (3, 3)
+    assert list(top.news.events_by_type()) == ["disruption", "export_control", "earnings"]
+    assert top.explanation.startswith(
+        "1 disruption (Luxshare: disruption (Fire at Luxshare Kunshan"
+    )
+    assert (
+        "reported by 2 sources; 3 mentions (0.7/week) vs 0.2/week usual, up 3.0x" in top.explanation
+    )
+    assert [e.type for e in top.evidence] == ["disruption", "export_control", "earnings"]
+    assert top.score > 0
+    assert all(r.score == 0 for r in report.rows[1:])
+
+
+def test_a_parent_includes_its_subsidiaries(corpus: Corpus, world: World) -> None:
+    corpus.article(
+        "Delta powers FII racks",
+        5,
+        relations=[("Delta Electronics", "Foxconn Industrial Internet", "confirmed")],
+    )
+    report = ask_customer(corpus, world, "foxconn")
+    row = next(r for r in report.rows if r.name == "Delta Electronics")
+    assert row.path == ("Foxconn", "Delta Electronics")
+    assert row.through == "Foxconn Industrial Internet"
+
+
+def test_who_depends_on_a_supplier(corpus: Corpus, world: World) -> None:
+    corpus.article("Luxshare for OpenAI", 5, relations=[("Luxshare", "OpenAI", "confirmed")])
+    corpus.article("Strike at Luxshare", 2, events=[("disruption", ["Luxshare"])])
+    window = make_window(NOW, None, SETTINGS)
+    with corpus.store.session() as session:
+        report = answer_supplier(
+            world, StoreExposureData(session), "Luxshare Precision", tier=1, window=window,
+            now=NOW, settings=SETTINGS,
+        )  # fmt: skip
+    assert report.subject == "Luxshare"
+    rows = {r.name: r for r in report.rows}
+    assert set(rows) == {"Apple", "OpenAI"}
+    assert rows["Apple"].via == ("Test Phone",)
+    assert rows["Apple"].path_text == "Luxshare -> Apple"
+    assert report.subject_explanation.startswith("1 disruption")
+
+
+def test_a_product_its_makers_and_their_news(corpus: Corpus, world: World) -> None:
+    corpus.article("TSMC fab fire", 2, events=[("disruption", ["TSMC"])])
+    window = make_window(NOW, None, SETTINGS)
+    with corpus.store.session() as session:
+        report = answer_product(
+            world, StoreExposureData(session), "test phone", tier=2, window=window, now=NOW,
+            settings=SETTINGS,
+        )  # fmt: skip
+    rows = {r.name: r for r in report.rows}
+    assert set(rows) == {"Apple", "Luxshare", "Qualcomm", "TSMC"}
+    assert rows["TSMC"].path == ("Test Phone", "Test Modem", "TSMC (foundry)")
+    assert rows["TSMC"].tier == 2
+    assert report.rows[0].name == "TSMC"
+
+
+def test_a_watchlist_is_ranked_by_exposure(corpus: Corpus, world: World) -> None:
+    corpus.article("TSMC fab fire", 2, events=[("disruption", ["TSMC"])])
+    corpus.article("Luxshare results", 2, events=[("earnings", ["Luxshare"])])
+    window = make_window(NOW, None, SETTINGS)
+    items = watch_items(world, ["luxshare", "Murata"], ["Test Modem"], "watchlist 'w'")
+    with corpus.store.session() as session:
+        report = answer_watchlist(
+            world, StoreExposureData(session), "w", items, question="watchlist", window=window,
+            now=NOW, settings=SETTINGS,
+        )  # fmt: skip
+    assert [r.name for r in report.rows] == ["Test Modem", "Luxshare", "Murata"]
+    assert report.rows[0].explanation.startswith(
+        "most exposed through TSMC (foundry of Test Modem)"
+    )
+
+
+def test_both_ways_of_counting_agree(corpus: Corpus) -> None:
+    corpus.article("A", 3, vendors=["TSMC", "Apple"], events=[("shortage", ["TSMC"])])
+    corpus.article("B", 50, vendors=["TSMC"], events=[("capacity", ["TSMC", "Apple"])])
+    window = make_window(NOW, None, SETTINGS)
+    many = [f"Nobody {i}" for i in range(MANY_VENDORS + 1)]
+    with corpus.store.session() as session:
+        data = StoreExposureData(session)
+        by_index = data.mention_counts(["TSMC", "Apple"], window)
+        by_time = data.mention_counts(["TSMC", "Apple", *many], window)
+        assert by_index == by_time == {"TSMC": (1, 1), "Apple": (1, 1)}
+        few = data.events(["TSMC"], window.start, window.end)
+        lots = data.events(["TSMC", *many], window.start, window.end)
+        assert [(e.vendor, e.type) for e in few] == [(e.vendor, e.type) for e in lots]
+        assert [(e.vendor, e.type) for e in few] == [("TSMC", "shortage")]
+
+
+def test_vendor_profile(corpus: Corpus, world: World) -> None:
+    corpus.article("Luxshare for OpenAI", 5, relations=[("Luxshare", "OpenAI", "confirmed")])
+    corpus.article("Zhen Ding for Luxshare", 12, relations=[("Zhen Ding", "Luxshare", "confirmed")])
+    corpus.article("Strike at Luxshare", 2, events=[("disruption", ["Luxshare"])])
+    with corpus.store.session() as session:
+        profile = vendor_profile(
+            world, StoreExposureData(session), "立讯精密", now=NOW, settings=SETTINGS
+        )
+    assert profile["name"] == "Luxshare"
+    assert "Luxshare Precision" in profile["aliases"]
+    customers = {c["name"]: c for c in profile["customers"]}
+    assert customers["Apple"]["declared"] == 1
+    assert customers["Apple"]["reported_articles"] == 0
+    assert customers["OpenAI"]["reported_articles"] == 1
+    assert [s["name"] for s in profile["suppliers"]] == ["Zhen Ding"]
+    assert [e["type"] for e in profile["recent_events"]] == ["disruption"]
+    weeks = profile["mentions_per_week"]
+    assert len(weeks) == 8
+    assert [w["articles"] for w in weeks][-2:] == [1, 2]
+    assert sum(w["articles"] for w in weeks) == 3
+
+
+def test_the_whole_graph(corpus: Corpus, world: World) -> None:
+    corpus.article("Luxshare for OpenAI", 5, relations=[("Luxshare", "OpenAI", "confirmed")])
+    with corpus.store.session() as session:
+        facts = StoreExposureData(session).relation_facts(end=NOW)
+    links = reported_links(facts, NOW, SETTINGS.half_life_days)
+    assert [(r.supplier, r.customer, r.articles) for r in links] == [("Luxshare", "OpenAI", 1)]

@@ -1,0 +1,598 @@
+"""Exposure queries: reported links, news counts and evidence, read with SQLAlchemy Core.
+
+``StoreExposureData`` implements ``tracker.exposure.ExposureData`` over one session. Every
+query is grouped in the database and returns at most one row per vendor, link or sentence
+shown, so the cost follows the size of the answer, not of the corpus. An article's time is
+its publication time, or when it was fetched when the feed gave none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Executable,
+    Select,
+    String,
+    and_,
+    distinct,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlmodel import Session, col
+
+from tracker.errors import StoreError
+from tracker.exposure import EventItem, Evidence, RelationFacts, RelationTally, Window
+from tracker.models import EVENT_TYPES
+from tracker.store.tables import (
+    Article,
+    ArticleSource,
+    Event,
+    EventVendor,
+    Mention,
+    ProductMention,
+    Relation,
+    Source,
+    Vendor,
+)
+
+T = TypeVar("T")
+CHUNK = 500  # names or ids per IN (...) list; far below every engine's parameter limit
+NEGATED = "negated"
+# Above this many vendors, reading the window's articles in time order beats one index probe
+# per vendor over its whole history, which SQLite's planner (without ANALYZE statistics) picks
+# for an IN list: such queries leave the vendor filter out and apply it in Python.
+MANY_VENDORS = 16
+BUSY_ROWS = 8_000  # mention rows above which a time scan of the window is cheaper
+BUSY_EVENTS = 1_500  # the same for events, whose window (30 days) is shorter
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def article_time() -> ColumnElement[datetime]:
+    """An article's time: published, else fetched."""
+    return func.coalesce(col(Article.published_at), col(Article.fetched_at))
+
+
+def _raw_time() -> ColumnElement[str]:
+    """The article time as the driver returns it, for ``_utc``: thousands of rows are parsed
+    several times faster than through the column type's generic processing."""
+    return type_coerce(article_time(), String)
+
+
+def _utc(value: Any) -> datetime:
+    """A time from ``_raw_time`` (SQLite: naive UTC text; PostgreSQL: a datetime), aware UTC."""
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(parsed, datetime):
+        raise StoreError(f"store: expected a time from the database, got {value!r}")
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def article_between(start: datetime, end: datetime) -> ColumnElement[bool]:
+    """``start <= article time < end``, written so both time indexes can serve it."""
+    published, fetched = col(Article.published_at), col(Article.fetched_at)
+    return or_(
+        and_(published >= start, published < end),
+        and_(published.is_(None), fetched >= start, fetched < end),
+    )
+
+
+def article_before(end: datetime) -> ColumnElement[bool]:
+    """Article time ``< end``."""
+    published, fetched = col(Article.published_at), col(Article.fetched_at)
+    return or_(published < end, and_(published.is_(None), fetched < end))
+
+
+class StoreExposureData:
+    """The exposure questions' reads, over one session (SQLite or PostgreSQL).
+
+    Independent queries of one question run at once on their own connections (the database
+    works outside Python's lock), when the database is a file or a server.
+    """
+
+    def __init__(self, session: Session | Connection, *, is_parallel: bool = True) -> None:
+        self.session = session
+        self._newest: datetime | None = None
+        self.is_parallel = is_parallel
+
+    def _engine(self) -> Engine | None:
+        """The engine to open more connections on, or None to stay on this one."""
+        bind = self.session.get_bind() if isinstance(self.session, Session) else self.session
+        engine = bind.engine if isinstance(bind, Connection) else bind
+        if not self.is_parallel or not isinstance(engine, Engine):
+            return None
+        if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+            return None  # another connection would see another database
+        return engine
+
+    def _run_all(self, stmts: Sequence[Executable]) -> list[Sequence[Any]]:
+        """The rows of each statement, the statements run at once when that is possible."""
+        engine = self._engine()
+        if engine is None or len(stmts) < 2:
+            return [self._rows(stmt) for stmt in stmts]
+
+        def run(stmt: Executable) -> Sequence[Any]:
+            with engine.connect() as conn:
+                return conn.execute(stmt).all()
+
+        with ThreadPoolExecutor(max_workers=len(stmts)) as pool:
+            return list(pool.map(run, stmts))
+
+    def news_facts(
+        self, vendors: Collection[str], window: Window
+    ) -> tuple[dict[str, tuple[int, int]], list[EventItem]]:
+        """``mention_counts`` and ``events`` of the window, read at once."""
+        engine = self._engine()
+        if engine is None:
+            return self.mention_counts(vendors, window), self.events(
+                vendors, window.start, window.end
+            )
+        with engine.connect() as conn, ThreadPoolExecutor(max_workers=1) as pool:
+            other = StoreExposureData(conn, is_parallel=False)
+            events = pool.submit(other.events, vendors, window.start, window.end)
+            counts = self.mention_counts(vendors, window)
+            return counts, events.result()
+
+    def _scan_by_time(
+        self,
+        table: type[Mention] | type[ProductMention] | type[EventVendor],
+        key: Any,
+        keys: Collection[Any],
+        busy_rows: int,
+    ) -> bool:
+        """Read a period's articles in time order rather than each key's rows through its
+        index? Yes for many keys, or for keys with more than ``busy_rows`` rows in all: a busy
+        vendor's whole history costs more than a few months of everyone's news. SQLite's
+        planner (without ANALYZE statistics) always takes the index; counting the keys' index
+        entries first costs a few milliseconds at most."""
+        if len(keys) > MANY_VENDORS:
+            return True
+        probe = select(func.count()).select_from(table).where(key.in_(sorted(keys)))
+        return int(self._conn.execute(probe).scalar_one()) > busy_rows
+
+    @property
+    def _conn(self) -> Connection:
+        if isinstance(self.session, Connection):
+            return self.session
+        return self.session.connection()
+
+    def _rows(self, stmt: Executable) -> Sequence[Any]:
+        return self._conn.execute(stmt).all()
+
+    def _vendor_ids(self, names: Collection[str]) -> dict[int, str]:
+        ids: dict[int, str] = {}
+        for batch in _chunks(sorted(set(names))):
+            stmt = select(col(Vendor.id), col(Vendor.name)).where(col(Vendor.name).in_(batch))
+            ids.update({int(i): str(n) for i, n in self._rows(stmt)})
+        return ids
+
+    def _sources_of(self, article_ids: Collection[int]) -> dict[int, tuple[str, ...]]:
+        found: dict[int, set[str]] = {}
+        for batch in _chunks(sorted(set(article_ids))):
+            stmt = (
+                select(col(ArticleSource.article_id), col(Source.name))
+                .join(Source, col(Source.id) == col(ArticleSource.source_id))
+                .where(col(ArticleSource.article_id).in_(batch))
+            )
+            for article_id, name in self._rows(stmt):
+                found.setdefault(int(article_id), set()).add(str(name))
+        return {i: tuple(sorted(names)) for i, names in found.items()}
+
+    # --- reported links --------------------------------------------------------------
+
+    def _is_after_newest(self, end: datetime) -> bool:
+        """True when no stored article is as recent as ``end``: "before end" filters nothing."""
+        if self._newest is None:
+            # Two scalar subqueries: SQLite answers a lone max() from its index, not a pair.
+            newest = self._conn.execute(
+                select(
+                    select(func.max(col(Article.published_at))).scalar_subquery(),
+                    select(func.max(col(Article.fetched_at))).scalar_subquery(),
+                )
+            ).one()
+            self._newest = max((t for t in newest if t is not None), default=_EPOCH)
+        return end > self._newest
+
+    def relation_facts(
+        self,
+        *,
+        customers: Collection[str] | None = None,
+        suppliers: Collection[str] | None = None,
+        end: datetime,
+    ) -> RelationFacts:
+        """Tallies per (supplier, customer, status), sources of the reports that are not
+        negated, and products, for links into ``customers`` or out of ``suppliers``."""
+        if customers is not None:
+            side, names = col(Relation.customer), sorted(set(customers))
+        elif suppliers is not None:
+            side, names = col(Relation.supplier), sorted(set(suppliers))
+        else:
+            side, names = None, []
+        batches: list[list[str] | None] = list(_chunks(names)) if side is not None else [None]
+        tallies: list[RelationTally] = []
+        sources: list[tuple[str, str, int]] = []
+        products: list[tuple[str, str, str, int]] = []
+        supplier, customer = col(Relation.supplier), col(Relation.customer)
+        when = _raw_time()
+        # As of now (the usual case) only the tally needs the articles, for their times.
+        is_now = self._is_after_newest(end)
+        for batch in batches:
+            where: list[ColumnElement[bool]] = []
+            if side is not None and batch is not None:
+                where.append(side.in_(batch))
+            tally = (
+                select(
+                    supplier,
+                    customer,
+                    col(Relation.status),
+                    func.count(distinct(col(Relation.article_id))),
+                    func.min(when),
+                    func.max(when),
+                    func.max(col(Relation.confidence)),
+                )
+                .join(Article, col(Article.id) == col(Relation.article_id))
+                .where(*where, article_before(end))
+                .group_by(supplier, customer, col(Relation.status))
+            )
+            named = (  # source names are unique: distinct ids are distinct names
+                select(supplier, customer, func.count(distinct(col(ArticleSource.source_id))))
+                .join(ArticleSource, col(ArticleSource.article_id) == col(Relation.article_id))
+                .where(*where, col(Relation.status) != NEGATED)
+                .group_by(supplier, customer)
+            )
+            product = (
+                select(
+                    supplier,
+                    customer,
+                    col(Relation.product),
+                    func.count(distinct(col(Relation.article_id))),
+                )
+                .where(*where, col(Relation.product).is_not(None))
+                .group_by(supplier, customer, col(Relation.product))
+            )
+            if not is_now:
+                joined = col(Article.id) == col(Relation.article_id)
+                named = named.join(Article, joined).where(article_before(end))
+                product = product.join(Article, joined).where(article_before(end))
+            tally_rows, named_rows, product_rows = self._run_all([tally, named, product])
+            for s, c, status, n, first, last, confidence in tally_rows:
+                tallies.append(
+                    RelationTally(
+                        s, c, status, int(n), _utc(first), _utc(last), float(confidence or 0.0)
+                    )
+                )
+            sources += [(str(s), str(c), int(n)) for s, c, n in named_rows]
+            products += [(str(s), str(c), str(p), int(n)) for s, c, p, n in product_rows]
+        return RelationFacts(tuple(tallies), tuple(sources), tuple(products))
+
+    def relation_evidence(
+        self, latest: Mapping[tuple[str, str], datetime]
+    ) -> dict[tuple[str, str], Evidence]:
+        """The sentence of the latest report of each (supplier, customer), given its time.
+
+        Found through the articles of those times (both time columns are indexed), not by
+        reading every report of a busy link to sort them.
+        """
+        if not latest:
+            return {}
+        times = sorted(set(latest.values()))
+        published, fetched = col(Article.published_at), col(Article.fetched_at)
+        rows: list[Any] = []
+        for batch in _chunks(times):
+            stmt = (
+                select(
+                    col(Relation.id),
+                    col(Relation.supplier),
+                    col(Relation.customer),
+                    col(Relation.status),
+                    col(Relation.evidence),
+                    col(Relation.article_id),
+                    col(Article.title),
+                    col(Article.url),
+                    _raw_time().label("at"),
+                )
+                .select_from(Article)
+                .join(Relation, col(Relation.article_id) == col(Article.id))
+                .where(or_(published.in_(batch), and_(published.is_(None), fetched.in_(batch))))
+            )
+            rows += [
+                r for r in self._rows(stmt) if latest.get((r.supplier, r.customer)) == _utc(r.at)
+            ]
+        sources = self._sources_of([int(r.article_id) for r in rows])
+        found: dict[tuple[str, str], Evidence] = {}
+        for r in sorted(rows, key=lambda r: r.id):  # the last one stated in the article wins
+            found[(r.supplier, r.customer)] = Evidence(
+                "relation",
+                r.status,
+                r.evidence,
+                _utc(r.at),
+                r.title,
+                r.url,
+                sources.get(int(r.article_id), ()),
+                f"{r.supplier} -> {r.customer}",
+            )
+        return found
+
+    # --- news ------------------------------------------------------------------------
+
+    def _counts(
+        self,
+        table: type[Mention] | type[ProductMention],
+        key: Any,
+        article_id: Any,
+        window: Window,
+        keys: Collection[Any],
+    ) -> dict[Any, tuple[int, int]]:
+        """Distinct articles per ``key`` in the window and in the baseline: one grouped query
+        for each period (one query with a CASE on the period costs twice as much)."""
+        counts: dict[Any, tuple[int, int]] = {}
+        periods = ((window.start, window.end, 0), (window.baseline_start, window.start, 1))
+        # By time: one pass over the period's articles, every key counted, the others dropped
+        # here. By key: each key's rows through its index.
+        by_time = self._scan_by_time(table, key, keys, BUSY_ROWS)
+        batches: list[list[Any] | None] = [None] if by_time else list(_chunks(sorted(keys)))
+        stmts: list[Executable] = []
+        slots: list[int] = []
+        for start, end, slot in periods:
+            for batch in batches:
+                stmt = (
+                    select(key, func.count(distinct(article_id)))
+                    .select_from(Article)
+                    .join(table, article_id == col(Article.id))
+                    .where(article_between(start, end))
+                    .group_by(key)
+                )
+                if batch is not None:
+                    stmt = stmt.where(key.in_(batch))
+                stmts.append(stmt)
+                slots.append(slot)
+        for slot, rows in zip(slots, self._run_all(stmts), strict=True):
+            for found, n in rows:
+                if found in keys:
+                    pair = list(counts.get(found, (0, 0)))
+                    pair[slot] += int(n)
+                    counts[found] = (pair[0], pair[1])
+        return counts
+
+    def mention_counts(
+        self, vendors: Collection[str], window: Window
+    ) -> dict[str, tuple[int, int]]:
+        """Articles mentioning each vendor: (in the window, in the baseline before it)."""
+        ids = self._vendor_ids(vendors)
+        if not ids:
+            return {}
+        by_id = self._counts(
+            Mention,
+            col(Mention.vendor_id),
+            col(Mention.article_id),
+            window,
+            set(ids),
+        )
+        return {ids[int(i)]: pair for i, pair in by_id.items()}
+
+    def article_sources(self, article_ids: Collection[int]) -> dict[int, tuple[str, ...]]:
+        """The names of the sources that carried each article."""
+        return self._sources_of(article_ids)
+
+    def _events(
+        self, stmt: Select[*tuple[Any, ...]], wanted: Collection[str] | None = None
+    ) -> list[EventItem]:
+        rows = [r for r in self._rows(stmt) if wanted is None or r.vendor in wanted]
+        return [
+            EventItem(
+                event_id=int(r.event_id),
+                vendor=r.vendor,
+                type=r.type,
+                at=_utc(r.at),
+                article_id=int(r.article_id),
+                title=r.title,
+                url=r.url,
+                evidence=r.evidence,
+            )
+            for r in rows
+        ]
+
+    def _event_select(self) -> Select[*tuple[Any, ...]]:
+        return (
+            select(
+                col(EventVendor.vendor).label("vendor"),
+                col(Event.id).label("event_id"),
+                col(Event.type).label("type"),
+                col(Event.evidence).label("evidence"),
+                col(Article.id).label("article_id"),
+                col(Article.title).label("title"),
+                col(Article.url).label("url"),
+                _raw_time().label("at"),
+            )
+            .select_from(Article)
+            .join(Event, col(Event.article_id) == col(Article.id))
+            .join(EventVendor, col(EventVendor.event_id) == col(Event.id))
+        )
+
+    def events(self, vendors: Collection[str], start: datetime, end: datetime) -> list[EventItem]:
+        """Events concerning ``vendors`` in articles of ``[start, end)``."""
+        wanted = set(vendors)
+        if not wanted:
+            return []
+        vendor = col(EventVendor.vendor)
+        stmt = self._event_select().where(article_between(start, end))
+        if len(wanted) > MANY_VENDORS:  # as in _counts: one pass over the window's events
+            return self._events(stmt, wanted)
+        if self._scan_by_time(EventVendor, vendor, wanted, BUSY_EVENTS):
+            # "vendor || ''": the same filter, but no index on vendor serves it.
+            return self._events(stmt.where(vendor.concat("").in_(sorted(wanted))), wanted)
+        return self._events(stmt.where(vendor.in_(sorted(wanted))), wanted)
+
+    def latest_events(self, vendors: Collection[str], end: datetime, limit: int) -> list[EventItem]:
+        """The newest ``limit`` events concerning ``vendors`` before ``end``, one row per event."""
+        names = sorted(set(vendors))[:CHUNK]
+        stmt = (
+            self._event_select()
+            .where(article_before(end), col(EventVendor.vendor).in_(names))
+            .order_by(literal_column("at").desc(), col(Event.id).desc())
+            .limit(limit * 4)
+        )
+        seen: set[int] = set()
+        found: list[EventItem] = []
+        for event in self._events(stmt):
+            if event.event_id not in seen:
+                seen.add(event.event_id)
+                found.append(event)
+        order = {t: i for i, t in enumerate(EVENT_TYPES)}
+        found.sort(key=lambda e: (-e.at.timestamp(), order.get(e.type, 99)))
+        return found[:limit]
+
+    def mention_evidence(
+        self, vendors: Collection[str], window: Window, per_vendor: int
+    ) -> dict[str, list[Evidence]]:
+        """The newest ``per_vendor`` mention sentences of each vendor in the window."""
+        ids = self._vendor_ids(vendors)
+        found: dict[str, list[Evidence]] = {}
+        if not ids:
+            return found
+        when = article_time()
+        rows: list[Any] = []
+        for batch in _chunks(sorted(ids)):
+            rank = (
+                func.row_number()
+                .over(
+                    partition_by=col(Mention.vendor_id),
+                    order_by=(when.desc(), col(Mention.id)),
+                )
+                .label("rank")
+            )
+            inner = (
+                select(
+                    col(Mention.vendor_id),
+                    col(Mention.sentence),
+                    col(Mention.article_id),
+                    col(Article.title),
+                    col(Article.url),
+                    when.label("at"),
+                    rank,
+                )
+                .select_from(Article)
+                .join(Mention, col(Mention.article_id) == col(Article.id))
+                .where(article_between(window.start, window.end), col(Mention.vendor_id).in_(batch))
+                .subquery()
+            )
+            rows += self._rows(select(inner).where(inner.c.rank <= per_vendor))
+        sources = self._sources_of([r.article_id for r in rows])
+        for r in sorted(rows, key=lambda r: r.rank):
+            name = ids[int(r.vendor_id)]
+            found.setdefault(name, []).append(
+                Evidence(
+                    "mention",
+                    "",
+                    r.sentence,
+                    r.at,
+                    r.title,
+                    r.url,
+                    sources.get(int(r.article_id), ()),
+                    name,
+                )
+            )
+        return found
+
+    def product_counts(
+        self, catalog_ids: Collection[str], window: Window
+    ) -> dict[str, tuple[int, int]]:
+        """Articles naming each catalog entry: (in the window, in the baseline before it)."""
+        wanted = set(catalog_ids)
+        if not wanted:
+            return {}
+        return self._counts(
+            ProductMention,
+            col(ProductMention.catalog_id),
+            col(ProductMention.article_id),
+            window,
+            wanted,
+        )
+
+    def product_evidence(
+        self, catalog_ids: Collection[str], window: Window, per_product: int
+    ) -> dict[str, list[Evidence]]:
+        """The newest ``per_product`` sentences naming each catalog entry in the window."""
+        found: dict[str, list[Evidence]] = {}
+        when = article_time()
+        rows: list[Any] = []
+        for batch in _chunks(sorted(set(catalog_ids))):
+            rank = (
+                func.row_number()
+                .over(
+                    partition_by=col(ProductMention.catalog_id),
+                    order_by=(when.desc(), col(ProductMention.id)),
+                )
+                .label("rank")
+            )
+            inner = (
+                select(
+                    col(ProductMention.catalog_id),
+                    col(ProductMention.sentence),
+                    col(ProductMention.article_id),
+                    col(Article.title),
+                    col(Article.url),
+                    when.label("at"),
+                    rank,
+                )
+                .select_from(Article)
+                .join(ProductMention, col(ProductMention.article_id) == col(Article.id))
+                .where(
+                    article_between(window.start, window.end),
+                    col(ProductMention.catalog_id).in_(batch),
+                )
+                .subquery()
+            )
+            rows += self._rows(select(inner).where(inner.c.rank <= per_product))
+        sources = self._sources_of([r.article_id for r in rows])
+        for r in sorted(rows, key=lambda r: r.rank):
+            found.setdefault(str(r.catalog_id), []).append(
+                Evidence(
+                    "product",
+                    "",
+                    r.sentence,
+                    r.at,
+                    r.title,
+                    r.url,
+                    sources.get(int(r.article_id), ()),
+                    str(r.catalog_id),
+                )
+            )
+        return found
+
+    def mention_times(
+        self, vendors: Collection[str], start: datetime, end: datetime
+    ) -> list[datetime]:
+        """The time of each article mentioning any of ``vendors`` in ``[start, end)``."""
+        ids = self._vendor_ids(vendors)
+        if not ids:
+            return []
+        stmt = (
+            select(col(Article.id), article_time())
+            .distinct()
+            .join(Mention, col(Mention.article_id) == col(Article.id))
+            .where(article_between(start, end), col(Mention.vendor_id).in_(sorted(ids)[:CHUNK]))
+        )
+        return [at for _, at in self._rows(stmt)]
+
+
+__all__ = ["StoreExposureData", "article_before", "article_between", "article_time"]
