@@ -60,13 +60,40 @@ def current_revision(engine: Engine) -> str | None:
         raise StoreError(f"store: cannot open {engine.url!r}: {exc.orig}") from exc
 
 
+def _autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver leaves transactions to us
+
+
+def _begin_immediate(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _migration_engine(engine: Engine) -> Engine:
+    """For SQLite, an engine whose transactions cover DDL too: Python's sqlite3 runs CREATE
+    and ALTER outside any transaction, so a migration killed halfway would leave tables
+    without the revision that made them (and every later upgrade would fail)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    migrating = create_engine(engine.url, poolclass=NullPool)
+    event.listen(migrating, "connect", _sqlite_pragmas)
+    event.listen(migrating, "connect", _autocommit_driver)
+    event.listen(migrating, "begin", _begin_immediate)
+    return migrating
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str | None]:
-    """Bring the schema to the newest migration; returns (before, after) revisions."""
+    """Bring the schema to the newest migration, all of it in one transaction (a crash
+    leaves the schema as it was); returns (before, after) revisions."""
     before = current_revision(engine)
     head = head_revision()
     if before != head:
         cfg = _alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        migrating = _migration_engine(engine)
+        try:
+            with migrating.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        finally:
+            if migrating is not engine:
+                migrating.dispose()
     return before, head
