@@ -37,6 +37,10 @@ class FetchSettings:
     per_host_delay_s: float = 1.0  # between the starts of two requests to one host
     respect_robots: bool = True  # robots.txt, for article pages (feeds are subscribed to)
     workers: int = 0  # processes for parsing and extraction; 0: one per core (1 core: none)
+    listing_max_pages: int = 3  # pages of a paginated listing followed while all links are new
+    sitemap_max_children: int = 20  # child sitemaps of an index read per fetch, newest first
+    sitemap_max_entries: int = 500  # entries taken per sitemap fetch, newest first
+    sitemap_max_bytes: int = 50_000_000  # a sitemap's size after inflating (gzip bombs refused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +82,18 @@ class Watchlist:
     products: tuple[str, ...] = ()
 
 
+SOURCE_KINDS = ("feed", "page", "sitemap")
+
+
 @dataclass(frozen=True, slots=True)
 class SourceSpec:
     """A source declared in the configuration file."""
 
     name: str
     url: str
-    kind: str = "feed"
+    kind: str = "feed"  # feed | page | sitemap
+    selector: str | None = None  # page sources: CSS selector naming the article links
+    xpath: str | None = None  # ...or an XPath expression
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +181,21 @@ def _sources(raw: Any) -> tuple[SourceSpec, ...]:
         url = str(item["url"]).strip()
         if not url.startswith(("http://", "https://", "{fixtures}")):
             raise ConfigError(f"config: source {item['name']!r}: {url!r} is not an http(s) URL")
-        specs.append(SourceSpec(str(item["name"]), url, str(item.get("kind", "feed"))))
+        kind = str(item.get("kind", "feed"))
+        if kind not in SOURCE_KINDS:
+            raise ConfigError(
+                f"config: source {item['name']!r}: kind = {kind!r}; expected one of "
+                + ", ".join(SOURCE_KINDS)
+            )
+        selector = str(item["selector"]) if item.get("selector") else None
+        xpath = str(item["xpath"]) if item.get("xpath") else None
+        if (selector or xpath) and kind != "page":
+            raise ConfigError(
+                f'config: source {item["name"]!r}: selector and xpath are for kind = "page"'
+            )
+        if selector and xpath:
+            raise ConfigError(f"config: source {item['name']!r}: give selector or xpath, not both")
+        specs.append(SourceSpec(str(item["name"]), url, kind, selector, xpath))
     return tuple(specs)
 
 

@@ -23,8 +23,12 @@ CONTENT_TYPES = {
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     def guess_type(self, path: str | os.PathLike[str]) -> str:
-        """Feed types by extension; the standard table for the rest."""
-        return CONTENT_TYPES.get(Path(path).suffix.lower()) or super().guess_type(path)
+        """Feed types by extension; a page for a file without one (``/news/some-slug``, as
+        sites serve articles); the standard table for the rest."""
+        suffix = Path(path).suffix.lower()
+        if not suffix:
+            return CONTENT_TYPES[".html"]
+        return CONTENT_TYPES.get(suffix) or super().guess_type(path)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: the demo's output is the tracker's, not the server's."""

@@ -82,6 +82,18 @@ class UnsafeXML(ParseError):
     error_class = "unsafe_xml"
 
 
+class SelectorError(ParseError):
+    """A page source's CSS selector or XPath override is not valid."""
+
+    error_class = "selector"
+
+
+class LayoutChanged(ParseError):
+    """A page source's listing yielded no article links: its layout changed."""
+
+    error_class = "layout_changed"
+
+
 class UsageError(TrackerError):
     """An argument or option has a bad value; the CLI exits with code 2."""
 

@@ -8,13 +8,20 @@ from datetime import datetime
 
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
-    """One entry of a feed, as parsed (links already absolute)."""
+    """One entry of a feed, as parsed (links already absolute), or an article link taken from
+    a listing page or a sitemap.
+
+    ``published_at`` is a date the source states for the entry. ``date_fallback`` is a weaker
+    guess (a date in the URL, a sitemap's lastmod), used only when the article page's own
+    metadata gives none.
+    """
 
     guid: str
     url: str | None
     title: str
     summary: str
     published_at: datetime | None
+    date_fallback: datetime | None = None
 
 
 @dataclass(slots=True)

@@ -20,12 +20,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tracker.config import Settings
-from tracker.errors import FetchError, ParseError
+from tracker.errors import FetchError, LayoutChanged, ParseError
 from tracker.extract import Extractor
 from tracker.fetch import Fetcher
 from tracker.fetch.policy import max_age_seconds
+from tracker.gather import Target, gather
 from tracker.logs import log_event
 from tracker.models import ArticleRecord, FeedEntry, ParsedFeed
+from tracker.parse.listing import Listing, layout_changed
 from tracker.parse.urls import canonical_url
 from tracker.schedule import effective_interval_minutes, plan_next_attempt
 from tracker.store import Store, fetchstate, identity
@@ -293,22 +295,23 @@ class Pipeline:
         timings = summary.timings
         assert source.id is not None
         try:
-            result = await self.fetcher.fetch_feed(
-                source.url, etag=source.etag, last_modified=source.last_modified
+            gathered = await gather(
+                self.fetcher, self.cpu, self._target(source), self.settings.fetch
             )
-            timings.fetch_wait_s += result.elapsed_s
-            timings.feeds += 1
+            result = gathered.result
+            timings.fetch_wait_s += gathered.wait_s
+            timings.feeds += gathered.requests
+            timings.parse_s += gathered.parse_s
             outcome.http_status = result.status
             fresh_for_s = max_age_seconds(result.headers.get("cache-control"))
-            if result.is_not_modified:
+            if gathered.is_not_modified:
                 outcome.status = "not_modified"
                 self._record_success(source, outcome, None, fresh_for_s, started_at, started)
                 return outcome
-            timed = await self.cpu.parse_feed(result.body, result.url, result.content_type)
-            timings.parse_s += timed.page_s
-            if isinstance(timed.value, ParseError):
-                raise timed.value
-            feed: ParsedFeed = timed.value
+            if gathered.listing is not None:
+                self._check_layout(source, gathered.listing, outcome)
+            assert gathered.feed is not None
+            feed: ParsedFeed = gathered.feed
         except (FetchError, ParseError) as exc:
             self._record_failure(source, outcome, exc, started_at, started)
             return outcome
@@ -332,6 +335,58 @@ class Pipeline:
             last_modified=result.headers.get("last-modified"),
         )
         return outcome
+
+    def _target(self, source: Source) -> Target:
+        assert source.id is not None
+        known: set[str] = set()
+        if source.kind == "page":
+            with self.store.session() as session:
+                known = store_articles.known_guids(session, source.id)
+        return Target(
+            url=source.url,
+            kind=source.kind,
+            etag=source.etag,
+            last_modified=source.last_modified,
+            selector=source.selector,
+            xpath=source.xpath,
+            last_success_at=source.last_success_at,
+            known=known,
+        )
+
+    def _check_layout(self, source: Source, listing: Listing, outcome: SourceOutcome) -> None:
+        """Note where a page source's links were found; LayoutChanged when there were none."""
+        assert source.id is not None
+        changed = layout_changed(source.layout_signature, listing)
+        note = None
+        if not listing.items:
+            note = "no article links found on the page"
+        elif changed:
+            note = f"the article links are now found in another block ({listing.block})"
+        with self.store.session() as session:
+            fetchstate.begin_write(session)
+            store_sources.record_layout(
+                session,
+                source.id,
+                listing.signature if listing.items else "",
+                changed=changed,
+                note=note,
+                now=datetime.now(UTC),
+            )
+        if not listing.items:
+            raise LayoutChanged(
+                f"parse: {source.url}: no article links found; the page's layout may have "
+                "changed (check it with `tracker sources test`, or set a selector)"
+            )
+        if changed:
+            outcome.warnings.append(f"layout changed: {note}")
+            log_event(
+                log,
+                logging.WARNING,
+                "layout changed",
+                source=source.name,
+                url=source.url,
+                block=listing.block,
+            )
 
     def _record_success(
         self,
@@ -588,6 +643,7 @@ class Pipeline:
                 page_url=page_url,
                 page_content_type=content_type,
                 note=note,
+                date_fallback=entry.date_fallback,
             )
             timed = await self.cpu.build_record(job)
         summary.timings.page_s += timed.page_s

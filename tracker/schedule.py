@@ -137,7 +137,7 @@ def is_silent(published: Sequence[datetime], now: datetime, factor: float) -> bo
 class Health:
     """How a source is doing, for `tracker sources health`."""
 
-    state: str  # ok | new | backoff | failing | silent | disabled
+    state: str  # ok | new | backoff | failing | layout changed | silent | disabled
     per_day_7d: float
     per_day_30d: float
     usual_gap: timedelta | None
@@ -153,13 +153,20 @@ def source_health(
     published: Sequence[datetime],
     now: datetime,
     silent_factor: float,
+    is_layout_changed: bool = False,
 ) -> Health:
-    """The state of one source from its fetch state and its articles' publication times."""
+    """The state of one source from its fetch state and its articles' publication times.
+
+    ``is_layout_changed``: a page source whose article links moved to another block of the
+    page, or vanished; it says so rather than "backoff" or "silent" (issue 8).
+    """
     silent = is_silent(published, now, silent_factor)
     if not is_enabled:
         state = "disabled"
     elif is_failing:
         state = "failing"
+    elif is_layout_changed:
+        state = "layout changed"
     elif error_streak > 0:
         state = "backoff"
     elif silent:

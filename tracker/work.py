@@ -21,12 +21,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from tracker.errors import ParseError
+from tracker.errors import ParseError, UsageError
 from tracker.extract import Extractor, extract_text
 from tracker.models import ArticleRecord, ParsedFeed
+from tracker.parse.discover import page_title
 from tracker.parse.encoding import decode_document
 from tracker.parse.feed import parse_feed
+from tracker.parse.listing import Listing, extract_listing, page_metadata_date
 from tracker.parse.page import extract_page
+from tracker.parse.sitemap import Sitemap, parse_sitemap
 from tracker.parse.text import content_hash
 
 # Texts shorter than this are too generic to identify an article by their hash alone.
@@ -55,6 +58,7 @@ class PageJob:
     page_url: str | None = None
     page_content_type: str = ""
     note: str | None = None
+    date_fallback: datetime | None = None  # a date from the URL or a sitemap's lastmod
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,45 @@ def parse_feed_timed(body: bytes, url: str, content_type: str) -> Timed:
     return Timed(value, page_s=time.thread_time() - started)
 
 
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """A parsed listing page: its article links and its title."""
+
+    listing: Listing
+    title: str
+
+
+def _html_text(body: bytes, content_type: str) -> str | bytes:
+    # Our reading of the charset is better informed than lxml's guess: hand over text.
+    decoded = decode_document(body, content_type, "html")
+    return decoded.text if decoded.is_confident else body
+
+
+def parse_listing_timed(
+    body: bytes, url: str, content_type: str, selector: str | None, xpath: str | None
+) -> Timed:
+    """extract_listing, timed; a ParseError or UsageError (a bad selector) is returned."""
+    started = time.thread_time()
+    value: ListingPage | ParseError | UsageError
+    try:
+        html = _html_text(body, content_type)
+        listing = extract_listing(html, url, selector=selector, xpath=xpath)
+        value = ListingPage(listing, page_title(html))
+    except (ParseError, UsageError) as exc:
+        value = exc
+    return Timed(value, page_s=time.thread_time() - started)
+
+
+def parse_sitemap_timed(body: bytes, url: str, max_bytes: int) -> Timed:
+    """parse_sitemap, timed; a ParseError is returned, not raised."""
+    started = time.thread_time()
+    try:
+        value: Sitemap | ParseError = parse_sitemap(body, url, max_bytes=max_bytes)
+    except ParseError as exc:
+        value = exc
+    return Timed(value, page_s=time.thread_time() - started)
+
+
 def build_record(job: PageJob, extractor: Extractor | None = None) -> Timed:
     """The ArticleRecord of an entry: page text when there is one, else the feed's summary."""
     extractor = extractor or _extractor
@@ -84,15 +127,16 @@ def build_record(job: PageJob, extractor: Extractor | None = None) -> Timed:
     title, text, origin, note = job.title, "", "page", job.note
     published = job.published_at
     if job.page_body is not None:
-        decoded = decode_document(job.page_body, job.page_content_type, "html")
-        # Our reading of the charset is better informed than lxml's guess: hand over text.
-        html: str | bytes = decoded.text if decoded.is_confident else job.page_body
+        html = _html_text(job.page_body, job.page_content_type)
         page = extract_page(html, job.page_url)
         text = page.text
         title = title or page.title or ""
-        published = published or page.published_at
+        if published is None:
+            # the page's own metadata, then the URL's date, then what the extractor guessed
+            published = page_metadata_date(html) or job.date_fallback or page.published_at
         if not text:
             note = "page had no main text"
+    published = published or job.date_fallback
     page_s = time.thread_time() - started
     if not text:
         text, origin = job.summary, "summary"
@@ -188,12 +232,16 @@ class CpuPool:
                     executor.shutdown(wait=False, cancel_futures=True)
         raise AssertionError("unreachable")
 
-    async def parse_feed(self, body: bytes, url: str, content_type: str) -> Timed:
-        """parse_feed in a worker (in a thread while the workers start)."""
+    async def call(self, func: Callable[..., Timed], *args: Any) -> Timed:
+        """A pure, module-level ``func`` in a worker (in a thread while the workers start)."""
         if not self._is_ready():
             self.start()
-            return await asyncio.to_thread(parse_feed_timed, body, url, content_type)
-        return await self._run(parse_feed_timed, body, url, content_type)
+            return await asyncio.to_thread(func, *args)
+        return await self._run(func, *args)
+
+    async def parse_feed(self, body: bytes, url: str, content_type: str) -> Timed:
+        """parse_feed in a worker (in a thread while the workers start)."""
+        return await self.call(parse_feed_timed, body, url, content_type)
 
     async def build_record(self, job: PageJob) -> Timed:
         """build_record in a worker (in a thread while the workers start: a small fetch

@@ -34,7 +34,9 @@ def sync_declared_sources(st: State, specs: tuple[SourceSpec, ...], base_url: st
             if DEMO_PLACEHOLDER in spec.url and not base_url:
                 continue  # only `tracker demo` knows where the sample site is served
             url = spec.url.replace(DEMO_PLACEHOLDER, base_url)
-            store_sources.upsert_source(session, spec.name, url, spec.kind)
+            store_sources.upsert_source(
+                session, spec.name, url, spec.kind, selector=spec.selector, xpath=spec.xpath
+            )
 
 
 @dataclass(slots=True)

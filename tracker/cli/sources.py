@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sys
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
 
 from tracker.cli.output import Format, emit, stderr
 from tracker.cli.state import state
-from tracker.errors import StoreError
+from tracker.config import FetchSettings
+from tracker.discovery import Discovery, DryRun, discover, dry_run
+from tracker.errors import FetchError, StoreError, TrackerError, UsageError
+from tracker.fetch import Fetcher
+from tracker.gather import Target
+from tracker.models import FeedEntry
+from tracker.parse.listing import layout_changed
 from tracker.parse.opml import Outline, parse_opml, render_opml
 from tracker.store import sources as store_sources
 from tracker.store.health import health_rows
+from tracker.store.tables import Source
 
 app = typer.Typer(
     help="List, add and remove sources; import and export OPML.", no_args_is_help=True
@@ -67,7 +76,7 @@ def list_sources(
     emit(
         rows,
         fmt,
-        ["name", "url", "articles", "last_success_at", "error_count", "last_error"],
+        ["name", "kind", "url", "articles", "last_success_at", "error_count", "last_error"],
         tz=st.settings.tzinfo(),
         title=f"{len(rows)} sources",
     )
@@ -90,29 +99,249 @@ def parse_interval(value: str | None) -> tuple[int | None, bool]:
 INTERVAL_HELP = "Minutes between fetches, or 'auto' to follow how often the source publishes."
 
 
+KIND_HELP = (
+    "What the URL is: auto (look: a feed is followed, a sitemap read, a page searched for "
+    "the feeds it offers), feed, page (follow the page's list of article links) or sitemap."
+)
+
+
+class Kind(StrEnum):
+    """--kind values."""
+
+    auto = "auto"
+    feed = "feed"
+    page = "page"
+    sitemap = "sitemap"
+
+
+def _check_selector(kind: str, selector: str | None, xpath: str | None) -> None:
+    if selector and xpath:
+        raise typer.BadParameter("give --selector or --xpath, not both", param_hint="--selector")
+    if (selector or xpath) and kind not in ("page", "auto"):
+        raise typer.BadParameter(
+            "--selector and --xpath are for page sources", param_hint="--selector"
+        )
+
+
+def _offer_rows(found: Discovery) -> list[dict[str, Any]]:
+    return [
+        {
+            "pick": i,
+            "url": o.url,
+            "title": o.title,
+            "kind": o.kind,
+            "found_by": o.found_by,
+            "entries": o.entries,
+            "error": o.error,
+        }
+        for i, o in enumerate(found.offers, 1)
+    ]
+
+
+def _choose(found: Discovery, pick: int | None, fmt: Format) -> tuple[str, str, str]:
+    """The (url, kind, title) to add after discovery: the picked feed, or the page itself."""
+    feeds = found.feeds
+    if pick is not None:
+        if not 1 <= pick <= len(found.offers) or not found.offers[pick - 1].is_feed:
+            raise UsageError(
+                f"sources add: --pick {pick}: no working feed with that number ({len(feeds)} found)"
+            )
+        offer = found.offers[pick - 1]
+        return offer.url, "feed", offer.title
+    if not feeds:
+        links = (
+            f"; the page itself lists {found.listing_links} article links: add it with --kind page"
+            if found.listing_links
+            else "; the page lists no article links either"
+        )
+        raise TrackerError(f"sources add: {found.url} offers no feed{links}")
+    emit(
+        _offer_rows(found),
+        fmt,
+        ["pick", "title", "url", "found_by", "entries", "error"],
+        title=f"Feeds offered by {found.url}",
+    )
+    if sys.stdin.isatty() and fmt is Format.table:
+        answer = typer.prompt(
+            "Add which feed? (a number; 'page' follows the page itself; empty: none)",
+            default="",
+            show_default=False,
+        ).strip()
+        if answer == "page":
+            return found.url, "page", found.title
+        if answer.isdigit():
+            return _choose(found, int(answer), fmt)
+        raise typer.Exit(0)
+    raise UsageError(
+        f"sources add: {found.url} is a page that offers {len(feeds)} feed(s): add one with "
+        "--pick N (or its URL), or follow the page itself with --kind page"
+    )
+
+
 @app.command("add")
 def add(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="The feed's URL (RSS, Atom or JSON Feed).")],
+    url: Annotated[
+        str,
+        typer.Argument(
+            help="A feed (RSS, Atom, JSON Feed), a sitemap, or a site's home or section page."
+        ),
+    ],
     name: Annotated[str | None, typer.Option(help="A short name (default: from the URL).")] = None,
+    kind: Annotated[Kind, typer.Option("--kind", help=KIND_HELP)] = Kind.auto,
+    pick: Annotated[
+        int | None, typer.Option(help="Add the Nth feed a page offers (see the list shown).")
+    ] = None,
+    selector: Annotated[
+        str | None, typer.Option(help="Page sources: a CSS selector naming the article links.")
+    ] = None,
+    xpath: Annotated[
+        str | None, typer.Option(help="Page sources: an XPath expression naming the links.")
+    ] = None,
     interval: Annotated[
         str | None, typer.Option(help=INTERVAL_HELP + " [default: [schedule] interval_minutes]")
     ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="Output format of the feeds offered.")
+    ] = Format.table,
 ) -> None:
-    """Add a feed to follow."""
+    """Add a source. Given a page rather than a feed, find the feeds it offers and add the
+    one picked, or (--kind page) follow the page's own list of article links."""
     st = state(ctx)
     url = _check_url(url)
     minutes, adaptive = parse_interval(interval)
+    _check_selector(kind.value, selector, xpath)
+    chosen_kind, title = kind.value, ""
+    if (selector or xpath) and kind is Kind.auto:
+        chosen_kind = "page"
+    if chosen_kind == "auto":
+        with st.store.session() as session:
+            existing = store_sources.source_by_url(session, url)
+        if existing is not None:
+            raise StoreError(f"store: {url} is already the source {existing.name!r}")
+        try:
+            found = asyncio.run(_discover(st.settings.fetch, url))
+        except FetchError as exc:
+            raise TrackerError(
+                f"sources add: could not look at {url} ({exc}); to add it unchecked, give "
+                "--kind feed (or page, or sitemap)"
+            ) from exc
+        if found.kind == "page":
+            url, chosen_kind, title = _choose(found, pick, fmt)
+        else:
+            chosen_kind = found.kind
+        stderr.print(f"{found.url}: {found.kind} ({found.requests} requests)")
     with st.store.session() as session:
         taken = {s.name for s in store_sources.all_sources(session)}
         source = store_sources.add_source(
             session,
-            name or name_from(url, taken),
+            name or name_from(title or url, taken),
             url,
+            chosen_kind,
             interval_minutes=minutes,
             is_adaptive=adaptive,
+            selector=selector,
+            xpath=xpath,
         )
-    stderr.print(f"added source {source.name!r}: {source.url}")
+    stderr.print(f"added {source.kind} source {source.name!r}: {source.url}")
+
+
+async def _discover(settings: FetchSettings, url: str) -> Discovery:
+    async with Fetcher(settings) as fetcher:
+        return await discover(fetcher, url)
+
+
+async def _dry_run(settings: FetchSettings, target: Target, *, detect_kind: bool) -> DryRun:
+    async with Fetcher(settings) as fetcher:
+        return await dry_run(fetcher, target, settings, detect_kind=detect_kind)
+
+
+def _date_origin(entry: FeedEntry, kind: str) -> str:
+    if entry.published_at is not None:
+        return {"page": "listing", "sitemap": "sitemap"}.get(kind, "feed")
+    if entry.date_fallback is not None:
+        return "url" if kind == "page" else "lastmod"
+    return "page" if kind != "feed" else ""
+
+
+@app.command("test")
+def try_source(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="A source's name, or a URL.")],
+    kind: Annotated[Kind, typer.Option("--kind", help=KIND_HELP)] = Kind.auto,
+    selector: Annotated[
+        str | None, typer.Option(help="Page sources: try this CSS selector for the links.")
+    ] = None,
+    xpath: Annotated[
+        str | None, typer.Option(help="Page sources: try this XPath expression.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many entries.", min=1)] = 50,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Dry run: show what a fetch of a source (or of a URL) would take (titles, links,
+    dates) without storing anything.
+
+    A date's origin says how sure it is: listing, sitemap or feed (stated for the entry),
+    url or lastmod (a guess, used when the article page's metadata gives none), page (read
+    from the article page when it is fetched).
+    """
+    st = state(ctx)
+    _check_selector(kind.value, selector, xpath)
+    stored: Source | None = None
+    if "://" not in target:
+        with st.store.session() as session:
+            stored = store_sources.source_by_name(session, target)
+        if stored is None:
+            raise UsageError(f"sources test: no source named {target!r} (or give a URL)")
+        url, chosen = stored.url, stored.kind if kind is Kind.auto else kind.value
+        selector, xpath = selector or stored.selector, xpath or stored.xpath
+    else:
+        url, chosen = _check_url(target), kind.value
+        if (selector or xpath) and kind is Kind.auto:
+            chosen = "page"
+    detect = chosen == "auto"
+    plan = Target(url, "feed" if detect else chosen, selector=selector, xpath=xpath)
+    run = asyncio.run(_dry_run(st.settings.fetch, plan, detect_kind=detect))
+    entries = run.entries
+    rows = [
+        {
+            "title": e.title,
+            "url": e.url,
+            "published_at": e.published_at or e.date_fallback,
+            "date_from": _date_origin(e, run.kind),
+        }
+        for e in entries[:limit]
+    ]
+    emit(
+        rows,
+        fmt,
+        ["published_at", "date_from", "title", "url"],
+        tz=st.settings.tzinfo(),
+        title=f"{run.kind} {url}: {len(entries)} entries",
+    )
+    gathered = run.gathered
+    stderr.print(
+        f"{run.kind} source {url}: {len(entries)} entries from {len(gathered.pages)} "
+        f"document(s), {gathered.requests} request(s); nothing stored"
+    )
+    if len(entries) > limit:
+        stderr.print(f"showing the first {limit} (--limit)")
+    for warning in run.feed.warnings:
+        stderr.print(f"warning: {warning}")
+    listing = gathered.listing
+    if listing is not None:
+        stderr.print(f"links found in: {listing.block}")
+        if stored is not None and stored.kind == "page" and not (selector or xpath):
+            if layout_changed(stored.layout_signature, listing):
+                stderr.print(
+                    "layout: CHANGED from the one accepted for this source "
+                    f"(`tracker sources set {stored.name} --accept-layout` once the links "
+                    "above are right)"
+                )
+            else:
+                stderr.print("layout: same as the one accepted for this source")
+    if not entries:
+        raise TrackerError(f"sources test: {url}: nothing to take")
 
 
 @app.command("set")
@@ -128,11 +357,44 @@ def set_source(
             show_default=False,
         ),
     ] = None,
+    selector: Annotated[
+        str | None, typer.Option(help="Page sources: name the article links by CSS selector.")
+    ] = None,
+    xpath: Annotated[
+        str | None, typer.Option(help="Page sources: name the article links by XPath.")
+    ] = None,
+    detect: Annotated[
+        bool, typer.Option("--detect", help="Page sources: drop the selector, detect the links.")
+    ] = False,
+    accept_layout: Annotated[
+        bool,
+        typer.Option(
+            "--accept-layout",
+            help="Page sources: take the page's new layout as right (clears 'layout changed').",
+        ),
+    ] = False,
 ) -> None:
-    """Change a source's interval, or turn it on or off (a source gone with 410 is turned off)."""
+    """Change a source's interval, turn it on or off (a source gone with 410 is turned off),
+    or tell a page source where its article links are."""
     st = state(ctx)
     minutes, adaptive = parse_interval(interval)
+    if sum(map(bool, (selector, xpath, detect))) > 1:
+        raise typer.BadParameter("give one of --selector, --xpath and --detect")
     with st.store.session() as session:
+        if selector or xpath or detect:
+            page = store_sources.source_by_name(session, name)
+            if page is None:
+                raise StoreError(f"store: no source named {name!r}")
+            if page.kind != "page":
+                raise UsageError(f"sources set: {name!r} is a {page.kind} source, not a page")
+            store_sources.set_selector(session, page, selector=selector, xpath=xpath)
+            stderr.print(
+                f"source {name!r}: links "
+                + (f"named by {selector or xpath!r}" if selector or xpath else "detected")
+            )
+        if accept_layout:
+            store_sources.accept_layout(session, name)
+            stderr.print(f"source {name!r}: its current layout is accepted")
         source = store_sources.set_schedule(
             session,
             name,
@@ -159,7 +421,9 @@ def health(
     """How each source is doing: last success, last error, streak, next attempt, rates, silence.
 
     States: ok, new (never fetched), backoff (failed lately, retried later), failing (404s or
-    DNS failures in a row), silent (nothing for several times its usual gap), disabled.
+    DNS failures in a row), layout changed (a page source's article links moved or vanished:
+    check with `tracker sources test NAME`, then `tracker sources set NAME --accept-layout`
+    or `--selector`), silent (nothing for several times its usual gap), disabled.
     """
     st = state(ctx)
     with st.store.session() as session:
@@ -181,6 +445,10 @@ def health(
         tz=st.settings.tzinfo(),
         title=f"Health of {len(rows)} sources",
     )
+    if fmt is Format.table:
+        for row in rows:
+            if row["layout_note"]:
+                stderr.print(f"{row['name']}: layout changed: {row['layout_note']}")
 
 
 @app.command("remove")

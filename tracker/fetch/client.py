@@ -27,6 +27,7 @@ from tracker.fetch.guard import check_public
 from tracker.fetch.policy import (
     is_challenge_page,
     is_document_type,
+    is_gzip_type,
     retry_after_seconds,
     robots_agent_token,
     user_agent,
@@ -40,6 +41,7 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
+SITEMAP_ACCEPT = "application/xml, text/xml, application/gzip;q=0.9, text/plain;q=0.5, */*;q=0.3"
 # Only what we can decompress in bounded steps ourselves.
 ACCEPT_ENCODING = "gzip, deflate"
 # Enough of an error body to recognise a challenge page.
@@ -201,8 +203,12 @@ async def fetch_url(
     is_trusted: bool = False,
     trusted_host: str | None = None,
     gate: HostGate | None = None,
+    gzip_file_ok: bool = False,
 ) -> FetchResult:
     """GET ``url`` within the configured limits; FetchError for anything but 2xx or 304.
+
+    ``gzip_file_ok`` accepts a gzip file (``sitemap.xml.gz``) where only documents would do;
+    its reader inflates it within its own cap.
 
     Unless ``settings.allow_private_hosts``, every hop must resolve to public addresses;
     ``is_trusted`` (the operator's own source URL) exempts that URL's host alone, as does
@@ -235,7 +241,9 @@ async def fetch_url(
             hop_started = time.monotonic()
             try:
                 async with asyncio.timeout(budget_s):
-                    outcome = await _hop(client, url, current, headers, settings, started)
+                    outcome = await _hop(
+                        client, url, current, headers, settings, started, gzip_file_ok
+                    )
             except TimeoutError as exc:
                 raise FetchError(
                     url, f"no complete answer in {settings.timeout_s * 3:.0f} s", "timeout"
@@ -256,6 +264,7 @@ async def _hop(
     headers: dict[str, str],
     settings: FetchSettings,
     started: float,
+    gzip_file_ok: bool = False,
 ) -> FetchResult | str:
     """One request: a result, or the next URL of a redirect."""
     request = client.build_request("GET", current, headers=headers)
@@ -282,7 +291,7 @@ async def _hop(
                 message += f" (retry after {retry_after:.0f} s)"
             raise FetchError(url, message, error_class, status=status, retry_after_s=retry_after)
         content_type = response.headers.get("content-type", "")
-        if not is_document_type(content_type):
+        if not is_document_type(content_type) and not (gzip_file_ok and is_gzip_type(content_type)):
             raise FetchError(
                 url, f"{content_type} is not a feed or a page", "content_type", status=status
             )
@@ -329,8 +338,16 @@ class Fetcher:
             gate=self.gate,
         )
 
-    async def fetch_page(self, url: str, *, trusted_host: str | None = None) -> FetchResult:
-        """GET an article page linked from a feed, only where robots.txt allows.
+    async def fetch_page(
+        self,
+        url: str,
+        *,
+        trusted_host: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchResult:
+        """GET an article page linked from a feed (or a listing page), only where robots.txt
+        allows.
 
         The link is untrusted unless it stays on ``trusted_host``, the host of the source's
         own URL: the operator vouched for that host, not for wherever its feed points.
@@ -348,8 +365,32 @@ class Fetcher:
             url,
             self.settings,
             accept=PAGE_ACCEPT,
+            etag=etag,
+            last_modified=last_modified,
             trusted_host=trusted_host,
             gate=self.gate,
+        )
+
+    async def fetch_sitemap(
+        self,
+        url: str,
+        *,
+        trusted_host: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchResult:
+        """GET a sitemap (plain or gzipped): the operator's own URL when ``trusted_host`` is
+        its host, or a child sitemap an index names (untrusted elsewhere)."""
+        return await fetch_url(
+            self.client,
+            url,
+            self.settings,
+            accept=SITEMAP_ACCEPT,
+            etag=etag,
+            last_modified=last_modified,
+            trusted_host=trusted_host,
+            gate=self.gate,
+            gzip_file_ok=True,
         )
 
     async def _download_robots(

@@ -92,6 +92,12 @@ def max_age_seconds(cache_control: str | None) -> int | None:
     return ages.get("s-maxage", ages.get("max-age"))
 
 
+def is_gzip_type(content_type: str) -> bool:
+    """Whether a response is a gzip file (a ``.gz`` sitemap), by its media type."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media in ("application/gzip", "application/x-gzip", "application/octet-stream")
+
+
 def is_document_type(content_type: str) -> bool:
     """False for media types that can never hold a feed or a page (images, archives...)."""
     media = content_type.split(";", 1)[0].strip().lower()

@@ -20,11 +20,13 @@ __all__ = [
     "FeedCandidate",
     "FeedKind",
     "FoundBy",
+    "SourceKind",
     "common_feed_paths",
     "discover_feeds",
     "feed_kind",
     "looks_like_feed",
     "page_title",
+    "source_kind",
 ]
 
 FeedKind = Literal["rss", "atom", "json"]
@@ -232,3 +234,23 @@ def page_title(html: str | bytes) -> str:
     for el in root.iter("title"):
         return clean_text(" ".join(el.itertext()))
     return ""
+
+
+SourceKind = Literal["feed", "sitemap", "page"]
+
+
+def source_kind(body: bytes, content_type: str = "") -> SourceKind:
+    """What a URL answered with, as a source: a feed, a sitemap (an urlset or an index,
+    gzipped or not), or otherwise a page."""
+    if body.startswith(b"\x1f\x8b"):
+        return "sitemap"
+    if feed_kind(body, content_type) is not None:
+        return "feed"
+    head = body[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
+    prolog = _PROLOG.match(head)
+    root = _ROOT.match(head[prolog.end() if prolog else 0 :])
+    if root is not None:
+        local = root.group(1).decode("ascii", errors="ignore").lower().rsplit(":", 1)[-1]
+        if local in ("urlset", "sitemapindex"):
+            return "sitemap"
+    return "page"

@@ -31,6 +31,7 @@ def health_rows(
             published=times,
             now=now,
             silent_factor=settings.silent_factor,
+            is_layout_changed=source.layout_changed_at is not None,
         )
         fetch = last.get(source.id)
         rows.append(
@@ -59,6 +60,9 @@ def health_rows(
                 "silent": health.is_silent,
                 "last_fetch_s": fetch.elapsed_s if fetch else None,
                 "disabled_reason": source.disabled_reason,
+                "kind": source.kind,
+                "layout_changed_at": source.layout_changed_at,
+                "layout_note": source.layout_note,
             }
         )
     return rows

@@ -34,6 +34,8 @@ def add_source(
     *,
     interval_minutes: int | None = None,
     is_adaptive: bool = False,
+    selector: str | None = None,
+    xpath: str | None = None,
 ) -> Source:
     """Add a source; StoreError when the name or URL is taken."""
     if source_by_name(session, name):
@@ -48,24 +50,90 @@ def add_source(
         created_at=datetime.now(UTC),
         interval_minutes=interval_minutes,
         is_adaptive=is_adaptive,
+        selector=selector,
+        xpath=xpath,
     )
     session.add(source)
     session.flush()
     return source
 
 
-def upsert_source(session: Session, name: str, url: str, kind: str = "feed") -> Source:
-    """Add the source, or point an existing one of that name at ``url``."""
+def upsert_source(
+    session: Session,
+    name: str,
+    url: str,
+    kind: str = "feed",
+    *,
+    selector: str | None = None,
+    xpath: str | None = None,
+) -> Source:
+    """Add the source, or point an existing one of that name at ``url`` (and its settings)."""
     source = source_by_name(session, name)
     if source is None:
-        return add_source(session, name, url, kind)
+        return add_source(session, name, url, kind, selector=selector, xpath=xpath)
     if source.url != url or source.kind != kind:
         clash = source_by_url(session, url)
         if clash and clash.id != source.id:
             raise StoreError(f"store: {url} is already the source {clash.name!r}")
         source.url, source.kind = url, kind
         session.add(source)
+    if (source.selector, source.xpath) != (selector, xpath):
+        set_selector(session, source, selector=selector, xpath=xpath)
     return source
+
+
+def set_selector(
+    session: Session, source: Source, *, selector: str | None, xpath: str | None
+) -> None:
+    """Name a page source's article links by hand (or go back to detection with neither); the
+    layout seen so far no longer counts."""
+    source.selector, source.xpath = selector, xpath
+    _reset_layout(source)
+    session.add(source)
+
+
+def _reset_layout(source: Source) -> None:
+    source.layout_signature = source.layout_seen = None
+    source.layout_changed_at = None
+    source.layout_note = None
+
+
+def accept_layout(session: Session, name: str) -> Source:
+    """Take a page source's current layout as the right one (after checking what it yields)."""
+    source = source_by_name(session, name)
+    if source is None:
+        raise StoreError(f"store: no source named {name!r}")
+    if source.kind != "page":
+        raise StoreError(f"store: {name!r} is a {source.kind} source, not a page source")
+    source.layout_signature = source.layout_seen
+    source.layout_changed_at = None
+    source.layout_note = None
+    session.add(source)
+    return source
+
+
+def record_layout(
+    session: Session,
+    source_id: int,
+    signature: str,
+    *,
+    changed: bool,
+    note: str | None,
+    now: datetime,
+) -> None:
+    """Note the layout a page source's links were found in (``signature``, empty when none
+    were) and whether it ``changed`` from the accepted one; the first layout seen is accepted
+    as it is, and going back to the accepted layout clears the flag."""
+    source = session.get_one(Source, source_id)
+    source.layout_seen = signature or None
+    if source.layout_signature is None and signature:
+        source.layout_signature = signature
+    if changed:
+        source.layout_changed_at = source.layout_changed_at or now
+        source.layout_note = note
+    elif signature and signature == source.layout_signature:
+        source.layout_changed_at, source.layout_note = None, None
+    session.add(source)
 
 
 def remove_source(session: Session, name: str) -> int:

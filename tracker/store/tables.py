@@ -15,7 +15,7 @@ def _utc(index: bool = False, nullable: bool = True) -> Column[datetime]:
 
 
 class Source(SQLModel, table=True):
-    """A feed the tracker fetches."""
+    """A source the tracker fetches: a feed, a listing page or a sitemap (``kind``)."""
 
     __tablename__ = "source"
 
@@ -45,6 +45,16 @@ class Source(SQLModel, table=True):
     # Which worker holds the source, until when (migration 0007; see tracker.store.leases).
     lease_owner: str | None = None
     lease_expires_at: datetime | None = Field(default=None, sa_column=_utc())
+    # Page sources (migration 0008): the operator's override of the link detection, and the
+    # signature of the block of article links accepted as the page's layout. ``layout_seen``
+    # is the last signature found; ``layout_changed_at`` is set while they differ (or when
+    # the page yielded no links at all) until the operator accepts the new layout.
+    selector: str | None = None
+    xpath: str | None = None
+    layout_signature: str | None = None
+    layout_seen: str | None = None
+    layout_changed_at: datetime | None = Field(default=None, sa_column=_utc())
+    layout_note: str | None = None
 
 
 class FetchLog(SQLModel, table=True):
