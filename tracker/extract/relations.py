@@ -100,7 +100,8 @@ _CLASS = (
 class _Pattern:
     regex: re.Pattern[str]
     confidence: float
-    needs: re.Pattern[str] | None = None  # a cheap test that must pass before the regex runs
+    # a cheap test that must pass before the regex runs, on the lower-cased sentence
+    needs: re.Pattern[str] | None = None
 
 
 def _p(pattern: str, confidence: float) -> _Pattern:
@@ -361,8 +362,12 @@ _NEEDS = (
     r"drop|ditch|replac|end|terminat|cancel|cut|stopp|walk|phas",
 )  # fmt: skip
 assert len(_NEEDS) == len(_PATTERN_LIST)
+# The tests run on the lower-cased sentence without IGNORECASE, ten times faster; each distinct
+# test runs once per sentence (several patterns share one).
+assert not any(re.search(r"[A-Z]", re.sub(r"\\.", "", needs)) for needs in _NEEDS)
+_NEEDS_COMPILED = {needs: re.compile(needs) for needs in _NEEDS}
 PATTERNS = tuple(
-    _Pattern(p.regex, p.confidence, re.compile(needs, re.IGNORECASE))
+    _Pattern(p.regex, p.confidence, _NEEDS_COMPILED[needs])
     for p, needs in zip(_PATTERN_LIST, _NEEDS, strict=True)
 )
 
@@ -546,9 +551,16 @@ def find_relations(
             for supplier in groups[int(through.group("s"))]:
                 for via in groups[int(through.group("via"))]:
                     suppressed.add((supplier[0], via[0]))
+        lowered = sentence.lower()
+        passed: dict[re.Pattern[str], bool] = {}
         for pattern in PATTERNS:
-            if pattern.needs is not None and not pattern.needs.search(sentence):
-                continue
+            needs = pattern.needs
+            if needs is not None:
+                ok = passed.get(needs)
+                if ok is None:
+                    ok = passed[needs] = needs.search(lowered) is not None
+                if not ok:
+                    continue
             for match in pattern.regex.finditer(template):
                 first = min(
                     (match.start(g) for g in match.re.groupindex if match.start(g) >= 0),
