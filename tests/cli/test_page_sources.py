@@ -426,3 +426,15 @@ def test_links_off_the_sources_host_are_guarded_and_robots_respected(
     assert any("robots" in n for u, n in notes.items() if "story-number-7" in u)
     fetched = [n for u, n in notes.items() if "story-number-6" in u]
     assert fetched == [""]
+
+
+def test_opml_export_keeps_to_feeds(tmp_path: Path, site: tuple[Path, str]) -> None:
+    _, base = site
+    cli = make_cli(tmp_path, [])
+    assert cli("sources", "add", f"{base}/newsroom/feed.xml", "--name", "feed").exit_code == 0
+    assert cli("sources", "add", f"{base}/sitemap-news.xml", "--name", "map").exit_code == 0
+    exported = cli("sources", "export-opml")
+    assert exported.exit_code == 0
+    assert "/newsroom/feed.xml" in exported.stdout
+    assert "sitemap-news" not in exported.stdout
+    assert "not exported (page and sitemap sources): map" in said(exported)

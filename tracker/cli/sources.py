@@ -508,10 +508,15 @@ def export_opml(
         Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
     ] = None,
 ) -> None:
-    """Write every source as OPML 2.0."""
+    """Write every feed source as OPML 2.0 (page and sitemap sources are not feeds: other
+    readers could not follow them; they are named on stderr)."""
     st = state(ctx)
     with st.store.session() as session:
-        outlines = [Outline(s.title or s.name, s.url) for s in store_sources.all_sources(session)]
+        every = store_sources.all_sources(session)
+    outlines = [Outline(s.title or s.name, s.url) for s in every if s.kind == "feed"]
+    others = [s.name for s in every if s.kind != "feed"]
+    if others:
+        stderr.print(f"not exported (page and sitemap sources): {', '.join(others)}")
     text = render_opml(outlines)
     if output:
         output.write_text(text, encoding="utf-8")
