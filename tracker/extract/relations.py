@@ -541,6 +541,8 @@ def find_relations(
         names = {name for name, _, _ in parties} | {p.vendor for p in in_sentence if p.vendor}
         if len(names) == 1 and len(parties) == 1 and subject and subject not in names:
             _part_from_subject(sentence, s_start, parties[0], subject, in_sentence, best, parents)
+        if parties and subject and subject not in names:
+            _supplies_subject(sentence, s_start, parties, subject, in_sentence, best, parents)
         if len(names) < 2 or not parties:
             continue
         template, groups, slot_products = _template(sentence, s_start, parties, in_sentence)
@@ -646,6 +648,44 @@ def _part_from_subject(
     )  # fmt: skip
     if relation is not None:
         best.setdefault((relation.supplier, relation.customer), relation)
+
+
+# "Sony remains the sole supplier of the main camera sensor" in an article about Apple; "ASML
+# delivered the first EUV scanners to the site": a supplier whose customer goes unnamed in
+# the sentence supplies the article's subject. Only the plainest forms count.
+_SUPPLIES_UNNAMED = re.compile(
+    SV + r"\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:(?:also|still|now|already|again)\s+)?"
+    r"(?:(?:remains?|remained|is|are|was|were|became|has been|will remain|stays?)"
+    r"\s+(?:the|a|an|its)\s+(?:(?:sole|lead|main|primary|key|largest|biggest|exclusive|second|only|principal"
+    r"|dominant|major|preferred)\s+)+" + ROLE + r"\b"
+    r"|(?:supplied|supplies|delivered|delivers|assembles|assembled|packages|packaged)\s+"
+    r"(?!to\b|for\b)" + r"[^\x03\x04,;]{0,80}?(?:[,;]|\band\b|$))",
+    re.IGNORECASE,
+)
+_SUPPLIES_UNNAMED_CONFIDENCE = 0.55
+
+
+def _supplies_subject(
+    sentence: str,
+    offset: int,
+    parties: list[Party],
+    subject: str,
+    products: list[ProductMention],
+    best: dict[tuple[str, str], Relation],
+    parents: dict[str, str],
+) -> None:
+    template, groups, _ = _template(sentence, offset, parties, [])
+    for match in _SUPPLIES_UNNAMED.finditer(template):
+        if "\x03" in template[match.end() : match.end() + 3]:
+            continue
+        status = relation_status(sentence, sentence, False)
+        for supplier in groups[int(match.group("s"))]:
+            relation = _relation(
+                supplier, (subject, offset, offset), products, status,
+                _SUPPLIES_UNNAMED_CONFIDENCE, sentence, None, parents,
+            )  # fmt: skip
+            if relation is not None:
+                best.setdefault((relation.supplier, relation.customer), relation)
 
 
 def _prefer_named(
