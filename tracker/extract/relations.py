@@ -203,7 +203,7 @@ _PATTERN_LIST = (
     _p(
         SV
         + r"\s+"
-        + GAP % 40
+        + GAP % 100
         + r"\b(?:sign\w*|land\w*|add\w*|won|wins|secur\w*)\s+"
         + CV
         + r"\s+as\s+(?:its\s+|a\s+|an\s+)?(?:first\s+|anchor\s+|launch\s+|new\s+|largest\s+"
@@ -325,6 +325,17 @@ _PATTERN_LIST = (
         0.8,
     ),
     _p(SV + r"\s+counts\s+" + CV + r"\s+(?:as|among)", 0.8),
+    # S ... adding customers such as C
+    _p(
+        SV
+        + r"\s+"
+        + GAP % 120
+        + r"\b(?:adding|with|gaining|bringing|serving|serves|serve)\s+"
+        + GAP % 60
+        + r"\b(?:customers|clients)\s*,?\s*(?:such as|including|like)\s+"
+        + CV,
+        0.7,
+    ),
     # C, a (major) customer of S
     _p(
         CV + r"\s*,?\s*(?:which is\s+|is\s+|was\s+|became\s+|remains\s+)?(?:a|an|the|one of"
@@ -336,6 +347,15 @@ _PATTERN_LIST = (
         SV + POS + r"\s+" + GAP % 40 + r"\b(?:fail\w*|pass\w*|clear\w*|flunk\w*|stumbled in|missed"
         r"|completed)\s+" + GAP % 20 + CV + POS + r"\s+" + WORDS % 2 + r"(?:qualification|"
         r"certification|validation|tests?|quality checks?|quals?)",
+        0.8,
+    ),
+    # C asked S to build a cheaper headset
+    _p(
+        CV + _LEAD + r"(?:ask(?:s|ed|ing)?|commission\w*|contract(?:s|ed)?|task(?:s|ed)?"
+        r"|hire[sd]?|engag\w*|chose|picked|selected|tapped|want(?:s|ed)?)\s+"
+        + SV
+        + r"\s+to\s+(?:help\s+)?(?:build|make|supply|assemble|produce|manufacture|design"
+        r"|develop|package|fabricate|provide|ship|deliver)\b",
         0.8,
     ),
     # C dropped S / C ended its contract with S
@@ -358,7 +378,10 @@ _NEEDS = (
     r"shipping|shipped|sold|supplied|delivered|deployed", r"customer|client|user",
     r"qualified|approved|certified|validated|selected|chosen", PASSIVE_VERB, PASSIVE_VERB,
     r"built|based|designed|running|runs|centred|centered|powered", r"customer|client|buyer",
-    r"\bcounts\b", r"customer|client|buyer", r"qualif|certif|validat|test|quality|qual",
+    r"\bcounts\b", r"customers|clients", r"customer|client|buyer",
+    r"qualif|certif|validat|test|quality|qual",
+    r"\bto (?:help )?(?:build|make|suppl|assembl|produc|manufactur|design|develop|packag"
+    r"|fabricat|provid|ship|deliver)",
     r"drop|ditch|replac|end|terminat|cancel|cut|stopp|walk|phas",
 )  # fmt: skip
 assert len(_NEEDS) == len(_PATTERN_LIST)
@@ -524,6 +547,7 @@ def find_relations(
     best: dict[tuple[str, str], Relation] = {}
     previous_subject: str | None = None
     subject = document_subject(spans, vendors, products)
+    device_subject = _device_subject(text, spans, products)
     vendor_starts = [m.start for m in vendors]
     product_starts = [p.start for p in products]
     for s_start, s_end in spans:
@@ -543,6 +567,8 @@ def find_relations(
             _part_from_subject(sentence, s_start, parties[0], subject, in_sentence, best, parents)
         if parties and subject and subject not in names:
             _supplies_subject(sentence, s_start, parties, subject, in_sentence, best, parents)
+        if device_subject:
+            _parts_of_device(sentence, device_subject, in_sentence, best, parents)
         if len(names) < 2 or not parties:
             continue
         template, groups, slot_products = _template(sentence, s_start, parties, in_sentence)
@@ -654,7 +680,11 @@ def _part_from_subject(
 # delivered the first EUV scanners to the site": a supplier whose customer goes unnamed in
 # the sentence supplies the article's subject. Only the plainest forms count.
 _SUPPLIES_UNNAMED = re.compile(
-    SV + r"\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:(?:also|still|now|already|again)\s+)?"
+    r"(?:made|supplied|provided|built|fabricated|manufactured|produced|assembled)\s+by\s+"
+    + SV.replace("<s>", "<s2>")
+    + r"(?![\w'’])|"
+    + SV
+    + r"\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:(?:also|still|now|already|again)\s+)?"
     r"(?:(?:remains?|remained|is|are|was|were|became|has been|will remain|stays?)"
     r"\s+(?:the|a|an|its)\s+(?:(?:sole|lead|main|primary|key|largest|biggest|exclusive|second|only|principal"
     r"|dominant|major|preferred)\s+)+" + ROLE + r"\b"
@@ -663,6 +693,7 @@ _SUPPLIES_UNNAMED = re.compile(
     re.IGNORECASE,
 )
 _SUPPLIES_UNNAMED_CONFIDENCE = 0.55
+_NAMED_AFTER = re.compile(r"[^\x03\x04]{0,40}?\b(?:for|to)\s+\x03", re.IGNORECASE)
 
 
 def _supplies_subject(
@@ -678,14 +709,79 @@ def _supplies_subject(
     for match in _SUPPLIES_UNNAMED.finditer(template):
         if "\x03" in template[match.end() : match.end() + 3]:
             continue
+        slot = match.group("s")
+        if slot is None:  # "made by S": not when a customer is named before or after it
+            slot = match.group("s2")
+            if "\x04" in template[max(0, match.start() - 60) : match.start()] or (
+                _NAMED_AFTER.match(template, match.end())
+            ):
+                continue
         status = relation_status(sentence, sentence, False)
-        for supplier in groups[int(match.group("s"))]:
+        for supplier in groups[int(slot)]:
             relation = _relation(
                 supplier, (subject, offset, offset), products, status,
                 _SUPPLIES_UNNAMED_CONFIDENCE, sentence, None, parents,
             )  # fmt: skip
             if relation is not None:
                 best.setdefault((relation.supplier, relation.customer), relation)
+
+
+# A review or teardown of a device: the chips and parts of other companies it names are
+# that device maker's supplies ("Our review unit came with Qualcomm's Snapdragon X Elite",
+# "16GB of LPDDR5X from Micron"). Not in comparisons ("faster than the A18").
+_PART_CATEGORIES = {"soc", "cpu", "gpu", "memory", "modem", "rf", "display", "storage", "component"}
+_COMPARISON = re.compile(
+    r"\b(?:than|vs\.?|versus|compared|comparison|beats?|rivals?|unlike|competitor\w*|outperform\w*"
+    r"|against|instead of|rather than|switch\w* (?:away )?from|dropp\w*)\b",
+    re.IGNORECASE,
+)
+_PART_OF_DEVICE_CONFIDENCE = 0.5
+
+
+_REVIEW = re.compile(
+    r"\b(?:review(?:ed|s)?|teardown|tore down|hands-on|unboxing|our (?:test|review) unit"
+    r"|score:|verdict|benchmarks?)\b",
+    re.IGNORECASE,
+)
+
+
+def _device_subject(
+    text: str, spans: list[tuple[int, int]], products: list[ProductMention]
+) -> str | None:
+    """The maker of the device a review or teardown is about: the first device named in the
+    headline or the opening lines."""
+    if not spans:
+        return None
+    opening = spans[min(2, len(spans) - 1)][1]
+    if _REVIEW.search(text, 0, opening):  # a review says what it reviews a little later
+        opening = spans[min(5, len(spans) - 1)][1]
+    return next(
+        (p.vendor for p in products if p.start < opening and p.vendor and p.category == "device"),
+        None,
+    )
+
+
+def _parts_of_device(
+    sentence: str,
+    maker: str,
+    products: list[ProductMention],
+    best: dict[tuple[str, str], Relation],
+    parents: dict[str, str],
+) -> None:
+    parts = [
+        p for p in products if p.vendor and p.vendor != maker and p.category in _PART_CATEGORIES
+    ]
+    if not parts or _COMPARISON.search(sentence):
+        return
+    status = relation_status(sentence, sentence, False)
+    for part in parts:
+        assert part.vendor is not None
+        relation = _relation(
+            (part.vendor, part.start, part.end), (maker, part.start, part.start), [part],
+            status, _PART_OF_DEVICE_CONFIDENCE, sentence, None, parents,
+        )  # fmt: skip
+        if relation is not None:
+            best.setdefault((relation.supplier, relation.customer), relation)
 
 
 def _prefer_named(
