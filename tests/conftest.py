@@ -6,8 +6,11 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -106,35 +109,95 @@ def cli(tmp_path: Path, site_url: str) -> Cli:
     return Cli(config, f"sqlite:///{tmp_path / 'test.db'}")
 
 
+# -- the two backends -----------------------------------------------------------------------
+#
+# Store-level tests run on SQLite and on PostgreSQL: the PostgreSQL at $TRACKER_TEST_POSTGRES
+# (127.0.0.1:5432, user postgres, trust auth, by default; .ci/run starts it). Each test gets a
+# throwaway database of its own, dropped afterwards. A PostgreSQL that cannot be reached fails
+# the test under CI (the CI variable set, as the CI runner sets it) and skips it, with the
+# reason, elsewhere.
+
 ADMIN_URL = os.environ.get("TRACKER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = ("sqlite", "postgresql")
 
 
-def _admin():  # type: ignore[no-untyped-def]
-    import psycopg
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
+
+def _admin() -> psycopg.Connection[tuple[Any, ...]]:
     return psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
 
 
-def _available() -> str | None:
+def _connect_or_give_up() -> psycopg.Connection[tuple[Any, ...]]:
+    """An admin connection; without one, fail under CI and skip elsewhere."""
     try:
-        with _admin():
-            return None
+        return _admin()
     except Exception as exc:
-        return f"PostgreSQL not reachable at {ADMIN_URL}: {exc}"
+        problem = f"PostgreSQL not reachable at {ADMIN_URL}: {exc}"
+        if _under_ci():
+            pytest.fail(f"{problem} (CI must run the PostgreSQL tests)", pytrace=False)
+        pytest.skip(problem)
+
+
+@contextmanager
+def postgres_database(prefix: str = "tracker_test") -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (a SQLAlchemy URL), dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with _connect_or_give_up() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with _admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def database(backend: str, folder: Path) -> Iterator[str]:
+    """The URL of a fresh database on ``backend``: a SQLite file in ``folder``, or a throwaway
+    PostgreSQL database. Empty: a Store (or the CLI) opening it creates the schema."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'tracker.db'}"
+    elif backend == "postgresql":
+        with postgres_database() as url:
+            yield url
+    else:
+        raise ValueError(f"unknown backend {backend!r}")
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database, dropped afterwards."""
-    problem = _available()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(problem)
-        pytest.skip(problem)
-    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
-    with _admin() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    yield f"{base}/{name}"
-    with _admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, then a throwaway PostgreSQL database."""
+    with database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def backend_cli(tmp_path: Path, site_url: str, db_url: str) -> Cli:
+    """The CLI of ``cli`` (the three sample feeds) over a fresh database on each backend."""
+    config = write_config(
+        tmp_path / "tracker.toml", {name: site_url + path for name, path in FEEDS.items()}
+    )
+    return Cli(config, db_url)
+
+
+def query(db: str, sql: str, /, **params: object) -> list[tuple[object, ...]]:
+    """Rows of one SQL statement (``:name`` parameters) on either backend, for assertions."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(db, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()

@@ -14,7 +14,13 @@ def test_bundled_configs_load() -> None:
     demo = load_settings(ROOT / "config" / "demo.toml", required=True)
     assert demo.fetch.allow_private_hosts is True
     assert demo.demo_site_dir == (ROOT / "fixtures" / "site").resolve()
-    assert [s.name for s in demo.sources] == ["fabledger", "componentwire", "supplyline"]
+    assert [s.name for s in demo.sources] == [
+        "fabledger",
+        "componentwire",
+        "supplyline",
+        "tradedesk-top",
+    ]
+    assert [s.kind for s in demo.sources] == ["feed", "feed", "feed", "page"]
 
 
 def test_missing_default_config_gives_defaults(tmp_path: Path) -> None:

@@ -42,9 +42,9 @@ def test_only_one_holder(tmp_path: Path) -> None:
 
 
 async def test_registered_jobs_run_beside_the_fetch_job(
-    tmp_path: Path, matcher: VendorMatcher
+    db_url: str, matcher: VendorMatcher
 ) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'jobs.db'}")
+    store = Store(db_url)
     settings = Settings(path=None, schedule=ScheduleSettings(tick_s=0.1))
     ticks: list[float] = []
 
@@ -156,7 +156,16 @@ def test_sigterm_mid_fetch_stops_within_the_grace_and_loses_nothing(tmp_path: Pa
             extra.write("[schedule]\ntick_s = 0.2\nshutdown_grace_s = 0.5\n")
         base = [sys.executable, "-m", "tracker", "--config", str(config), "--db", f"sqlite:///{db}"]
         daemon = subprocess.Popen([*base, "run"], stderr=subprocess.PIPE, text=True)
-        time.sleep(2.5)
+        # Stop it once it is storing (a fixed sleep could land before its handlers exist).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and daemon.poll() is None:
+            try:
+                with sqlite3.connect(db, timeout=1) as conn:
+                    if conn.execute("SELECT count(*) FROM article").fetchone()[0]:
+                        break
+            except sqlite3.OperationalError:
+                pass  # the schema is not there yet
+            time.sleep(0.05)
         daemon.send_signal(signal.SIGTERM)
         stopped_at = time.monotonic()
         _, err = daemon.communicate(timeout=30)

@@ -1,4 +1,5 @@
-"""sources, export, init and inspect through the CLI."""
+"""sources, export, init and inspect through the CLI; what the store keeps is checked on SQLite
+and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from tests.conftest import FIXTURES, ROOT, SITE, Cli, write_config
 EXPECTED = json.loads((FIXTURES / "expected" / "articles.json").read_text(encoding="utf-8"))
 
 
-def test_init_creates_then_reports_up_to_date(tmp_path: Path) -> None:
-    cli = Cli(write_config(tmp_path / "c.toml", {}), f"sqlite:///{tmp_path / 'i.db'}")
+def test_init_creates_then_reports_up_to_date(tmp_path: Path, db_url: str) -> None:
+    cli = Cli(write_config(tmp_path / "c.toml", {}), db_url)
     first = cli("init")
     assert first.exit_code == 0
     assert "created schema" in first.stderr
@@ -21,11 +22,16 @@ def test_init_creates_then_reports_up_to_date(tmp_path: Path) -> None:
     assert "up to date" in second.stderr
 
 
-def test_sources_add_list_remove(tmp_path: Path) -> None:
-    cli = Cli(write_config(tmp_path / "c.toml", {}), f"sqlite:///{tmp_path / 's.db'}")
-    assert cli("sources", "add", "https://news.example/feed.xml", "--name", "news").exit_code == 0
-    assert cli("sources", "add", "https://other.example/rss").exit_code == 0
-    dup = cli("sources", "add", "https://news.example/feed.xml")
+def test_sources_add_list_remove(tmp_path: Path, db_url: str) -> None:
+    cli = Cli(write_config(tmp_path / "c.toml", {}), db_url)
+    assert (
+        cli(
+            "sources", "add", "https://news.example/feed.xml", "--name", "news", "--kind", "feed"
+        ).exit_code
+        == 0
+    )
+    assert cli("sources", "add", "https://other.example/rss", "--kind", "feed").exit_code == 0
+    dup = cli("sources", "add", "https://news.example/feed.xml", "--kind", "feed")
     assert dup.exit_code == 1
     assert "already the source 'news'" in dup.stderr
     bad = cli("sources", "add", "ftp://x/y")
@@ -40,7 +46,7 @@ def test_sources_add_list_remove(tmp_path: Path) -> None:
     assert [r["name"] for r in csv.DictReader(io.StringIO(as_csv))] == ["other-example-rss"]
 
 
-def test_opml_round_trip(tmp_path: Path) -> None:
+def test_opml_round_trip(tmp_path: Path, db_url: str) -> None:
     opml = tmp_path / "subs.opml"
     opml.write_text(
         """<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
@@ -49,7 +55,7 @@ def test_opml_round_trip(tmp_path: Path) -> None:
         <outline text="Bad" xmlUrl="file:///etc/passwd"/></outline></body></opml>""",
         encoding="utf-8",
     )
-    cli = Cli(write_config(tmp_path / "c.toml", {}), f"sqlite:///{tmp_path / 'o.db'}")
+    cli = Cli(write_config(tmp_path / "c.toml", {}), db_url)
     result = cli("sources", "import-opml", str(opml))
     assert result.exit_code == 0
     assert "imported 2 sources" in result.stderr

@@ -53,11 +53,23 @@ def configure(cli: Cli, smtp: SmtpServer | None, digest: str = DIGEST) -> Cli:
     return cli
 
 
-@pytest.fixture
-def fetched(cli: Cli) -> Cli:
+def fetch(cli: Cli) -> Cli:
     result = cli("fetch", "--format", "json")
     assert result.exit_code == 0, result.output
     return cli
+
+
+@pytest.fixture
+def fetched(cli: Cli) -> Cli:
+    """The sample site fetched into a fresh SQLite database."""
+    return fetch(cli)
+
+
+@pytest.fixture
+def fetched_on_each(backend_cli: Cli) -> Cli:
+    """The sample site fetched into a fresh database, on SQLite and on PostgreSQL (the store's
+    side of selecting, planning and delivering is tested on both in tests/digest)."""
+    return fetch(backend_cli)
 
 
 def test_preview_of_the_sample_site(fetched: Cli, tmp_path: Path) -> None:
@@ -88,8 +100,8 @@ def test_preview_of_the_sample_site(fetched: Cli, tmp_path: Path) -> None:
     assert json.loads(status.stdout) == []
 
 
-def test_send_status_and_rerun(fetched: Cli, server: SmtpServer) -> None:
-    cli = configure(fetched, server)
+def test_send_status_and_rerun(fetched_on_each: Cli, server: SmtpServer) -> None:
+    cli = configure(fetched_on_each, server)
     period = upcoming()
     sent = cli("digest", "send", "daily", "--date", period)
     assert sent.exit_code == 0, sent.stderr

@@ -1,5 +1,6 @@
 """`tracker exposure`, `tracker vendors show` and `tracker graph export` on the sample site,
-fetched through the CLI from a real server on 127.0.0.1 into a real SQLite file."""
+fetched through the CLI from a real server on 127.0.0.1 into a real SQLite file and a real
+PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import FEEDS, ROOT, Cli, write_config
+from tests.conftest import BACKENDS, FEEDS, ROOT, Cli, database, write_config
 
 AS_OF = "2026-11-26T00:00:00Z"  # the sample site's stories are from November 2026
 WATCHLISTS = """
@@ -23,18 +25,22 @@ products = ["Snapdragon 8 Elite"]
 """
 
 
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory: pytest.TempPathFactory, site_url: str) -> Cli:
-    """The CLI over a database holding the fetched sample site (fetched once per module)."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def filled(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, site_url: str
+) -> Iterator[Cli]:
+    """The CLI over a database holding the fetched sample site (fetched once per module and
+    backend)."""
     folder = tmp_path_factory.mktemp("exposure")
     config = write_config(
         folder / "tracker.toml", {name: site_url + path for name, path in FEEDS.items()}
     )
     config.write_text(config.read_text(encoding="utf-8") + WATCHLISTS, encoding="utf-8")
-    cli = Cli(config, f"sqlite:///{folder / 'exposure.db'}")
-    result = cli("fetch", "--format", "json")
-    assert result.exit_code == 0, result.output
-    return cli
+    with database(request.param, folder) as url:
+        cli = Cli(config, url)
+        result = cli("fetch", "--format", "json")
+        assert result.exit_code == 0, result.output
+        yield cli
 
 
 def answer(cli: Cli, *args: str, as_of: str = AS_OF) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""`tracker eval`, `tracker vendors ...` and `tracker catalog ...` through the CLI."""
+"""`tracker eval`, `tracker vendors ...` and `tracker catalog ...` through the CLI; the user's
+vendors, candidates and parts are kept on SQLite and on PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 from tests.conftest import FIXTURES, Cli, write_config
 
 
-def fresh(tmp_path: Path) -> Cli:
-    return Cli(write_config(tmp_path / "c.toml", {}), f"sqlite:///{tmp_path / 'x.db'}")
+def fresh(tmp_path: Path, db: str | None = None) -> Cli:
+    return Cli(write_config(tmp_path / "c.toml", {}), db or f"sqlite:///{tmp_path / 'x.db'}")
 
 
 def test_eval_reports_every_field(tmp_path: Path) -> None:
@@ -38,8 +39,8 @@ def test_eval_bad_file_is_a_clear_error(tmp_path: Path) -> None:
     assert "bad.jsonl:2: not JSON" in result.stderr
 
 
-def test_unknown_companies_are_candidates_until_added(tmp_path: Path) -> None:
-    cli = fresh(tmp_path)
+def test_unknown_companies_are_candidates_until_added(tmp_path: Path, db_url: str) -> None:
+    cli = fresh(tmp_path, db_url)
     page = tmp_path / "site"
     (page / "feeds").mkdir(parents=True)
     (page / "a.html").write_text(
@@ -84,8 +85,8 @@ def test_unknown_companies_are_candidates_until_added(tmp_path: Path) -> None:
     assert "Zhenhua Precision" in {v["name"] for v in inspected[0]["vendors"]}
 
 
-def test_catalog_list_show_and_import(tmp_path: Path) -> None:
-    cli = fresh(tmp_path)
+def test_catalog_list_show_and_import(tmp_path: Path, db_url: str) -> None:
+    cli = fresh(tmp_path, db_url)
     listed = json.loads(cli("catalog", "list", "--category", "soc", "--format", "json").stdout)
     assert len(listed) >= 50
     shown = json.loads(cli("catalog", "show", "SM8750", "--format", "json").stdout)

@@ -1,28 +1,28 @@
-"""Due sources, per-source intervals, `tracker sources health`, GUID churn, two writers."""
+"""Due sources, per-source intervals, `tracker sources health`, GUID churn, two writers; the
+ones whose state lives in the store run on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from tests.conftest import FEEDS, FIXTURES, Cli, write_config
+from tests.conftest import FEEDS, FIXTURES, Cli, query, write_config
 from tests.sitegen import generate_site
 from tracker.devserver import serve_directory
 
 PAGES = len(list((FIXTURES / "site" / "articles").glob("*.html")))
 
 
-def rows(cli: Cli, sql: str, *args: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(cli.db.removeprefix("sqlite:///")) as conn:
-        return conn.execute(sql, args).fetchall()
+def rows(cli: Cli, sql: str, /, **params: object) -> list[tuple[object, ...]]:
+    return query(cli.db, sql, **params)
 
 
-def test_fetch_takes_only_due_sources_unless_all(cli: Cli) -> None:
+def test_fetch_takes_only_due_sources_unless_all(backend_cli: Cli) -> None:
+    cli = backend_cli
     first = json.loads(cli("fetch", "--format", "json").stdout)
     assert len(first["sources"]) == len(FEEDS)
     assert all(s["next_attempt_at"] for s in first["sources"])
@@ -37,15 +37,33 @@ def test_fetch_takes_only_due_sources_unless_all(cli: Cli) -> None:
     assert [s["source"] for s in named["sources"]] == ["fabledger"]
 
 
-def test_intervals_per_source(tmp_path: Path) -> None:
-    cli = Cli(write_config(tmp_path / "c.toml", {}), f"sqlite:///{tmp_path / 'i.db'}")
+def test_intervals_per_source(tmp_path: Path, db_url: str) -> None:
+    cli = Cli(write_config(tmp_path / "c.toml", {}), db_url)
     assert (
-        cli("sources", "add", "https://a.example/feed", "--name", "a", "--interval", "45").exit_code
+        cli(
+            "sources",
+            "add",
+            "https://a.example/feed",
+            "--kind",
+            "feed",
+            "--name",
+            "a",
+            "--interval",
+            "45",
+        ).exit_code
         == 0
     )
     assert (
         cli(
-            "sources", "add", "https://b.example/feed", "--name", "b", "--interval", "auto"
+            "sources",
+            "add",
+            "https://b.example/feed",
+            "--kind",
+            "feed",
+            "--name",
+            "b",
+            "--interval",
+            "auto",
         ).exit_code
         == 0
     )
@@ -66,10 +84,10 @@ def test_intervals_per_source(tmp_path: Path) -> None:
     assert cli("sources", "set", "nope", "--enable").exit_code == 1
 
 
-def test_health_after_fetches_and_failures(tmp_path: Path, site_url: str) -> None:
+def test_health_after_fetches_and_failures(tmp_path: Path, site_url: str, db_url: str) -> None:
     sources = {name: site_url + path for name, path in FEEDS.items()}
     sources["gone"] = site_url + "/feeds/nothing-here.xml"
-    cli = Cli(write_config(tmp_path / "c.toml", sources), f"sqlite:///{tmp_path / 'h.db'}")
+    cli = Cli(write_config(tmp_path / "c.toml", sources), db_url)
     for _ in range(3):
         assert cli("fetch", "--all").exit_code == 3
     health = {h["name"]: h for h in json.loads(cli("sources", "health", "--format", "json").stdout)}
@@ -115,15 +133,12 @@ CHURN_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Churn</t
 
 
 def test_guid_churn_is_an_update_not_a_new_article(
-    tmp_path: Path, site_copy: tuple[Path, str]
+    tmp_path: Path, site_copy: tuple[Path, str], db_url: str
 ) -> None:
     root, url = site_copy
     feed = root / "feeds" / "churn.xml"
     page = f"{url}/articles/luxshare-vietnam-expansion.html"
-    cli = Cli(
-        write_config(tmp_path / "c.toml", {"churn": url + "/feeds/churn.xml"}),
-        f"sqlite:///{tmp_path / 'churn.db'}",
-    )
+    cli = Cli(write_config(tmp_path / "c.toml", {"churn": url + "/feeds/churn.xml"}), db_url)
 
     versions = iter(range(1, 100))
 
@@ -156,11 +171,10 @@ def test_guid_churn_is_an_update_not_a_new_article(
     assert rows(cli, "SELECT count(*) FROM article") == [(1,)]
 
 
-def test_two_writers_at_once_store_each_article_once(tmp_path: Path) -> None:
+def test_two_writers_at_once_store_each_article_once(tmp_path: Path, db_url: str) -> None:
     site = generate_site(
         tmp_path / "site", feeds=6, entries_per_feed=20, seed=5, text_chars=(600, 900)
     )
-    db = tmp_path / "two.db"
     with serve_directory(site.root) as url:
         # The same stories reach both processes, under different source names.
         feeds = {name: url + path for name, path in site.feeds.items()}
@@ -173,7 +187,7 @@ def test_two_writers_at_once_store_each_article_once(tmp_path: Path) -> None:
             "--config",
             str(config_a),
             "--db",
-            f"sqlite:///{db}",
+            db_url,
         ]
         subprocess.run([*init, "init"], check=True, capture_output=True, timeout=60)
         procs = [
@@ -185,7 +199,7 @@ def test_two_writers_at_once_store_each_article_once(tmp_path: Path) -> None:
                     "--config",
                     str(config),
                     "--db",
-                    f"sqlite:///{db}",
+                    db_url,
                     "fetch",
                     "--format",
                     "json",
@@ -202,7 +216,7 @@ def test_two_writers_at_once_store_each_article_once(tmp_path: Path) -> None:
     summaries = [json.loads(out) for out, _ in outputs]
     assert sum(s["new_articles"] for s in summaries) == site.entries
     assert sum(s["linked"] for s in summaries) == site.entries
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM article").fetchone() == (site.entries,)
-        assert conn.execute("SELECT count(*) FROM article_source").fetchone() == (2 * site.entries,)
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert query(db_url, "SELECT count(*) FROM article") == [(site.entries,)]
+    assert query(db_url, "SELECT count(*) FROM article_source") == [(2 * site.entries,)]
+    if db_url.startswith("sqlite"):
+        assert query(db_url, "PRAGMA integrity_check") == [("ok",)]

@@ -1,22 +1,33 @@
-"""`tracker search` over a store filled by a real fetch."""
+"""`tracker search` over a store filled by a real fetch, on SQLite (FTS5) and PostgreSQL."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import BACKENDS, FEEDS, Cli, database, write_config
 
 SEED = "openai-taps-apple-suppliers"
 
 
-@pytest.fixture
-def filled(cli: Cli) -> Cli:
-    assert cli("fetch").exit_code == 0
-    return cli
+@pytest.fixture(scope="module", params=BACKENDS)
+def filled(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, site_url: str
+) -> Iterator[Cli]:
+    """The sample site fetched once per backend; the searches only read it."""
+    folder = tmp_path_factory.mktemp("search")
+    config = write_config(
+        folder / "tracker.toml", {name: site_url + path for name, path in FEEDS.items()}
+    )
+    with database(request.param, folder) as url:
+        cli = Cli(config, url)
+        result = cli("fetch")
+        assert result.exit_code == 0, result.output
+        yield cli
 
 
 def search_json(cli: Cli, *args: str) -> list[dict[str, object]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
 from tests.digest.smtp import SmtpServer
 from tests.digest.stories import store_story
@@ -27,11 +26,11 @@ STORIES = {
 
 
 async def test_run_sends_the_missed_digest_once(
-    tmp_path: Path, gazetteer: Gazetteer, matcher: VendorMatcher
+    db_url: str, gazetteer: Gazetteer, matcher: VendorMatcher
 ) -> None:
     server = SmtpServer()
     server.start()
-    store = Store(f"sqlite:///{tmp_path / 'run.db'}")
+    store = Store(db_url)
     cadence = Cadence("daily", time(0, 0), 0, "UTC")
     spec = DigestSpec("daily", ("ops@example.com",), cadence, Watchlist(vendors=("TSMC",)))
     smtp = SmtpSettings(

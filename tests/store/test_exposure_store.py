@@ -8,7 +8,6 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -146,15 +145,10 @@ class Corpus:
         return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def corpus(
-    request: pytest.FixtureRequest, tmp_path: Path, gazetteer: Gazetteer
-) -> Iterator[Corpus]:
+@pytest.fixture
+def corpus(db_url: str, gazetteer: Gazetteer) -> Iterator[Corpus]:
     """An empty store on a temp-file SQLite, then on a throwaway PostgreSQL database."""
-    if request.param == "sqlite":
-        store = Store(f"sqlite:///{tmp_path / 'exposure.db'}")
-    else:
-        store = Store(request.getfixturevalue("pg_url"))
+    store = Store(db_url)
     with store.session() as session:
         ids = sync_vendors(session, gazetteer)
     yield Corpus(store, gazetteer, ids)

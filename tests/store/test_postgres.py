@@ -74,5 +74,7 @@ def test_db_copy_round_trip(tmp_path: Path, site_url: str, pg_url: str) -> None:
         Cli(config, original), "Luxshare"
     )
     # New rows after the copy get fresh ids on PostgreSQL (sequences moved past the copy).
-    added = Cli(config, pg_url)("sources", "add", "https://example.com/new.xml", "--name", "n")
+    added = Cli(config, pg_url)(
+        "sources", "add", "https://example.com/new.xml", "--kind", "feed", "--name", "n"
+    )
     assert added.exit_code == 0, added.stderr
