@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, column, func, literal_column, table, text
+from sqlalchemy import ColumnElement, Integer, column, func, literal_column, table, text
 from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 from sqlmodel import Session, col, select
 
@@ -40,24 +40,38 @@ Row = tuple[Article, str, float]
 
 
 def _sqlite_search(
-    session: Session, query: Node, filters: list[ColumnElement[bool]], limit: int
+    session: Session,
+    query: Node,
+    filters: list[ColumnElement[bool]],
+    dates: list[ColumnElement[bool]],
+    limit: int,
 ) -> list[Row]:
+    match = text("article_fts MATCH :match").bindparams(match=to_fts5(query))
+    score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
+    # Rank every match that passes the filters; the article row is read only for a date.
+    best = select(_fts.c.rowid, score.label("score")).select_from(_fts)
+    if dates:
+        best = best.join(Article, col(Article.id) == _fts.c.rowid)
+    best = best.where(match, *filters, *dates).order_by(literal_column("score")).limit(limit)
+    # Snippets for the best rows only: snippet() reads and tokenises the whole text.
     snippet = func.snippet(
         literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24
     )
-    score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
-    stmt = (
-        select(Article, snippet.label("snippet"), score.label("score"))
-        .join(_fts, _fts.c.rowid == col(Article.id))
-        .where(text("article_fts MATCH :match").bindparams(match=to_fts5(query)), *filters)
-        .order_by(literal_column("score"))
-        .limit(limit)
-    )
     try:
-        found = session.exec(stmt).all()
+        ranked = [(int(rowid), float(rank)) for rowid, rank in session.exec(best)]
+        if not ranked:
+            return []
+        found = {
+            article.id: (article, str(snip))
+            for article, snip in session.exec(
+                select(Article, snippet.label("snippet"))
+                .join(_fts, _fts.c.rowid == col(Article.id))
+                .where(match, _fts.c.rowid.in_([rowid for rowid, _ in ranked]))
+            )
+        }
     except OperationalError as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
-    return [(article, str(snip), -float(rank)) for article, snip, rank in found]
+    return [(*found[rowid], -rank) for rowid, rank in ranked if rowid in found]
 
 
 def _postgres_search(
@@ -106,38 +120,43 @@ def search_articles(
     SQLite ranks with FTS5's bm25 (title weighted 5x), PostgreSQL with ts_rank_cd over a
     tsvector whose title words weigh 2.5x the body's; both use no stemming.
     """
-    when = func.coalesce(col(Article.published_at), col(Article.fetched_at))
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        raise StoreError(f"store: full-text search is not available on {dialect}")
+    # On SQLite the FTS rowid is the article id. Checking it (not article.id) tests each match
+    # against the vendor's or source's articles before the article row is read; the unary +
+    # keeps SQLite from looking the listed articles up in the FTS index one by one instead.
+    article_id = (
+        literal_column("+article_fts.rowid", Integer) if dialect == "sqlite" else col(Article.id)
+    )
     filters: list[ColumnElement[bool]] = []
     if vendor:
+        # The vendor's ids first (a few rows of a small table), then their mentions by index.
+        vendor_ids = select(Vendor.id).where(
+            (func.lower(Vendor.name) == vendor.lower())
+            | (func.lower(Vendor.parent) == vendor.lower())
+        )
         filters.append(
-            col(Article.id).in_(
-                select(Mention.article_id)
-                .join(Vendor, col(Vendor.id) == col(Mention.vendor_id))
-                .where(
-                    (func.lower(Vendor.name) == vendor.lower())
-                    | (func.lower(Vendor.parent) == vendor.lower())
-                )
-            )
+            article_id.in_(select(Mention.article_id).where(col(Mention.vendor_id).in_(vendor_ids)))
         )
     if source:
         filters.append(
-            col(Article.id).in_(
+            article_id.in_(
                 select(ArticleSource.article_id)
                 .join(Source, col(Source.id) == col(ArticleSource.source_id))
                 .where(Source.name == source)
             )
         )
+    when = func.coalesce(col(Article.published_at), col(Article.fetched_at))
+    dates: list[ColumnElement[bool]] = []
     if since:
-        filters.append(when >= since)
+        dates.append(when >= since)
     if until:
-        filters.append(when < until)
-    dialect = session.get_bind().dialect.name
+        dates.append(when < until)
     if dialect == "sqlite":
-        rows = _sqlite_search(session, query, filters, limit)
-    elif dialect == "postgresql":
-        rows = _postgres_search(session, query, filters, limit)
+        rows = _sqlite_search(session, query, filters, dates, limit)
     else:
-        raise StoreError(f"store: full-text search is not available on {dialect}")
+        rows = _postgres_search(session, query, [*filters, *dates], limit)
     ids = [article.id for article, _, _ in rows if article.id is not None]
     vendors = vendor_names_for(session, ids)
     sources = source_names_for(session, ids)
