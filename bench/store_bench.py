@@ -22,10 +22,10 @@ Articles (fixed seed): about 300 words (log-normal, 80 to 1,200), over the two y
 2026-11-26 (3% without a publication date), chronological ids. Words are drawn from a Zipf law
 over the vocabulary of the hand-written gold articles (fixtures/gold) followed by a long tail of
 60,000 made-up words, plus one to three topics per article whose words come in bursts (export
-controls, HBM, tariffs, ...: each topic in 1 to 10% of the articles), and the names of the 1 to 6
-vendors the article mentions (Mention rows, 1 to 3 per vendor), picked as in
+controls, HBM, tariffs, ...), so that the query words are in 1% to 34% of the articles; and the
+names of the 1 to 6 vendors the article mentions (Mention rows, 1 to 3 per vendor), picked as in
 bench/gen_corpus.py: in proportion to their weight in the catalog, with seeded noise (Apple in
-about a fifth of the articles, the median vendor in a few per thousand).
+about 13% of the articles, TSMC in 3%).
 
 PostgreSQL: a throwaway database ``tracker_bench_<hex>`` is created through the admin database
 (``--pg-admin``, trust auth) and dropped at the end unless ``--keep``. SQLite: a file under /tmp,
