@@ -79,27 +79,39 @@ class Discovery:
         return [o for o in self.offers if o.is_feed]
 
 
+async def _read_feed(
+    fetcher: Fetcher, url: str, host: str | None, *, sniff: bool = False
+) -> tuple[str, ParsedFeed] | None:
+    """The feed at ``url`` (its final URL and contents); with ``sniff``, None when the URL
+    answers with anything but a feed. FetchError or ParseError when it cannot be read."""
+    result = await fetcher.fetch_page(url, trusted_host=host)
+    if sniff and source_kind(result.body, result.content_type) != "feed":
+        return None
+    return result.url, parse_feed(result.body, result.url, result.content_type)
+
+
 async def _check(fetcher: Fetcher, candidate: FeedCandidate, host: str | None) -> Offer:
     try:
-        result = await fetcher.fetch_page(candidate.url, trusted_host=host)
-        feed = parse_feed(result.body, result.url, result.content_type)
+        read = await _read_feed(fetcher, candidate.url, host)
     except (FetchError, ParseError) as exc:
         return Offer(
             candidate.url, candidate.title, candidate.kind, candidate.found_by, None, str(exc)
         )
+    assert read is not None
+    url, feed = read
     title = candidate.title or feed.title
-    return Offer(result.url, title, candidate.kind, candidate.found_by, len(feed.entries))
+    return Offer(url, title, candidate.kind, candidate.found_by, len(feed.entries))
 
 
 async def _probe(fetcher: Fetcher, url: str, host: str | None) -> Offer | None:
     try:
-        result = await fetcher.fetch_page(url, trusted_host=host)
-        if source_kind(result.body, result.content_type) != "feed":
-            return None
-        feed = parse_feed(result.body, result.url, result.content_type)
+        read = await _read_feed(fetcher, url, host, sniff=True)
     except (FetchError, ParseError):
         return None
-    return Offer(result.url, feed.title, feed.kind, "common_path", len(feed.entries))
+    if read is None:
+        return None
+    final, feed = read
+    return Offer(final, feed.title, feed.kind, "common_path", len(feed.entries))
 
 
 async def discover(fetcher: Fetcher, url: str) -> Discovery:

@@ -29,7 +29,7 @@ from tracker.fetch.client import FetchResult
 from tracker.models import ParsedFeed
 from tracker.parse.entries import listing_feed, sitemap_feed
 from tracker.parse.listing import Listing
-from tracker.parse.sitemap import Sitemap, SitemapEntry, entries_since, sitemaps_since
+from tracker.parse.sitemap import Sitemap, entries_since, sitemaps_since
 from tracker.parse.urls import canonical_url
 from tracker.work import ListingPage, Timed, parse_feed_timed, parse_listing_timed
 from tracker.work import parse_sitemap_timed as parse_sitemap_job
@@ -57,7 +57,7 @@ class Target:
     selector: str | None = None
     xpath: str | None = None
     last_success_at: datetime | None = None  # sitemaps: read entries since (with a margin)
-    known: Collection[str] = ()  # GUIDs the source gave before: pagination stops at them
+    known: Collection[str] | None = None  # GUIDs the source gave before: pages stop at them
 
 
 @dataclass(slots=True)
@@ -71,6 +71,17 @@ class Gathered:
     wait_s: float = 0.0
     parse_s: float = 0.0
     pages: list[str] = field(default_factory=list)  # the listing pages or sitemaps read
+
+    @classmethod
+    def of(cls, result: FetchResult) -> Gathered:
+        """What the source's own URL answered, before anything is parsed."""
+        return cls(result, None, wait_s=result.elapsed_s, pages=[result.url])
+
+    def also(self, result: FetchResult) -> None:
+        """Count one more document read for the source (a next page, a child sitemap)."""
+        self.requests += 1
+        self.wait_s += result.elapsed_s
+        self.pages.append(result.url)
 
     @property
     def is_not_modified(self) -> bool:
@@ -89,7 +100,7 @@ async def gather(
     result = await fetcher.fetch_feed(
         target.url, etag=target.etag, last_modified=target.last_modified
     )
-    gathered = Gathered(result, None, wait_s=result.elapsed_s, pages=[result.url])
+    gathered = Gathered.of(result)
     if result.is_not_modified:
         return gathered
     timed = await cpu.call(parse_feed_timed, result.body, result.url, result.content_type)
@@ -124,36 +135,32 @@ async def _gather_page(
     result = await fetcher.fetch_page(
         target.url, trusted_host=host, etag=target.etag, last_modified=target.last_modified
     )
-    gathered = Gathered(result, None, wait_s=result.elapsed_s, pages=[result.url])
+    gathered = Gathered.of(result)
     if result.is_not_modified:
         return gathered
     first, parse_s = await _listing(cpu, result, target)
     gathered.parse_s += parse_s
-    gathered.listing = first.listing
-    listings = [first.listing]
-    feed = listing_feed(listings, first.title, target.url)
-    known = set(target.known)
-    seen: set[str] = set()
-    current = first.listing
-    while _worth_next_page(current, known, seen, host) and (
-        len(listings) < settings.listing_max_pages and current.next_url not in gathered.pages
+    gathered.listing = current = first.listing
+    listings, warnings = [current], []
+    known, seen = set(target.known or ()), set[str]()
+    while (
+        _worth_next_page(current, known, seen, host)
+        and len(listings) < settings.listing_max_pages
+        and current.next_url not in gathered.pages
     ):
         assert current.next_url is not None
         try:
             more = await fetcher.fetch_page(current.next_url, trusted_host=host)
-            gathered.requests += 1
-            gathered.wait_s += more.elapsed_s
             page, parse_s = await _listing(cpu, more, target)
         except (FetchError, ParseError) as exc:
-            feed.warnings.append(f"next page not read: {exc}")
+            warnings.append(f"next page not read: {exc}")
             break
+        gathered.also(more)
         gathered.parse_s += parse_s
-        gathered.pages.append(more.url)
         current = page.listing
         listings.append(current)
-    if len(listings) > 1:
-        feed = listing_feed(listings, first.title, target.url)
-    gathered.feed = feed
+    gathered.feed = listing_feed(listings, first.title, target.url)
+    gathered.feed.warnings.extend(warnings)
     return gathered
 
 
@@ -166,35 +173,15 @@ def _worth_next_page(listing: Listing, known: set[str], seen: set[str], host: st
     return fresh and bool(listing.next_url) and urlsplit(listing.next_url or "").hostname == host
 
 
-def _newest_first(entries: list[SitemapEntry]) -> list[SitemapEntry]:
-    floor = datetime.min.replace(tzinfo=UTC)
-    return sorted(entries, key=lambda e: e.published_at or e.modified_at or floor, reverse=True)
-
-
-async def _sitemap(
-    fetcher: Fetcher,
-    cpu: Caller,
-    url: str,
-    host: str | None,
-    settings: FetchSettings,
-    gathered: Gathered,
-    *,
-    etag: str | None = None,
-    last_modified: str | None = None,
-) -> tuple[FetchResult, Sitemap | None]:
-    result = await fetcher.fetch_sitemap(
-        url, trusted_host=host, etag=etag, last_modified=last_modified
-    )
-    gathered.wait_s += result.elapsed_s
-    gathered.pages.append(result.url)
-    if result.is_not_modified:
-        return result, None
+async def _parse_sitemap(
+    cpu: Caller, result: FetchResult, settings: FetchSettings, gathered: Gathered
+) -> Sitemap:
     timed = await cpu.call(parse_sitemap_job, result.body, result.url, settings.sitemap_max_bytes)
     gathered.parse_s += timed.page_s
     if isinstance(timed.value, ParseError):
         raise timed.value
     sitemap: Sitemap = timed.value
-    return result, sitemap
+    return sitemap
 
 
 async def _gather_sitemap(
@@ -202,47 +189,37 @@ async def _gather_sitemap(
 ) -> Gathered:
     host = urlsplit(target.url).hostname
     since = target.last_success_at - SITEMAP_SINCE_MARGIN if target.last_success_at else None
-    placeholder = FetchResult(target.url, 0, {}, b"", 0.0)
-    gathered = Gathered(placeholder, None, requests=0)
-    result, sitemap = await _sitemap(
-        fetcher,
-        cpu,
-        target.url,
-        host,
-        settings,
-        gathered,
-        etag=target.etag,
-        last_modified=target.last_modified,
+    result = await fetcher.fetch_sitemap(
+        target.url, trusted_host=host, etag=target.etag, last_modified=target.last_modified
     )
-    gathered.result, gathered.requests = result, 1
-    if sitemap is None:
+    gathered = Gathered.of(result)
+    if result.is_not_modified:
         return gathered
+    sitemap = await _parse_sitemap(cpu, result, settings, gathered)
     warnings = list(sitemap.warnings)
     entries = entries_since(sitemap, since)
-    if sitemap.kind == "index":
-        floor = datetime.min.replace(tzinfo=UTC)
-        children = sorted(
-            sitemaps_since(sitemap, since), key=lambda r: r.modified_at or floor, reverse=True
+    floor = datetime.min.replace(tzinfo=UTC)
+    children = sorted(
+        sitemaps_since(sitemap, since), key=lambda r: r.modified_at or floor, reverse=True
+    )
+    if len(children) > settings.sitemap_max_children:
+        warnings.append(
+            f"{len(children)} child sitemaps changed; read the newest "
+            f"{settings.sitemap_max_children} ([fetch] sitemap_max_children)"
         )
-        if len(children) > settings.sitemap_max_children:
-            warnings.append(
-                f"{len(children)} child sitemaps changed; read the newest "
-                f"{settings.sitemap_max_children} ([fetch] sitemap_max_children)"
-            )
-            children = children[: settings.sitemap_max_children]
-        for ref in children:
-            # A child that cannot be read fails the whole fetch: its entries would otherwise
-            # be skipped for good once the next fetch reads only what is newer.
-            _, child = await _sitemap(fetcher, cpu, ref.url, host, settings, gathered)
-            gathered.requests += 1
-            if child is None:
-                continue
-            warnings.extend(child.warnings)
-            if child.kind == "index":
-                warnings.append(f"{ref.url}: an index inside an index; not followed")
-                continue
-            entries.extend(entries_since(child, since))
-    entries = _newest_first(entries)
+        children = children[: settings.sitemap_max_children]
+    for ref in children:
+        # A child that cannot be read fails the whole fetch: its entries would otherwise be
+        # skipped for good once the next fetch reads only what is newer.
+        child_result = await fetcher.fetch_sitemap(ref.url, trusted_host=host)
+        gathered.also(child_result)
+        child = await _parse_sitemap(cpu, child_result, settings, gathered)
+        warnings.extend(child.warnings)
+        if child.kind == "index":
+            warnings.append(f"{ref.url}: an index inside an index; not followed")
+            continue
+        entries.extend(entries_since(child, since))
+    entries = sorted(entries, key=lambda e: e.published_at or e.modified_at or floor, reverse=True)
     if len(entries) > settings.sitemap_max_entries:
         warnings.append(
             f"{len(entries)} entries; took the newest {settings.sitemap_max_entries} "
@@ -250,7 +227,6 @@ async def _gather_sitemap(
         )
         entries = entries[: settings.sitemap_max_entries]
     title = f"Sitemap of {host}" if host else "Sitemap"
-    feed = sitemap_feed(entries, title, target.url)
-    feed.warnings.extend(warnings)
-    gathered.feed = feed
+    gathered.feed = sitemap_feed(entries, title, target.url)
+    gathered.feed.warnings.extend(warnings)
     return gathered

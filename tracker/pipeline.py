@@ -13,7 +13,7 @@ import hashlib
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -295,9 +295,8 @@ class Pipeline:
         timings = summary.timings
         assert source.id is not None
         try:
-            gathered = await gather(
-                self.fetcher, self.cpu, self._target(source), self.settings.fetch
-            )
+            target = self._target(source)
+            gathered = await gather(self.fetcher, self.cpu, target, self.settings.fetch)
             result = gathered.result
             timings.fetch_wait_s += gathered.wait_s
             timings.feeds += gathered.requests
@@ -320,7 +319,7 @@ class Pipeline:
             self._record_failure(source, outcome, exc, started_at, started)
             return outcome
         outcome.warnings.extend(feed.warnings)
-        await self.store_entries(source, feed, outcome, summary)
+        await self.store_entries(source, feed, outcome, summary, target.known)
         if feed.ttl_minutes:
             fresh_for_s = max(fresh_for_s or 0, feed.ttl_minutes * 60)
         outcome.http_status = result.status
@@ -337,8 +336,9 @@ class Pipeline:
         return outcome
 
     def _target(self, source: Source) -> Target:
+        """What gather needs of a source; a page source's known GUIDs end its pagination."""
         assert source.id is not None
-        known: set[str] = set()
+        known: set[str] | None = None
         if source.kind == "page":
             with self.store.session() as session:
                 known = store_articles.known_guids(session, source.id)
@@ -512,13 +512,20 @@ class Pipeline:
         )
 
     async def store_entries(
-        self, source: Source, feed: ParsedFeed, outcome: SourceOutcome, summary: RunSummary
+        self,
+        source: Source,
+        feed: ParsedFeed,
+        outcome: SourceOutcome,
+        summary: RunSummary,
+        known: Collection[str] | None = None,
     ) -> None:
-        """Store the entries whose GUID this source has not shown before."""
+        """Store the entries whose GUID this source has not shown before (``known``, when
+        the caller has read them already)."""
         assert source.id is not None
         outcome.entries = len(feed.entries)
-        with self.store.session() as session:
-            known = store_articles.known_guids(session, source.id)
+        if known is None:
+            with self.store.session() as session:
+                known = store_articles.known_guids(session, source.id)
         fresh: dict[str, FeedEntry] = {}
         for entry in feed.entries:
             if entry.guid not in known:

@@ -239,10 +239,6 @@ class CpuPool:
             return await asyncio.to_thread(func, *args)
         return await self._run(func, *args)
 
-    async def parse_feed(self, body: bytes, url: str, content_type: str) -> Timed:
-        """parse_feed in a worker (in a thread while the workers start)."""
-        return await self.call(parse_feed_timed, body, url, content_type)
-
     async def build_record(self, job: PageJob) -> Timed:
         """build_record in a worker (in a thread while the workers start: a small fetch
         is done before they would be)."""

@@ -258,14 +258,23 @@ def health_of(cli: Cli, name: str) -> dict[str, Any]:
     return found
 
 
+def fetched_newsroom(
+    tmp_path: Path, site: tuple[Path, str], fixture: str, name: str
+) -> tuple[Path, Cli]:
+    """A page source ``name`` at /newsroom.html, first served as ``fixture``, fetched once."""
+    root, base = site
+    page = root / "newsroom.html"
+    shutil.copy(root / fixture, page)
+    cli = make_cli(tmp_path, [{"name": name, "url": f"{base}/newsroom.html", "kind": "page"}])
+    assert cli("fetch").exit_code == 0
+    return page, cli
+
+
 def test_a_redesign_is_flagged_as_layout_changed_until_accepted(
     tmp_path: Path, site: tuple[Path, str]
 ) -> None:
-    root, base = site
-    page = root / "newsroom.html"
-    shutil.copy(root / "layout-v1.html", page)
-    cli = make_cli(tmp_path, [{"name": "corvid", "url": f"{base}/newsroom.html", "kind": "page"}])
-    assert cli("fetch").exit_code == 0
+    page, cli = fetched_newsroom(tmp_path, site, "layout-v1.html", "corvid")
+    root = site[0]
     assert health_of(cli, "corvid")["state"] == "ok"
     shutil.copy(root / "layout-v2.html", page)
     changed(page)
@@ -291,11 +300,7 @@ def test_a_redesign_is_flagged_as_layout_changed_until_accepted(
 def test_a_page_that_lost_its_links_fails_with_layout_changed(
     tmp_path: Path, site: tuple[Path, str]
 ) -> None:
-    root, base = site
-    page = root / "newsroom.html"
-    shutil.copy(root / "newsroom-cards.html", page)
-    cli = make_cli(tmp_path, [{"name": "kestrel", "url": f"{base}/newsroom.html", "kind": "page"}])
-    assert cli("fetch").exit_code == 0
+    page, cli = fetched_newsroom(tmp_path, site, "newsroom-cards.html", "kestrel")
     page.write_text(
         "<html><head><title>Newsroom</title></head><body><div id='app'></div>"
         "<script src='/bundle.js'></script></body></html>",

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -327,15 +328,13 @@ class Fetcher:
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         """GET a source's feed: the operator's URL, trusted, sent with its validators."""
+        return await self._get(
+            url, FEED_ACCEPT, etag=etag, last_modified=last_modified, is_trusted=True
+        )
+
+    async def _get(self, url: str, accept: str, **options: Any) -> FetchResult:
         return await fetch_url(
-            self.client,
-            url,
-            self.settings,
-            accept=FEED_ACCEPT,
-            etag=etag,
-            last_modified=last_modified,
-            is_trusted=True,
-            gate=self.gate,
+            self.client, url, self.settings, accept=accept, gate=self.gate, **options
         )
 
     async def fetch_page(
@@ -360,15 +359,8 @@ class Fetcher:
             delay = rules.crawl_delay_s(self.agent_token)
             if delay:
                 self.gate.slow_down(url, delay)
-        return await fetch_url(
-            self.client,
-            url,
-            self.settings,
-            accept=PAGE_ACCEPT,
-            etag=etag,
-            last_modified=last_modified,
-            trusted_host=trusted_host,
-            gate=self.gate,
+        return await self._get(
+            url, PAGE_ACCEPT, etag=etag, last_modified=last_modified, trusted_host=trusted_host
         )
 
     async def fetch_sitemap(
@@ -381,15 +373,12 @@ class Fetcher:
     ) -> FetchResult:
         """GET a sitemap (plain or gzipped): the operator's own URL when ``trusted_host`` is
         its host, or a child sitemap an index names (untrusted elsewhere)."""
-        return await fetch_url(
-            self.client,
+        return await self._get(
             url,
-            self.settings,
-            accept=SITEMAP_ACCEPT,
+            SITEMAP_ACCEPT,
             etag=etag,
             last_modified=last_modified,
             trusted_host=trusted_host,
-            gate=self.gate,
             gzip_file_ok=True,
         )
 
