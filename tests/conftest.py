@@ -114,7 +114,7 @@ def cli(tmp_path: Path, site_url: str) -> Cli:
 # Store-level tests run on SQLite and on PostgreSQL: the PostgreSQL at $TRACKER_TEST_POSTGRES
 # (127.0.0.1:5432, user postgres, trust auth, by default; .ci/run starts it). Each test gets a
 # throwaway database of its own, dropped afterwards. A PostgreSQL that cannot be reached fails
-# the test under CI (the CI variable set, as the CI runner sets it) and skips it, with the
+# the test under CI (the CI variable set, as .ci/run sets it) and skips it, with the
 # reason, elsewhere.
 
 ADMIN_URL = os.environ.get("TRACKER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
