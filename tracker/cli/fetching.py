@@ -201,7 +201,7 @@ def demo(ctx: typer.Context) -> None:
             unchanged = sum(o.status == "not_modified" for o in summary.outcomes)
             seen = sum(o.seen for o in summary.outcomes)
             stdout.print(
-                f"\nNothing new ({elapsed:.1f} s): {unchanged} feeds unchanged since the last "
+                f"\nNothing new ({elapsed:.1f} s): {unchanged} sources unchanged since the last "
                 f"fetch (HTTP 304), {seen} entries of the others already stored."
             )
             top = reports.top_vendors(session, 10)
