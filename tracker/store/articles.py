@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import insert
+from sqlalchemy import CursorResult, Insert, Table, bindparam, insert
 from sqlmodel import Session, SQLModel, col, select
 
 from tracker.catalog.gazetteer import Gazetteer
@@ -23,6 +23,39 @@ from tracker.store.tables import (
 )
 
 SaveOutcome = Literal["new", "linked", "seen"]
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+# Built once: an article is ~15 statements, and building and keying each anew cost about as
+# much as running it (bench/fetch_bench.py: storing was a third of a fetch's CPU).
+_ID_BY_URL = select(Article.id).where(Article.canonical_url == bindparam("canonical_url"))
+_ID_BY_HASH = (
+    select(Article.id)
+    .where(Article.content_hash == bindparam("content_hash"))
+    .order_by(col(Article.id))
+    .limit(1)
+)
+_LINK_BY_GUID = select(ArticleSource.id).where(
+    ArticleSource.source_id == bindparam("source_id"), ArticleSource.guid == bindparam("guid")
+)
+# Core inserts of the Tables: plain executes, without the ORM's unit of work per object.
+_INSERTS: dict[type[SQLModel], Insert] = {
+    model: insert(_table(model))
+    for model in (
+        Article,
+        ArticleSource,
+        Mention,
+        ProductMention,
+        Relation,
+        Event,
+        EventVendor,
+        VendorCandidate,
+    )
+}
 
 
 def sync_vendors(session: Session, gazetteer: Gazetteer) -> dict[str, int]:
@@ -46,33 +79,33 @@ def known_guids(session: Session, source_id: int) -> set[str]:
 
 def article_id_for(session: Session, canonical_url: str, content_hash: str | None) -> int | None:
     """The stored article with this canonical URL or (when given) this content hash."""
-    found = session.exec(select(Article.id).where(Article.canonical_url == canonical_url)).first()
+    found = session.exec(_ID_BY_URL, params={"canonical_url": canonical_url}).first()
     if found is None and content_hash:
-        found = session.exec(
-            select(Article.id).where(Article.content_hash == content_hash).order_by(col(Article.id))
-        ).first()
+        found = article_id_by_hash(session, content_hash)
     return found
+
+
+def article_id_by_hash(session: Session, content_hash: str) -> int | None:
+    """The first stored article with this content hash."""
+    return session.exec(_ID_BY_HASH, params={"content_hash": content_hash}).first()
 
 
 def link_article(
     session: Session, article_id: int, source_id: int, guid: str, entry_url: str | None
 ) -> bool:
     """Record that a source carries an article under ``guid``; False if already recorded."""
-    exists = session.exec(
-        select(ArticleSource.id).where(
-            ArticleSource.source_id == source_id, ArticleSource.guid == guid
-        )
-    ).first()
+    exists = session.exec(_LINK_BY_GUID, params={"source_id": source_id, "guid": guid}).first()
     if exists is not None:
         return False
-    session.add(
-        ArticleSource(
-            article_id=article_id,
-            source_id=source_id,
-            guid=guid,
-            entry_url=entry_url,
-            seen_at=datetime.now(UTC),
-        )
+    session.exec(
+        _INSERTS[ArticleSource],
+        params={
+            "article_id": article_id,
+            "source_id": source_id,
+            "guid": guid,
+            "entry_url": entry_url,
+            "seen_at": datetime.now(UTC),
+        },
     )
     return True
 
@@ -93,27 +126,45 @@ def save_article(
     existing = article_id_for(session, record.canonical_url, record.content_hash)
     if existing is not None:
         return "linked" if link_article(session, existing, source_id, guid, entry_url) else "seen"
-    article = Article(
-        canonical_url=record.canonical_url,
-        url=record.url,
-        title=record.title,
-        summary=record.summary,
-        text=record.text,
-        text_origin=record.text_origin,
-        text_note=record.text_note,
-        content_hash=record.content_hash,
-        published_at=record.published_at,
-        fetched_at=datetime.now(UTC),
+    insert_article(
+        session, record, source_id=source_id, guid=guid, entry_url=entry_url, vendor_ids=vendor_ids
     )
-    session.add(article)
-    session.flush()
-    assert article.id is not None
+    return "new"
+
+
+def insert_article(
+    session: Session,
+    record: ArticleRecord,
+    *,
+    source_id: int,
+    guid: str,
+    entry_url: str | None,
+    vendor_ids: dict[str, int],
+) -> int:
+    """``save_article`` for an article the caller has just found not stored (in the same
+    transaction): the article, its findings and its link to the source; returns its id."""
+    inserted = session.exec(
+        _INSERTS[Article],
+        params={
+            "canonical_url": record.canonical_url,
+            "url": record.url,
+            "title": record.title,
+            "summary": record.summary,
+            "text": record.text,
+            "text_origin": record.text_origin,
+            "text_note": record.text_note,
+            "content_hash": record.content_hash,
+            "published_at": record.published_at,
+            "fetched_at": datetime.now(UTC),
+        },
+    )
+    article_id = _new_id(inserted)
     _insert_rows(
         session,
         Mention,
         [
             {
-                "article_id": article.id,
+                "article_id": article_id,
                 "vendor_id": vendor_ids[mention.vendor],
                 "surface": mention.surface,
                 "sentence": mention.sentence,
@@ -124,9 +175,15 @@ def save_article(
             if mention.vendor in vendor_ids
         ],
     )
-    _save_findings(session, article.id, record)
-    link_article(session, article.id, source_id, guid, entry_url)
-    return "new"
+    _save_findings(session, article_id, record)
+    link_article(session, article_id, source_id, guid, entry_url)
+    return article_id
+
+
+def _new_id(inserted: CursorResult[Any]) -> int:
+    key = inserted.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _insert_rows(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
@@ -134,7 +191,7 @@ def _insert_rows(session: Session, table: type[SQLModel], rows: list[dict[str, A
     each (measured by bench/fetch_bench.py: storing was the bottleneck of a fetch)."""
     if rows:
         # The Table, not the class: a plain executemany, without the ORM's per-row work.
-        session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
+        session.exec(_INSERTS[table], params=rows)
 
 
 def _save_findings(session: Session, article_id: int, record: ArticleRecord) -> None:
@@ -175,13 +232,17 @@ def _save_findings(session: Session, article_id: int, record: ArticleRecord) -> 
     )
     event_vendors: list[dict[str, Any]] = []
     for e in extraction.events:
-        event = Event(
-            article_id=article_id, type=e.type, evidence=e.evidence, attribution=e.attribution
+        event = session.exec(
+            _INSERTS[Event],
+            params={
+                "article_id": article_id,
+                "type": e.type,
+                "evidence": e.evidence,
+                "attribution": e.attribution,
+            },
         )
-        session.add(event)
-        session.flush()
-        assert event.id is not None
-        event_vendors.extend({"event_id": event.id, "vendor": vendor} for vendor in e.vendors)
+        event_id = _new_id(event)
+        event_vendors.extend({"event_id": event_id, "vendor": vendor} for vendor in e.vendors)
     _insert_rows(session, EventVendor, event_vendors)
     _insert_rows(
         session,

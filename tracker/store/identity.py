@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Literal
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
@@ -36,18 +37,21 @@ def scheme_variants(canonical_url: str) -> list[str]:
     return [canonical_url]
 
 
+_BY_URLS = select(Article.id, Article.canonical_url).where(
+    col(Article.canonical_url).in_(bindparam("urls", expanding=True))
+)
+
+
 def find_article(session: Session, canonical_url: str, content_hash: str = "") -> int | None:
     """The stored article with this canonical URL (either scheme), else this text hash."""
     variants = scheme_variants(canonical_url)
-    rows = session.exec(
-        select(Article.id, Article.canonical_url).where(col(Article.canonical_url).in_(variants))
-    ).all()
+    rows = session.exec(_BY_URLS, params={"urls": variants}).all()
     if rows:
         exact = [i for i, url in rows if url == canonical_url]
         found = exact[0] if exact else rows[0][0]
         return found
-    if content_hash:
-        return store_articles.article_id_for(session, canonical_url, content_hash)
+    if content_hash:  # no URL variant is stored, the exact one included: the hash decides
+        return store_articles.article_id_by_hash(session, content_hash)
     return None
 
 
@@ -127,7 +131,8 @@ def save_entry(
     if existing is None:
         try:
             with session.begin_nested():
-                store_articles.save_article(
+                # Neither its URL nor its hash is stored (just read, in this transaction).
+                article_id = store_articles.insert_article(
                     session,
                     record,
                     source_id=source_id,
@@ -135,7 +140,7 @@ def save_entry(
                     entry_url=entry_url,
                     vendor_ids=vendor_ids,
                 )
-            return "new", find_article(session, record.canonical_url)
+            return "new", article_id
         except IntegrityError:
             existing = find_article(session, record.canonical_url, record.content_hash)
             if existing is None:
