@@ -156,6 +156,9 @@ def insert_article(
             "content_hash": record.content_hash,
             "published_at": record.published_at,
             "fetched_at": datetime.now(UTC),
+            "vendor_ids": sorted(
+                {vendor_ids[m.vendor] for m in record.extraction.mentions if m.vendor in vendor_ids}
+            ),
         },
     )
     article_id = _new_id(inserted)

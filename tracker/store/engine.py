@@ -81,18 +81,18 @@ def _migration_engine(engine: Engine) -> Engine:
     return migrating
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str | None]:
-    """Bring the schema to the newest migration, all of it in one transaction (a crash
-    leaves the schema as it was); returns (before, after) revisions."""
+def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str | None]:
+    """Bring the schema to the newest migration (or to ``target``), all of it in one
+    transaction (a crash leaves the schema as it was); returns (before, after) revisions."""
     before = current_revision(engine)
-    head = head_revision()
+    head = head_revision() if target == "head" else target
     if before != head:
         cfg = _alembic_config()
         migrating = _migration_engine(engine)
         try:
             with migrating.begin() as conn:
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                command.upgrade(cfg, target)
         finally:
             if migrating is not engine:
                 migrating.dispose()

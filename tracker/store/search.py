@@ -5,20 +5,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, column, func, literal_column, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
+from sqlalchemy.orm import load_only
+from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session, col, select
 
 from tracker.errors import QueryError, StoreError
 from tracker.query import Node, to_fts5, to_tsquery
 from tracker.store.reports import source_names_for, vendor_names_for
 from tracker.store.tables import Article, ArticleSource, Mention, Source, Vendor
+from tracker.store.types import UTCDateTime
 
 # Marks around highlighted words in snippets; the CLI renders them.
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 
 _fts = table("article_fts", column("rowid"))
+_ID_ARRAY = ARRAY(Integer)
+# What a hit shows of its article: not the text, which the snippet already sums up.
+_HIT_COLUMNS = load_only(
+    *(getattr(Article, name) for name in ("id", "title", "url", "published_at", "fetched_at"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,20 +57,42 @@ class SearchHit:
 Row = tuple[Article, str, float]
 
 
+def _sqlite_dates(since: datetime | None, until: datetime | None) -> list[TextClause]:
+    """The date test of an FTS match, read from the small index on (id, date) of migration
+    0010 rather than from the article row (about a page of the file per article)."""
+    tests, params = [], []
+    for name, value, op in (("since", since, ">="), ("until", until, "<")):
+        if value is not None:
+            tests.append(f"coalesce(dated.published_at, dated.fetched_at) {op} :{name}")
+            params.append(bindparam(name, value, type_=UTCDateTime()))
+    if not tests:
+        return []
+    return [
+        text(
+            "EXISTS (SELECT 1 FROM article AS dated INDEXED BY ix_article_id_when"
+            f" WHERE dated.id = article_fts.rowid AND {' AND '.join(tests)})"
+        ).bindparams(*params)
+    ]
+
+
 def _sqlite_search(
     session: Session,
     query: Node,
     filters: list[ColumnElement[bool]],
-    dates: list[ColumnElement[bool]],
+    since: datetime | None,
+    until: datetime | None,
     limit: int,
 ) -> list[Row]:
     match = text("article_fts MATCH :match").bindparams(match=to_fts5(query))
     score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
-    # Rank every match that passes the filters; the article row is read only for a date.
-    best = select(_fts.c.rowid, score.label("score")).select_from(_fts)
-    if dates:
-        best = best.join(Article, col(Article.id) == _fts.c.rowid)
-    best = best.where(match, *filters, *dates).order_by(literal_column("score")).limit(limit)
+    # Rank every match that passes the filters, tested on the FTS rowid: no article row read.
+    best = (
+        select(_fts.c.rowid, score.label("score"))
+        .select_from(_fts)
+        .where(match, *filters, *_sqlite_dates(since, until))
+        .order_by(literal_column("score"))
+        .limit(limit)
+    )
     # Snippets for the best rows only: snippet() reads and tokenises the whole text.
     snippet = func.snippet(
         literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24
@@ -66,6 +106,7 @@ def _sqlite_search(
             for article, snip in session.exec(
                 select(Article, snippet.label("snippet"))
                 .join(_fts, _fts.c.rowid == col(Article.id))
+                .options(_HIT_COLUMNS)
                 .where(match, _fts.c.rowid.in_([rowid for rowid, _ in ranked]))
             )
         }
@@ -96,6 +137,7 @@ def _postgres_search(
     stmt = (
         select(Article, headline.label("snippet"), best.c.score)
         .join(best, best.c.id == col(Article.id))
+        .options(_HIT_COLUMNS)
         .order_by(best.c.score.desc())
     )
     try:
@@ -131,14 +173,26 @@ def search_articles(
     )
     filters: list[ColumnElement[bool]] = []
     if vendor:
-        # The vendor's ids first (a few rows of a small table), then their mentions by index.
+        # The vendor and its subsidiaries: a few rows of a small table.
         vendor_ids = select(Vendor.id).where(
             (func.lower(Vendor.name) == vendor.lower())
             | (func.lower(Vendor.parent) == vendor.lower())
         )
-        filters.append(
-            article_id.in_(select(Mention.article_id).where(col(Mention.vendor_id).in_(vendor_ids)))
-        )
+        if dialect == "sqlite":
+            # Their articles by the mention index, tested on each FTS match before ranking.
+            filters.append(
+                article_id.in_(
+                    select(Mention.article_id).where(col(Mention.vendor_id).in_(vendor_ids))
+                )
+            )
+        else:
+            # The article's own vendor list, indexed with its tsvector (migration 0010): the
+            # GIN index gives the articles matching both.
+            filters.append(
+                col(Article.vendor_ids).op("&&")(
+                    func.array(vendor_ids.scalar_subquery()).cast(_ID_ARRAY)
+                )
+            )
     if source:
         filters.append(
             article_id.in_(
@@ -147,16 +201,16 @@ def search_articles(
                 .where(Source.name == source)
             )
         )
-    when = func.coalesce(col(Article.published_at), col(Article.fetched_at))
-    dates: list[ColumnElement[bool]] = []
-    if since:
-        dates.append(when >= since)
-    if until:
-        dates.append(when < until)
     if dialect == "sqlite":
-        rows = _sqlite_search(session, query, filters, dates, limit)
+        rows = _sqlite_search(session, query, filters, since, until, limit)
     else:
-        rows = _postgres_search(session, query, [*filters, *dates], limit)
+        # The dates are tested on the rows the GIN index gives (text and vendor).
+        when = func.coalesce(col(Article.published_at), col(Article.fetched_at))
+        if since:
+            filters.append(when >= since)
+        if until:
+            filters.append(when < until)
+        rows = _postgres_search(session, query, filters, limit)
     ids = [article.id for article, _, _ in rows if article.id is not None]
     vendors = vendor_names_for(session, ids)
     sources = source_names_for(session, ids)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tracker.store.types import UTCDateTime
+from tracker.store.types import IdList, UTCDateTime
 
 
 def _utc(index: bool = False, nullable: bool = True) -> Column[datetime]:
@@ -90,6 +90,9 @@ class Article(SQLModel, table=True):
     content_hash: str = Field(index=True)
     published_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
     fetched_at: datetime = Field(sa_column=_utc(index=True, nullable=False))
+    # The ids of the vendors its mentions name, sorted: a copy of the mention rows kept in the
+    # article so that PostgreSQL's full-text index filters by vendor (migration 0010).
+    vendor_ids: list[int] = Field(default_factory=list, sa_column=Column(IdList, nullable=False))
 
 
 class ArticleSource(SQLModel, table=True):

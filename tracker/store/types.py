@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import JSON, DateTime, Integer
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+# A list of ids: an integer[] on PostgreSQL (GIN-indexable with &&), JSON elsewhere.
+IdList: TypeEngine[Any] = JSON().with_variant(ARRAY(Integer), "postgresql")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
