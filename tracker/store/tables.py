@@ -128,7 +128,8 @@ class Mention(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
-    vendor_id: int = Field(foreign_key="vendor.id", index=True)
+    # indexed with article_id: (vendor_id, article_id), migrations 0009 and 0010
+    vendor_id: int = Field(foreign_key="vendor.id")
     surface: str
     sentence: str
     start: int

@@ -11,6 +11,9 @@ mentions of an article are written once, with it). SQLite keeps the list as JSON
 SQLite gets an index on (id, date): the date filter of a search reads it for each FTS match
 instead of the article row, a page of the file per article.
 
+Both drop the index on ``mention (vendor_id)``: ``mention (vendor_id, article_id)`` (0009)
+answers the same lookups, and keeping both cost about 8% of the time spent storing an article.
+
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-26
@@ -27,6 +30,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.drop_index("ix_mention_vendor_id", table_name="mention")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE article ADD COLUMN vendor_ids integer[] NOT NULL DEFAULT '{}'")
         op.execute(
@@ -53,6 +57,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.create_index("ix_mention_vendor_id", "mention", ["vendor_id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_article_search")
         op.execute("CREATE INDEX ix_article_search ON article USING gin (search)")
