@@ -98,9 +98,12 @@ _LEXICON: dict[str, str] = {
     ),
 }
 # One pass over the text finds every lexicon hit; the group name says which type.
-# Matched against the lower-cased text: much faster than an IGNORECASE pattern.
+# Matched against the lower-cased text: much faster than an IGNORECASE pattern. The word-start
+# test comes once, before the alternatives: most positions fail it (three times faster).
 EVENTS_RE = re.compile(
-    "|".join(rf"(?P<{kind}>(?<![\w-])(?:{words.lower()}))" for kind, words in _LEXICON.items())
+    r"(?<![\w-])(?:"
+    + "|".join(rf"(?P<{kind}>{words.lower()})" for kind, words in _LEXICON.items())
+    + ")"
 )
 # Press-release boilerplate after the story: "About Amkor", forward-looking statements.
 _BOILERPLATE = re.compile(

@@ -24,6 +24,7 @@ from tracker.models import ProductMention, VendorMention
 
 # Word characters; a trailing "+" belongs to the token ("8+ Gen 1" is not "8 Gen 1").
 _TOKEN = re.compile(r"[^\W_]+\+*")
+_TOKEN_SPLIT = re.compile(r"([^\W_]+\+*)")
 _DIGITS = re.compile(r"\d+")
 FUZZY_CUTOFF = 90.0
 
@@ -87,17 +88,19 @@ class _Tokens:
     """The text's word tokens, joined, with a map back to character offsets."""
 
     def __init__(self, text: str) -> None:
-        lowered = lower_same_length(text)
-        spans = [m.span() for m in _TOKEN.finditer(lowered)]
-        self.starts = [s for s, _ in spans]
-        self.ends = [e for _, e in spans]
-        lengths = [e - s for s, e in spans]
-        self.norm_starts = list(itertools.accumulate(lengths, initial=0))[:-1]
-        self.joined = "".join([lowered[s:e] for s, e in spans])
-        self.norm_start_set = dict(zip(self.norm_starts, range(len(spans)), strict=True))
-        self.norm_end_set = {
-            s + n: i for i, (s, n) in enumerate(zip(self.norm_starts, lengths, strict=True))
-        }
+        # Gaps and tokens alternate in the split: their lengths give every offset, without a
+        # match object per token.
+        pieces = _TOKEN_SPLIT.split(lower_same_length(text))
+        offsets = list(itertools.accumulate(map(len, pieces), initial=0))
+        tokens = pieces[1::2]
+        self.starts = offsets[1:-1:2]
+        self.ends = offsets[2:-1:2]
+        norm_offsets = list(itertools.accumulate(map(len, tokens), initial=0))
+        self.norm_starts = norm_offsets[:-1]
+        norm_ends = norm_offsets[1:]
+        self.joined = "".join(tokens)
+        self.norm_start_set = dict(zip(self.norm_starts, range(len(tokens)), strict=True))
+        self.norm_end_set = dict(zip(norm_ends, range(len(tokens)), strict=True))
 
     def span(self, norm_start: int, norm_end: int) -> tuple[int, int] | None:
         """Character span of a normalised match, if it starts and ends on token edges

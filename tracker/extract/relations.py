@@ -12,6 +12,7 @@ A sentence that opens with "The company" or "It" stands for the previous sentenc
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -454,6 +455,9 @@ def relation_status(clause: str, sentence: str, has_attribution: bool) -> str:
     return "confirmed"
 
 
+# The same sentence's status is asked for once per pattern match, product and party.
+_status = functools.lru_cache(maxsize=256)(relation_status)
+
 _CONTROL = re.compile(r"[\x01-\x06]\d*|\d+[\x02\x04\x06]")
 # How far before a pattern's match negation and intent still apply ("denied that it ...").
 _CLAUSE_LEAD = 50
@@ -599,7 +603,7 @@ def find_relations(
                 clause = _CONTROL.sub(
                     " ", template[max(0, match.start() - _CLAUSE_LEAD) : match.end()]
                 )
-                status = relation_status(clause, sentence, attribution is not None)
+                status = _status(clause, sentence, attribution is not None)
                 suppliers = _side(match, "s", "ps", groups, slot_products)
                 customer_sides = [_side(match, "c", "pc", groups, slot_products)]
                 via_product = any(match.groupdict().get(g) is not None for g in ("ps", "pc"))
@@ -647,7 +651,7 @@ def _known_makers(
         for party in parties:
             if party[0] not in known:
                 continue
-            status = relation_status(sentence, sentence, attribution is not None)
+            status = _status(sentence, sentence, attribution is not None)
             relation = _relation(
                 party, (product.vendor, product.start, product.end), [product], status,
                 _KNOWN_MAKER_CONFIDENCE, sentence, attribution, parents,
@@ -669,7 +673,7 @@ def _part_from_subject(
     if not _PART_FROM.search(template):
         return
     relation = _relation(
-        party, (subject, offset, offset), products, relation_status(sentence, sentence, False),
+        party, (subject, offset, offset), products, _status(sentence, sentence, False),
         _PART_FROM_CONFIDENCE, sentence, None, parents,
     )  # fmt: skip
     if relation is not None:
@@ -716,7 +720,7 @@ def _supplies_subject(
                 _NAMED_AFTER.match(template, match.end())
             ):
                 continue
-        status = relation_status(sentence, sentence, False)
+        status = _status(sentence, sentence, False)
         for supplier in groups[int(slot)]:
             relation = _relation(
                 supplier, (subject, offset, offset), products, status,
@@ -773,7 +777,7 @@ def _parts_of_device(
     ]
     if not parts or _COMPARISON.search(sentence):
         return
-    status = relation_status(sentence, sentence, False)
+    status = _status(sentence, sentence, False)
     for part in parts:
         assert part.vendor is not None
         relation = _relation(

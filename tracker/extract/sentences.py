@@ -16,7 +16,6 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(
     r"([.!?]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F])|([。！？]+)"
 )
-_PREV_WORD = re.compile(r"([\w.]+)$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -30,12 +29,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             if match.group(4):
                 end = match.end()
             else:
-                prev = _PREV_WORD.search(text, start, match.start())
-                word = prev.group(1).lower().rstrip(".") if prev else ""
-                if match.group(1) == "." and (
-                    word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
-                ):
-                    continue
+                if match.group(1) == ".":
+                    word = _prev_word(text, start, match.start()).lower().rstrip(".")
+                    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                        continue
                 end = match.end(2)
             _append(text, spans, start, end)
             start = match.end()
@@ -51,3 +48,12 @@ def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> No
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+def _prev_word(text: str, start: int, end: int) -> str:
+    """The run of word characters and full stops that ends at ``end`` (not before ``start``):
+    what ``([\\w.]+)$`` finds in ``text[start:end]``, without a search from every offset."""
+    i = end
+    while i > start and (text[i - 1].isalnum() or text[i - 1] in "_."):
+        i -= 1
+    return text[i:end]
