@@ -65,6 +65,12 @@ def test_db_copy_round_trip(tmp_path: Path, site_url: str, pg_url: str) -> None:
     counts = {row["table"]: row for row in json.loads(to_pg.stdout)}
     assert counts["article"]["source_rows"] == counts["article"]["target_rows"] > 20
     assert all(row["complete"] for row in counts.values())
+    # the vendor lists come along: a vendor-filtered search finds the same articles
+    for vendor in ("TSMC", "Apple"):
+        assert _ids_and_titles(Cli(config, pg_url), "capacity", "--vendor", vendor) == (
+            _ids_and_titles(Cli(config, original), "capacity", "--vendor", vendor)
+        )
+    assert _ids_and_titles(Cli(config, pg_url), "capacity", "--vendor", "TSMC")
     again = Cli(config, original)("db", "copy", "--from", original, "--to", pg_url)
     assert again.exit_code == 1
     assert "already holds rows" in again.stderr
