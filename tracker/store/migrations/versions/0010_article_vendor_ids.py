@@ -32,6 +32,10 @@ depends_on = None
 def upgrade() -> None:
     op.drop_index("ix_mention_vendor_id", table_name="mention")
     if op.get_bind().dialect.name == "postgresql":
+        # The old index goes first: the UPDATE below rewrites every row (and regenerates its
+        # tsvector), and keeping the index up to date through it took 91 s instead of 39 s
+        # per 100,000 articles.
+        op.execute("DROP INDEX IF EXISTS ix_article_search")
         op.execute("ALTER TABLE article ADD COLUMN vendor_ids integer[] NOT NULL DEFAULT '{}'")
         op.execute(
             """UPDATE article SET vendor_ids = m.ids
@@ -39,7 +43,6 @@ def upgrade() -> None:
                   FROM mention GROUP BY article_id) AS m
             WHERE article.id = m.article_id"""
         )
-        op.execute("DROP INDEX IF EXISTS ix_article_search")
         op.execute("CREATE INDEX ix_article_search ON article USING gin (search, vendor_ids)")
         return
     # SQLite: the date of an FTS match from a small index instead of the article row.
