@@ -99,6 +99,32 @@ class Weighted:
         return list(found)
 
 
+def article_row(
+    i: int,
+    title: str,
+    summary: str,
+    text: str,
+    *,
+    published_at: datetime | None,
+    fetched_at: datetime,
+    vendor_ids: list[int],
+) -> dict[str, Any]:
+    """Generated article ``i`` as ``insert_article`` stores one (vendor ids sorted, once)."""
+    return {
+        "id": i,
+        "canonical_url": f"https://news.example/{i}",
+        "url": f"https://news.example/{i}?ref=feed",
+        "title": title,
+        "summary": summary,
+        "text": text,
+        "text_origin": "page",
+        "content_hash": f"h{i}",
+        "published_at": published_at,
+        "fetched_at": fetched_at,
+        "vendor_ids": sorted(set(vendor_ids)),
+    }
+
+
 def build(path: Path, articles: int, seed: int, years: float, batch: int) -> dict[str, int]:
     """Write the corpus into a new SQLite file at ``path``; returns row counts."""
     rng = random.Random(seed)
@@ -246,19 +272,13 @@ def build(path: Path, articles: int, seed: int, years: float, batch: int) -> dic
         text = " ".join(said + rng.choices(filler, k=rng.randint(20, 36)))
         has_date = rng.random() > 0.03
         rows["article"].append(
-            {
-                "id": i,
-                "canonical_url": f"https://news.example/{i}",
-                "url": f"https://news.example/{i}?ref=feed",
-                "title": title,
-                "summary": " ".join(said)[:300],
-                "text": text,
-                "text_origin": "page",
-                "content_hash": f"h{i}",
-                "published_at": at if has_date else None,
-                "fetched_at": at + timedelta(minutes=rng.randint(5, 240)),
-            }
-        )
+            article_row(
+                i, title, " ".join(said)[:300], text,
+                published_at=at if has_date else None,
+                fetched_at=at + timedelta(minutes=rng.randint(5, 240)),
+                vendor_ids=[vendor_ids[n] for n in named],
+            )
+        )  # fmt: skip
         carriers = sources.distinct(rng.choices((1, 2, 3), (85, 12, 3))[0])
         for source_id in carriers:
             rows["article_source"].append(

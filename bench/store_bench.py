@@ -64,7 +64,7 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.gen_corpus import END, KIND_WEIGHT, Weighted  # noqa: E402
+from bench.gen_corpus import END, KIND_WEIGHT, Weighted, article_row  # noqa: E402
 from tracker.catalog.gazetteer import load_gazetteer  # noqa: E402
 from tracker.catalog.products import load_catalog  # noqa: E402
 from tracker.exposure import declared_links  # noqa: E402
@@ -268,21 +268,13 @@ class Corpus:
             title = f"{named[0]} {' '.join(title_words)}"
             has_date = rng.random() > 0.03
             rows["article"].append(
-                {
-                    "id": i,
-                    "canonical_url": f"https://news.example/{i}",
-                    "url": f"https://news.example/{i}?ref=feed",
-                    "title": title,
-                    "summary": paragraphs[0][:300],
-                    "text": text,
-                    "text_origin": "page",
-                    "content_hash": f"h{i}",
-                    "published_at": at if has_date else None,
-                    "fetched_at": at + timedelta(minutes=rng.randint(5, 240)),
-                    # as insert_article writes it: the ids its mentions name, sorted
-                    "vendor_ids": sorted({vendor_ids[name] for name in named}),
-                }
-            )
+                article_row(
+                    i, title, paragraphs[0][:300], text,
+                    published_at=at if has_date else None,
+                    fetched_at=at + timedelta(minutes=rng.randint(5, 240)),
+                    vendor_ids=[vendor_ids[name] for name in named],
+                )
+            )  # fmt: skip
             for source_id in sources.distinct(rng.choices((1, 2, 3), (85, 12, 3))[0]):
                 rows["article_source"].append(
                     {
