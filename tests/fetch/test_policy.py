@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from datetime import UTC, datetime
 
-import httpx
+import httpx2
 import pytest
 
 from tracker.config import FetchSettings
@@ -113,33 +113,33 @@ def test_robots_rules_from_the_answer() -> None:
         assert "unreachable" in refused.reason
 
 
-def _wrapped(exc: BaseException, outer: type[httpx.HTTPError]) -> httpx.HTTPError:
+def _wrapped(exc: BaseException, outer: type[httpx2.HTTPError]) -> httpx2.HTTPError:
     try:
         raise outer("failed") from exc
-    except httpx.HTTPError as wrapped:
+    except httpx2.HTTPError as wrapped:
         return wrapped
 
 
 @pytest.mark.parametrize(
     ("exc", "expected"),
     [
-        (_wrapped(socket.gaierror(-2, "Name or service not known"), httpx.ConnectError), "dns"),
-        (_wrapped(ConnectionRefusedError(111, "refused"), httpx.ConnectError), "connect"),
-        (_wrapped(ConnectionResetError(104, "reset by peer"), httpx.ReadError), "reset"),
-        (httpx.RemoteProtocolError("Server disconnected without sending a response."), "reset"),
+        (_wrapped(socket.gaierror(-2, "Name or service not known"), httpx2.ConnectError), "dns"),
+        (_wrapped(ConnectionRefusedError(111, "refused"), httpx2.ConnectError), "connect"),
+        (_wrapped(ConnectionResetError(104, "reset by peer"), httpx2.ReadError), "reset"),
+        (httpx2.RemoteProtocolError("Server disconnected without sending a response."), "reset"),
         (
-            httpx.RemoteProtocolError(
+            httpx2.RemoteProtocolError(
                 "peer closed connection without sending complete message body: "
                 "received 1000 bytes, expected 5000"
             ),
             "truncated",
         ),
-        (httpx.ReadTimeout("timed out"), "timeout"),
-        (httpx.ConnectTimeout("timed out"), "timeout"),
-        (httpx.DecodingError("bad gzip"), "decoding"),
+        (httpx2.ReadTimeout("timed out"), "timeout"),
+        (httpx2.ConnectTimeout("timed out"), "timeout"),
+        (httpx2.DecodingError("bad gzip"), "decoding"),
     ],
 )
-def test_network_errors_are_classified(exc: httpx.HTTPError, expected: str) -> None:
+def test_network_errors_are_classified(exc: httpx2.HTTPError, expected: str) -> None:
     assert classify_network_error(exc) == expected
 
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+import httpx2
 
 from tracker.config import FetchSettings
 from tracker.errors import FetchError, FetchTooLarge, RobotsDisallowed
@@ -78,18 +78,18 @@ class FetchResult:
         return self.headers.get("content-type", "")
 
 
-def make_client(settings: FetchSettings) -> httpx.AsyncClient:
+def make_client(settings: FetchSettings) -> httpx2.AsyncClient:
     """One client for a whole run; redirects are followed by ``fetch_url`` itself.
 
     Proxies come from the standard environment variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).
     """
-    return httpx.AsyncClient(
+    return httpx2.AsyncClient(
         # No pool timeout: waiting for one of our own connections is not the server's fault;
         # the total budget in fetch_url still bounds every request.
-        timeout=httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s, pool=None),
+        timeout=httpx2.Timeout(settings.timeout_s, connect=settings.connect_timeout_s, pool=None),
         follow_redirects=False,
         headers={"User-Agent": user_agent(settings), "Accept-Encoding": ACCEPT_ENCODING},
-        limits=httpx.Limits(
+        limits=httpx2.Limits(
             max_connections=settings.concurrency * 2,
             max_keepalive_connections=settings.concurrency,
         ),
@@ -106,15 +106,15 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return chain
 
 
-def classify_network_error(exc: httpx.HTTPError) -> str:
+def classify_network_error(exc: httpx2.HTTPError) -> str:
     """The error class of a transport failure: timeout, dns, connect, reset, truncated..."""
     chain = _causes(exc)
     text = " ".join(str(e) for e in chain).lower()
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx2.TimeoutException):
         return "timeout"
     if any(isinstance(e, socket.gaierror) for e in chain) or any(m in text for m in _DNS_MESSAGES):
         return "dns"
-    if isinstance(exc, httpx.ConnectError):
+    if isinstance(exc, httpx2.ConnectError):
         return "connect"
     if "incomplete" in text or ("expected" in text and "bytes" in text):
         return "truncated"
@@ -123,9 +123,9 @@ def classify_network_error(exc: httpx.HTTPError) -> str:
         return "reset"
     if "disconnected without sending a response" in text or "connection reset" in text:
         return "reset"
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+    if isinstance(exc, httpx2.RemoteProtocolError | httpx2.ReadError):
         return "protocol"
-    if isinstance(exc, httpx.DecodingError):
+    if isinstance(exc, httpx2.DecodingError):
         return "decoding"
     return "network"
 
@@ -161,7 +161,7 @@ class _Inflater:
             raise FetchError(self.url, f"corrupt {self.encoding} body ({exc})", "decoding") from exc
 
 
-async def _read_limited(response: httpx.Response, url: str, limit: int) -> bytes:
+async def _read_limited(response: httpx2.Response, url: str, limit: int) -> bytes:
     declared = response.headers.get("content-length", "")
     encoding = response.headers.get("content-encoding", "")
     if declared.isdigit() and int(declared) > limit and not encoding:
@@ -178,7 +178,7 @@ async def _read_limited(response: httpx.Response, url: str, limit: int) -> bytes
     return b"".join(chunks)
 
 
-async def _read_head(response: httpx.Response, url: str) -> bytes:
+async def _read_head(response: httpx2.Response, url: str) -> bytes:
     """The start of an error body, best effort: it only serves to recognise challenge pages."""
     try:
         inflater = _Inflater(url, response.headers.get("content-encoding", ""))
@@ -189,12 +189,12 @@ async def _read_head(response: httpx.Response, url: str) -> bytes:
             if len(head) >= ERROR_BODY_BYTES:
                 break
         return head[:ERROR_BODY_BYTES]
-    except (httpx.HTTPError, FetchError):
+    except (httpx2.HTTPError, FetchError):
         return b""
 
 
 async def fetch_url(
-    client: httpx.AsyncClient,
+    client: httpx2.AsyncClient,
     url: str,
     settings: FetchSettings,
     *,
@@ -249,7 +249,7 @@ async def fetch_url(
                 raise FetchError(
                     url, f"no complete answer in {settings.timeout_s * 3:.0f} s", "timeout"
                 ) from exc
-            except httpx.HTTPError as exc:
+            except httpx2.HTTPError as exc:
                 error_class = classify_network_error(exc)
                 raise FetchError(url, f"{type(exc).__name__}: {exc}", error_class) from exc
             budget_s -= time.monotonic() - hop_started
@@ -259,7 +259,7 @@ async def fetch_url(
 
 
 async def _hop(
-    client: httpx.AsyncClient,
+    client: httpx2.AsyncClient,
     url: str,
     current: str,
     headers: dict[str, str],
