@@ -11,6 +11,7 @@ import bisect
 import re
 from collections.abc import Iterable
 
+from tracker.extract.prefilter import Prefilter
 from tracker.extract.vendors import AttributionHit, lower_same_length
 from tracker.models import EVENT_TYPES, Event, VendorMention
 
@@ -105,6 +106,7 @@ EVENTS_RE = re.compile(
     + "|".join(rf"(?P<{kind}>{words.lower()})" for kind, words in _LEXICON.items())
     + ")"
 )
+_EVENTS_FILTER = Prefilter([EVENTS_RE.pattern])
 # Press-release boilerplate after the story: "About Amkor", forward-looking statements.
 _BOILERPLATE = re.compile(
     r"^(?:About [A-Z][^\n]{0,60}|Forward-Looking Statements?|Safe Harbou?r[^\n]{0,40}"
@@ -131,6 +133,7 @@ def find_events(
     limit = cut.start() if cut else len(text)
     kinds_at: dict[int, set[str]] = {}
     lowered = lower_same_length(text)
+    ends = _EVENTS_FILTER.ends(lowered)
     mention_starts = [m.start for m in vendors]
     # An event is about someone: look in sentences that name a company, and in the
     # headline and lede, where industry-wide events are announced.
@@ -142,6 +145,10 @@ def find_events(
         )
         if index >= _LEDE and not named:
             continue
+        if ends is not None:  # none of the lexicon's words is in this sentence
+            first = bisect.bisect_left(ends, s_start)
+            if first == len(ends) or ends[first] >= s_end:
+                continue
         for match in EVENTS_RE.finditer(lowered, s_start, s_end):
             kinds_at.setdefault(index, set()).add(str(match.lastgroup))
     for index in sorted(kinds_at):

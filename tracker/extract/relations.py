@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tracker.extract.prefilter import Prefilter
 from tracker.extract.vendors import AttributionHit
 from tracker.models import ProductMention, Relation, VendorMention
 
@@ -394,6 +395,8 @@ PATTERNS = tuple(
     _Pattern(p.regex, p.confidence, _NEEDS_COMPILED[needs])
     for p, needs in zip(_PATTERN_LIST, _NEEDS, strict=True)
 )
+_NEED_LIST = list(_NEEDS_COMPILED.values())
+_NEED_ID = tuple(_NEED_LIST.index(_NEEDS_COMPILED[needs]) for needs in _NEEDS)
 
 # After a supply verb's first customer, further customers in the same clause:
 # "assembles AI servers for Nvidia and iPhones for Apple".
@@ -567,9 +570,18 @@ def find_relations(
             bisect_left(product_starts, s_start) : bisect_left(product_starts, s_end)
         ]
         names = {name for name, _, _ in parties} | {p.vendor for p in in_sentence if p.vendor}
-        if len(names) == 1 and len(parties) == 1 and subject and subject not in names:
+        # the patterns that may match, from one pass over the sentence
+        lowered = sentence.lower() if parties else ""
+        maybe = _FILTER.candidates(lowered) if parties else set()
+        if (
+            len(names) == 1
+            and len(parties) == 1
+            and subject
+            and subject not in names
+            and _PART_FROM_ID in maybe
+        ):
             _part_from_subject(sentence, s_start, parties[0], subject, in_sentence, best, parents)
-        if parties and subject and subject not in names:
+        if parties and subject and subject not in names and _SUPPLIES_UNNAMED_ID in maybe:
             _supplies_subject(sentence, s_start, parties, subject, in_sentence, best, parents)
         if device_subject:
             _parts_of_device(sentence, device_subject, in_sentence, best, parents)
@@ -579,20 +591,18 @@ def find_relations(
         attribution = next((name for pos, name in attribution_at if s_start <= pos < s_end), None)
         found: list[tuple[Relation, bool]] = []  # (relation, named through a product?)
         suppressed: set[tuple[str, str]] = set()
-        for through in _THROUGH.finditer(template):
-            for supplier in groups[int(through.group("s"))]:
-                for via in groups[int(through.group("via"))]:
-                    suppressed.add((supplier[0], via[0]))
-        lowered = sentence.lower()
-        passed: dict[re.Pattern[str], bool] = {}
-        for pattern in PATTERNS:
-            needs = pattern.needs
-            if needs is not None:
-                ok = passed.get(needs)
-                if ok is None:
-                    ok = passed[needs] = needs.search(lowered) is not None
-                if not ok:
-                    continue
+        if _THROUGH_ID in maybe:
+            for through in _THROUGH.finditer(template):
+                for supplier in groups[int(through.group("s"))]:
+                    for via in groups[int(through.group("via"))]:
+                        suppressed.add((supplier[0], via[0]))
+        passed: dict[int, bool] = {}
+        for pattern, need in zip(PATTERNS, _NEED_ID, strict=True):
+            ok = passed.get(need)
+            if ok is None:
+                ok = passed[need] = need in maybe and _NEED_LIST[need].search(lowered) is not None
+            if not ok:
+                continue
             for match in pattern.regex.finditer(template):
                 first = min(
                     (match.start(g) for g in match.re.groupindex if match.start(g) >= 0),
@@ -698,6 +708,13 @@ _SUPPLIES_UNNAMED = re.compile(
 )
 _SUPPLIES_UNNAMED_CONFIDENCE = 0.55
 _NAMED_AFTER = re.compile(r"[^\x03\x04]{0,40}?\b(?:for|to)\s+\x03", re.IGNORECASE)
+
+# One Aho-Corasick pass over a sentence (lower-cased) rules out most of the tests and
+# patterns above before any of them runs; slot markers are template-only, never required.
+_FILTER = Prefilter(
+    [*_NEED_LIST, _THROUGH, _PART_FROM, _SUPPLIES_UNNAMED], opaque="\x01\x02\x03\x04\x05\x06"
+)
+_THROUGH_ID, _PART_FROM_ID, _SUPPLIES_UNNAMED_ID = range(len(_NEED_LIST), len(_NEED_LIST) + 3)
 
 
 def _supplies_subject(

@@ -1,0 +1,106 @@
+"""The pattern prefilter skips only patterns that cannot match."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tracker.extract import relations
+from tracker.extract.prefilter import Prefilter, required_factors
+from tracker.extract.sentences import sentence_spans
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "factors"),
+    [
+        ("supply", {"supply"}),
+        (r"\badd", {"add"}),
+        (r"\bused\b", {"used"}),
+        ("mak(?:e|es|ing)|made", {"make", "making", "made"}),  # "makes" holds "make"
+        ("w[oi]n", {"won", "win"}),
+        ("ab?c", {"ac", "abc"}),
+        (r"[^a]bc", {"bc"}),
+        (r"order\w* [^x]{0,60}?\bfrom", {"order"}),  # the longer of two required words
+        (r"(?:mov|shift)\w* to", {"mov", "shift"}),  # the longer strings win a tie
+        (r"x(?:ab)+y", {"ab"}),
+    ],
+)
+def test_required_factors(pattern: str, factors: set[str]) -> None:
+    assert required_factors(pattern) == (factors, False)
+
+
+def test_case_insensitive_patterns_are_run_on_any_text_outside_ascii() -> None:
+    assert required_factors(re.compile("Supplied BY", re.IGNORECASE)) == ({"supplied by"}, True)
+    prefilter = Prefilter([re.compile("supplied", re.IGNORECASE), "made"])
+    assert prefilter.candidates("it was supplied") == {0}
+    assert prefilter.candidates("it was made") == {1}
+    # the long s matches "s" case-insensitively but does not lower-case to it
+    assert re.search("supplied", "ſupplied", re.IGNORECASE)
+    assert prefilter.candidates("ſupplied") == {0}
+    assert prefilter.ends("ſupplied") is None
+
+
+def test_opaque_characters_are_never_required() -> None:
+    # a template's slot markers: the pattern matches them, the searched sentence has none
+    slot = re.compile(r"\x03(?P<s>\d+)\x04 supplies", re.IGNORECASE)
+    assert required_factors(slot, opaque="\x03\x04") == ({" supplies"}, True)
+    assert required_factors(r"\x03\x04", opaque="\x03\x04") is None
+
+
+def test_ends_are_where_factors_end() -> None:
+    prefilter = Prefilter(["recall(?:ed|s)?", "strike"])
+    text = "no news. a recall. then a strike."
+    assert prefilter.ends(text) == [text.index("recall") + 5, text.index("strike") + 5]
+    assert Prefilter([r"\w+"]).ends(text) is None
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?i:supply)",  # a flag inside the pattern: not read, always run
+        r"(?x)supply",
+        r"\w+",
+        r"a|\d",  # one alternative without a literal
+        r"(?:supply)?",
+        "unbalanced(",
+    ],
+)
+def test_patterns_without_usable_factors_are_always_run(pattern: str) -> None:
+    assert required_factors(pattern) is None
+    prefilter = Prefilter([pattern, "supply"])
+    assert prefilter.candidates("nothing here") == {0}
+    assert prefilter.candidates("supply") == {0, 1}
+
+
+def _sentences() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in (ROOT / "fixtures" / "gold").glob("*.jsonl")]
+    found: list[str] = []
+    for blob in texts:
+        for line in blob.splitlines():
+            if line.strip():
+                text = json.loads(line)["text"]
+                found.extend(text[s:e].lower() for s, e in sentence_spans(text))
+    return found
+
+
+def test_the_relation_tests_are_never_skipped_when_they_would_pass() -> None:
+    sentences = _sentences()
+    assert len(sentences) > 200
+    needs = list(dict.fromkeys(relations._NEEDS))
+    prefilter = Prefilter(needs)
+    compiled = [re.compile(n) for n in needs]
+    skipped = 0
+    for sentence in sentences:
+        maybe = prefilter.candidates(sentence)
+        for index, pattern in enumerate(compiled):
+            if pattern.search(sentence):
+                assert index in maybe, (needs[index], sentence)
+            elif index not in maybe:
+                skipped += 1
+    # and it does rule most of them out without running them
+    assert skipped > len(sentences) * len(needs) // 2

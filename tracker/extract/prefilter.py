@@ -1,0 +1,202 @@
+"""Which of many regular expressions can match a text, from one pass over it.
+
+A pattern such as ``suppl(?:y|ies)|mak(?:e|es|ing)|made`` cannot match a text that contains
+none of "suppl", "mak" and "made". ``required_factors`` reads those strings off the pattern's
+parse tree; ``Prefilter`` finds every factor of every pattern in one Aho-Corasick pass and
+says which patterns are worth running. It only ever skips a pattern that could not match:
+a pattern it cannot read (no usable literal, an inline flag) is always run.
+
+Case-insensitive patterns get lower-cased factors and are looked up in lower-cased text.
+For ASCII text that is exact; outside ASCII a few characters match case-insensitively
+without lower-casing to the same letter (the long s matches "s"), so for non-ASCII text
+those patterns are always run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import ahocorasick
+
+_c: Any
+_p: Any
+try:  # the standard library's own parser; private, so any surprise means "no prefilter"
+    _c = importlib.import_module("re._constants")
+    _p = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - a Python without them runs every pattern
+    _p = _c = None
+
+# Finite sets of strings are multiplied out up to this size ("mak(?:e|es|ing)" gives three).
+_CAP = 32
+_Item = tuple[Any, Any]
+
+
+class _Reader:
+    """Factors of one parse tree; ``opaque`` characters never count as text (the slot
+    markers a pattern matches in a template but the searched text does not hold)."""
+
+    def __init__(self, opaque: str) -> None:
+        self.opaque = {ord(c) for c in opaque}
+
+    def exact(self, item: _Item) -> set[str] | None:
+        """Every string ``item`` matches, when that is a small finite set."""
+        op, av = item
+        if op is _c.LITERAL:
+            return None if av in self.opaque else {chr(av)}
+        if op is _c.AT:
+            return {""}
+        if op is _c.IN:
+            if len(av) <= 8 and all(k is _c.LITERAL and v not in self.opaque for k, v in av):
+                return {chr(code) for _, code in av}
+            return None
+        if op is _c.SUBPATTERN:
+            _group, add_flags, _del_flags, body = av
+            return None if add_flags else self.exact_seq(body)
+        if op is _c.BRANCH:
+            found = _union(map(self.exact_seq, av[1]))
+            return found if found is not None and len(found) <= _CAP else None
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            low, high, body = av
+            strings = self.exact_seq(body)
+            if strings is None or high > 2:
+                return None
+            repeated: set[str] = set()
+            for count in range(low, high + 1):
+                repeated |= {"".join(p) for p in itertools.product(strings, repeat=count)}
+            return repeated if len(repeated) <= _CAP else None
+        return None
+
+    def exact_seq(self, items: Sequence[_Item]) -> set[str] | None:
+        product = {""}
+        for item in items:
+            strings = self.exact(item)
+            if strings is None or len(product) * len(strings) > _CAP:
+                return None
+            product = {a + b for a in product for b in strings}
+        return product
+
+    def required_item(self, item: _Item) -> set[str] | None:
+        op, av = item
+        if op is _c.SUBPATTERN:
+            _group, add_flags, _del_flags, body = av
+            return None if add_flags else self.required_seq(body)
+        if op is _c.BRANCH:
+            return _union(map(self.required_seq, av[1]))
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
+            return self.required_seq(av[2])
+        return None
+
+    def required_seq(self, items: Sequence[_Item]) -> set[str] | None:
+        """Strings one of which every match of the sequence contains."""
+        best: set[str] | None = None
+        run = {""}  # the exact strings of the current stretch of finite items
+        for item in items:
+            strings = self.exact(item)
+            if strings is not None and len(run) * len(strings) <= _CAP:
+                run = {a + b for a in run for b in strings}
+                continue
+            best = _better(best, run)
+            run = strings if strings is not None else {""}
+            if strings is None:
+                best = _better(best, self.required_item(item))
+        return _better(best, run)
+
+
+def _union(alternatives: Iterable[set[str] | None]) -> set[str] | None:
+    """The strings of a branch: every alternative's, or None when one has none."""
+    found: set[str] = set()
+    for strings in alternatives:
+        if strings is None:
+            return None
+        found |= strings
+    return found
+
+
+def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    """The more selective of two factor sets: longer shortest string, then longer strings."""
+    usable = [s for s in (a, b) if s and min(map(len, s)) > 0]
+    if not usable:
+        return None
+    return max(usable, key=lambda s: (min(map(len, s)), sum(map(len, s)) / len(s)))
+
+
+def required_factors(
+    pattern: str | re.Pattern[str], opaque: str = ""
+) -> tuple[frozenset[str], bool] | None:
+    """Strings one of which every match of ``pattern`` contains, and whether the pattern is
+    case-insensitive (the strings are then lower-cased); None when the pattern has no such
+    set we can read, so it must always be run."""
+    if _p is None:
+        return None  # pragma: no cover
+    source, flags = (
+        (pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern) else (pattern, 0)
+    )
+    try:
+        parsed = _p.parse(source, flags)
+    except Exception:  # an unreadable pattern is simply not prefiltered
+        return None
+    flags = parsed.state.flags
+    if flags & _c.SRE_FLAG_VERBOSE:
+        return None
+    found = _Reader(opaque).required_seq(list(parsed))
+    if not found:
+        return None
+    ignore_case = bool(flags & _c.SRE_FLAG_IGNORECASE)
+    if ignore_case:
+        found = {f.lower() for f in found}
+    # "build" covers "building": a text holding the longer one holds the shorter.
+    kept = frozenset(f for f in found if not any(o != f and o in f for o in found))
+    return kept, ignore_case
+
+
+class Prefilter:
+    """One Aho-Corasick pass tells which of ``patterns`` may match a text.
+
+    Give it the text lower-cased when any pattern is case-insensitive. ``opaque``: characters
+    the patterns match in a text derived from the searched one (template slot markers).
+    """
+
+    def __init__(self, patterns: Iterable[str | re.Pattern[str]], opaque: str = "") -> None:
+        self.patterns = list(patterns)
+        owners: dict[str, set[int]] = {}
+        always: set[int] = set()
+        folded: set[int] = set()
+        for index, pattern in enumerate(self.patterns):
+            factors = required_factors(pattern, opaque)
+            if factors is None:
+                always.add(index)
+                continue
+            strings, ignore_case = factors
+            if ignore_case:
+                folded.add(index)
+            for factor in strings:
+                owners.setdefault(factor, set()).add(index)
+        self._always = frozenset(always)
+        self._unless_ascii = frozenset(always | folded)
+        self._automaton = ahocorasick.Automaton()
+        for factor, indices in owners.items():
+            self._automaton.add_word(factor, frozenset(indices))
+        self._empty = not owners
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def ends(self, text: str) -> list[int] | None:
+        """Where factors end in ``text`` (sorted offsets of their last characters): a match
+        of any pattern holds one of them. None when some pattern may match anywhere."""
+        if self._always or (self._unless_ascii and not text.isascii()):
+            return None
+        if self._empty:
+            return []
+        return [end for end, _ in self._automaton.iter(text)]
+
+    def candidates(self, text: str) -> set[int]:
+        """Indices of the patterns that may match ``text`` (the others cannot)."""
+        found = set(self._always if text.isascii() else self._unless_ascii)
+        if not self._empty:
+            for _, indices in self._automaton.iter(text):
+                found |= indices
+        return found
