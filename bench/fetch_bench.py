@@ -10,10 +10,13 @@
    the RSS of the tracker process and of its worker processes every 0.1 s.
 4. Measures the floor on the same inputs: feedparser alone on every feed and the page-text
    extractor (``tracker.parse.page.extract_page``) alone on every page, spread over as many
-   processes as there are cores.
+   processes as there are cores; then the page-text extractor followed by our own vendor,
+   product, relation and event extraction (``tracker.extract``), the floor of a pipeline
+   that must do both.
 
 Prints articles per second, peak memory, the share of time in fetching, parsing,
-extraction and storing, and the ratio of the end-to-end time to the floor.
+extraction and storing, the CPU the local server took, and the ratio of the end-to-end time
+to each floor.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -86,6 +90,13 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a live process (all its threads)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class MemorySampler(threading.Thread):
     """Peak RSS of a process and of the sum of it and its children."""
 
@@ -116,18 +127,40 @@ def _extract_page_file(path: str) -> int:
     return len(extract_page(Path(path).read_bytes()).text)
 
 
-def _warm() -> None:
+_EXTRACTOR: Any = None
+
+
+def _page_and_findings_file(path: str) -> int:
+    from tracker.extract import extract_text
+    from tracker.parse.page import extract_page
+
+    page = extract_page(Path(path).read_bytes())
+    return len(extract_text(_EXTRACTOR, page.title, page.text).mentions)
+
+
+def _warm(config: str) -> None:
+    global _EXTRACTOR
     import feedparser  # noqa: F401
 
     import tracker.parse.page  # noqa: F401
+    from tracker.config import load_settings
+    from tracker.extract import load_extractor
+
+    settings = load_settings(Path(config), required=True)
+    _EXTRACTOR = load_extractor(
+        settings.vendors_file, settings.catalog_dir, settings.attributions_file
+    )
 
 
-def floor_seconds(site: Path, processes: int) -> tuple[float, float]:
-    """Seconds for feedparser alone and extract_page alone over the site, on ``processes``."""
+def floor_seconds(site: Path, processes: int, config: Path) -> tuple[float, float, float]:
+    """Seconds for feedparser alone, extract_page alone, and extract_page followed by our
+    vendor/product/relation/event extraction, over the site, on ``processes``."""
     feeds = [str(p) for p in sorted((site / "feeds").glob("*.xml"))]
     pages = [str(p) for p in sorted((site / "articles").glob("*.html"))]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_warm) as pool:
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=_warm, initargs=(str(config),)
+    ) as pool:
         list(pool.map(_warm_call, range(processes)))  # start the workers before timing
         started = time.perf_counter()
         list(pool.map(_parse_feed_file, feeds, chunksize=16))
@@ -135,11 +168,14 @@ def floor_seconds(site: Path, processes: int) -> tuple[float, float]:
         started = time.perf_counter()
         list(pool.map(_extract_page_file, pages, chunksize=32))
         page_s = time.perf_counter() - started
-    return feed_s, page_s
+        started = time.perf_counter()
+        list(pool.map(_page_and_findings_file, pages, chunksize=32))
+        findings_s = time.perf_counter() - started
+    return feed_s, page_s, findings_s
 
 
 def _warm_call(_: int) -> None:
-    time.sleep(0.2)
+    time.sleep(0.5)
 
 
 def _free_config(path: Path, port: int, names: list[str], workers: int) -> None:
@@ -207,6 +243,7 @@ def main() -> None:
             out, err = proc.communicate()
             wall_s = time.perf_counter() - started
             sampler.done.set()
+            server_cpu_s = _cpu_seconds(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -234,15 +271,25 @@ def main() -> None:
             f"{timings['fetch_wait_s']:.0f} s summed over {timings['feeds'] + timings['pages']} "
             "overlapping requests"
         )
+        print(
+            f"  the local server that answers the {timings['feeds'] + timings['pages']} requests "
+            f"used {server_cpu_s:.1f} CPU s of the same cores"
+        )
         if args.no_floor:
             return
-        feed_s, page_s = floor_seconds(site.root, cores)
+        feed_s, page_s, findings_s = floor_seconds(site.root, cores, config)
         floor = feed_s + page_s
         print(
             f"\nfloor on {cores} processes: feedparser {feed_s:.1f} s + extract_page "
             f"{page_s:.1f} s = {floor:.1f} s ({site.entries / floor:.1f} articles/s)"
         )
         print(f"end to end / floor = {wall_s / floor:.2f}")
+        ours = feed_s + findings_s
+        print(
+            f"with our own extraction (extract_page, then vendors, products, relations and "
+            f"events): feedparser {feed_s:.1f} s + {findings_s:.1f} s = {ours:.1f} s; "
+            f"end to end / that = {wall_s / ours:.2f}"
+        )
     finally:
         if args.keep:
             print(f"kept {tmp}")
