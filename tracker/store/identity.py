@@ -45,11 +45,10 @@ _BY_URLS = select(Article.id, Article.canonical_url).where(
 def find_article(session: Session, canonical_url: str, content_hash: str = "") -> int | None:
     """The stored article with this canonical URL (either scheme), else this text hash."""
     variants = scheme_variants(canonical_url)
-    rows = session.exec(_BY_URLS, params={"urls": variants}).all()
+    rows = session.connection().execute(_BY_URLS, {"urls": variants}).all()
     if rows:
-        exact = [i for i, url in rows if url == canonical_url]
-        found = exact[0] if exact else rows[0][0]
-        return found
+        exact = [int(i) for i, url in rows if url == canonical_url]
+        return exact[0] if exact else int(rows[0][0])
     if content_hash:  # no URL variant is stored, the exact one included: the hash decides
         return store_articles.article_id_by_hash(session, content_hash)
     return None
