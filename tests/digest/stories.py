@@ -19,7 +19,8 @@ from tracker.digest.records import (
 )
 from tracker.models import ArticleRecord, Event, Extraction, ProductMention, Relation, VendorMention
 from tracker.store import Store
-from tracker.store.articles import link_article, save_article, sync_vendors
+from tracker.store.articles import link_article, sync_vendors
+from tracker.store.identity import save_entry
 from tracker.store.sources import source_by_name, upsert_source
 from tracker.store.tables import Article
 
@@ -91,7 +92,7 @@ def store_story(
     products: Sequence[tuple[str, str, str]] = (),
     content_hash: str | None = None,
 ) -> int:
-    """Store an article through ``save_article`` (or link it, when its URL or hash is stored)
+    """Store an article through ``save_entry`` (or link it, when its URL or hash is stored)
     and set when it was fetched; returns its id."""
     slug = hashlib.sha1(title.encode()).hexdigest()[:10]
     url = url or f"https://{source}.example/articles/{slug}.html"
@@ -128,7 +129,7 @@ def store_story(
             src.is_enabled = False  # made up: `tracker run` must not try to fetch it
             session.add(src)
         assert src.id is not None
-        outcome = save_article(
+        outcome, _ = save_entry(
             session, record, source_id=src.id, guid=url, entry_url=url, vendor_ids=vendor_ids
         )
         article = session.exec(

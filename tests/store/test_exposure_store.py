@@ -33,8 +33,9 @@ from tracker.models import (
     VendorMention,
 )
 from tracker.store import Store
-from tracker.store.articles import article_id_for, link_article, save_article, sync_vendors
+from tracker.store.articles import link_article, sync_vendors
 from tracker.store.exposure import MANY_VENDORS, StoreExposureData
+from tracker.store.identity import save_entry
 from tracker.store.sources import add_source
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
@@ -130,7 +131,7 @@ class Corpus:
         )
         first, *others = [self.source(name) for name in sources]
         with self.store.session() as session:
-            save_article(
+            _, article_id = save_entry(
                 session,
                 record,
                 source_id=first,
@@ -138,7 +139,6 @@ class Corpus:
                 entry_url=url,
                 vendor_ids=self.vendor_ids,
             )
-            article_id = article_id_for(session, url, None)
             assert article_id is not None
             for other in others:
                 link_article(session, article_id, other, url, url)

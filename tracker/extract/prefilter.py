@@ -161,11 +161,10 @@ class Prefilter:
     """
 
     def __init__(self, patterns: Iterable[str | re.Pattern[str]], opaque: str = "") -> None:
-        self.patterns = list(patterns)
         owners: dict[str, set[int]] = {}
         always: set[int] = set()
         folded: set[int] = set()
-        for index, pattern in enumerate(self.patterns):
+        for index, pattern in enumerate(patterns):
             factors = required_factors(pattern, opaque)
             if factors is None:
                 always.add(index)

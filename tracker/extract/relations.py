@@ -102,8 +102,8 @@ _CLASS = (
 class _Pattern:
     regex: re.Pattern[str]
     confidence: float
-    # a cheap test that must pass before the regex runs, on the lower-cased sentence
-    needs: re.Pattern[str] | None = None
+    # which cheap test (of _NEED_LIST) must pass before the regex runs; set for PATTERNS
+    need: int = -1
 
 
 def _p(pattern: str, confidence: float) -> _Pattern:
@@ -390,13 +390,12 @@ assert len(_NEEDS) == len(_PATTERN_LIST)
 # The tests run on the lower-cased sentence without IGNORECASE, ten times faster; each distinct
 # test runs once per sentence (several patterns share one).
 assert not any(re.search(r"[A-Z]", re.sub(r"\\.", "", needs)) for needs in _NEEDS)
-_NEEDS_COMPILED = {needs: re.compile(needs) for needs in _NEEDS}
+_NEED_INDEX = {needs: i for i, needs in enumerate(dict.fromkeys(_NEEDS))}
+_NEED_LIST = [re.compile(needs) for needs in _NEED_INDEX]
 PATTERNS = tuple(
-    _Pattern(p.regex, p.confidence, _NEEDS_COMPILED[needs])
+    _Pattern(p.regex, p.confidence, _NEED_INDEX[needs])
     for p, needs in zip(_PATTERN_LIST, _NEEDS, strict=True)
 )
-_NEED_LIST = list(_NEEDS_COMPILED.values())
-_NEED_ID = tuple(_NEED_LIST.index(_NEEDS_COMPILED[needs]) for needs in _NEEDS)
 
 # After a supply verb's first customer, further customers in the same clause:
 # "assembles AI servers for Nvidia and iPhones for Apple".
@@ -597,7 +596,8 @@ def find_relations(
                     for via in groups[int(through.group("via"))]:
                         suppressed.add((supplier[0], via[0]))
         passed: dict[int, bool] = {}
-        for pattern, need in zip(PATTERNS, _NEED_ID, strict=True):
+        for pattern in PATTERNS:
+            need = pattern.need
             ok = passed.get(need)
             if ok is None:
                 ok = passed[need] = need in maybe and _NEED_LIST[need].search(lowered) is not None

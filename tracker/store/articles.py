@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Insert, Table, bindparam, insert
 from sqlmodel import Session, SQLModel, col, select
@@ -22,8 +22,6 @@ from tracker.store.tables import (
     VendorCandidate,
 )
 
-SaveOutcome = Literal["new", "linked", "seen"]
-
 
 def _table(model: type[SQLModel]) -> Table:
     table: Table = model.__table__  # type: ignore[attr-defined]
@@ -32,7 +30,6 @@ def _table(model: type[SQLModel]) -> Table:
 
 # Built once: an article is ~15 statements, and building and keying each anew cost about as
 # much as running it (bench/fetch_bench.py: storing was a third of a fetch's CPU).
-_ID_BY_URL = select(Article.id).where(Article.canonical_url == bindparam("canonical_url"))
 _ID_BY_HASH = (
     select(Article.id)
     .where(Article.content_hash == bindparam("content_hash"))
@@ -77,14 +74,6 @@ def known_guids(session: Session, source_id: int) -> set[str]:
     return set(session.exec(select(ArticleSource.guid).where(ArticleSource.source_id == source_id)))
 
 
-def article_id_for(session: Session, canonical_url: str, content_hash: str | None) -> int | None:
-    """The stored article with this canonical URL or (when given) this content hash."""
-    found = session.exec(_ID_BY_URL, params={"canonical_url": canonical_url}).first()
-    if found is None and content_hash:
-        found = article_id_by_hash(session, content_hash)
-    return found
-
-
 def article_id_by_hash(session: Session, content_hash: str) -> int | None:
     """The first stored article with this content hash."""
     found: int | None = (
@@ -97,8 +86,8 @@ def link_article(
     session: Session, article_id: int, source_id: int, guid: str, entry_url: str | None
 ) -> bool:
     """Record that a source carries an article under ``guid``; False if already recorded."""
-    # The session's connection: the same transaction, without the ORM's per-statement work
-    # (an article is ~15 statements; the ORM layer cost about a third of storing one).
+    # The session's connection: the same transaction, without the ORM session's work per
+    # statement (an article is ~15 statements; ~10% of storing one).
     connection = session.connection()
     exists = connection.execute(_LINK_BY_GUID, {"source_id": source_id, "guid": guid}).first()
     if exists is not None:
@@ -116,28 +105,6 @@ def link_article(
     return True
 
 
-def save_article(
-    session: Session,
-    record: ArticleRecord,
-    *,
-    source_id: int,
-    guid: str,
-    entry_url: str | None,
-    vendor_ids: dict[str, int],
-) -> SaveOutcome:
-    """Store an article with its mentions, or link the already stored copy to this source.
-
-    Call inside one transaction: the article, its mentions and its link land together.
-    """
-    existing = article_id_for(session, record.canonical_url, record.content_hash)
-    if existing is not None:
-        return "linked" if link_article(session, existing, source_id, guid, entry_url) else "seen"
-    insert_article(
-        session, record, source_id=source_id, guid=guid, entry_url=entry_url, vendor_ids=vendor_ids
-    )
-    return "new"
-
-
 def insert_article(
     session: Session,
     record: ArticleRecord,
@@ -147,8 +114,9 @@ def insert_article(
     entry_url: str | None,
     vendor_ids: dict[str, int],
 ) -> int:
-    """``save_article`` for an article the caller has just found not stored (in the same
-    transaction): the article, its findings and its link to the source; returns its id."""
+    """Store an article the caller has just found not stored, in the caller's transaction
+    (``identity.save_entry`` decides that): the article, its findings and its link to the
+    source; returns its id."""
     connection = session.connection()
     inserted = connection.execute(
         _INSERTS[Article],
