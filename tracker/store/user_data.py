@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -10,30 +11,41 @@ from sqlmodel import Session, col, select
 from tracker.store.tables import UserPart, UserVendor, VendorCandidate
 
 
-def user_vendors(session: Session) -> list[dict[str, object]]:
+def _vendor_table(v: UserVendor) -> dict[str, Any]:
+    return {
+        "name": v.name,
+        "kind": v.kind,
+        "country": v.country,
+        "aliases": [a for a in v.aliases.splitlines() if a.strip()],
+        "parent": v.parent,
+    }
+
+
+def user_vendors(session: Session) -> list[dict[str, Any]]:
     """The user's vendors as gazetteer tables."""
     return [
-        {
-            "name": v.name,
-            "kind": v.kind,
-            "country": v.country,
-            "aliases": [a for a in v.aliases.splitlines() if a.strip()],
-            "parent": v.parent,
-        }
-        for v in session.exec(select(UserVendor).order_by(col(UserVendor.name)))
+        _vendor_table(v) for v in session.exec(select(UserVendor).order_by(col(UserVendor.name)))
     ]
 
 
-def add_user_vendor(
-    session: Session, name: str, kind: str, country: str, aliases: list[str], parent: str
-) -> None:
-    """Add or replace one of the user's vendors."""
+def user_vendor(session: Session, name: str) -> dict[str, Any] | None:
+    """The user's table for the vendor ``name`` (exact name), if there is one."""
+    row = session.get(UserVendor, name)
+    return _vendor_table(row) if row is not None else None
+
+
+def save_user_vendor(session: Session, table: dict[str, Any]) -> None:
+    """Write one of the user's vendors (``catalog.gazetteer.plan_addition`` merged it)."""
+    name = str(table["name"])
     row = session.get(UserVendor, name) or UserVendor(
-        name=name, kind=kind, created_at=datetime.now(UTC)
+        name=name, kind=str(table["kind"]), created_at=datetime.now(UTC)
     )
-    row.kind, row.country, row.parent = kind, country, parent
-    row.aliases = "\n".join(aliases)
+    row.kind = str(table["kind"])
+    row.country = str(table.get("country", ""))
+    row.parent = str(table.get("parent", ""))
+    row.aliases = "\n".join(table.get("aliases", []))
     session.add(row)
+    session.flush()
 
 
 def user_parts(session: Session) -> list[UserPart]:
