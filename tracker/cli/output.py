@@ -73,24 +73,21 @@ def fit_widths(
     mins: Sequence[int], maxs: Sequence[int], room: int, floors: Sequence[int] | None = None
 ) -> list[int]:
     """Column widths that fill at most ``room`` characters: each column's ``maxs`` when they
-    fit; else its ``mins`` (its longest word) plus a share of the rest in proportion to what
-    it lacks; else, when even the words do not fit, the columns that may fold (a URL) go
-    down to their ``floors`` first, then the widest are cut."""
+    fit; else its ``mins`` (its longest word) plus a fair share of the rest (what it lacks,
+    when that is less than the share); else, when even the words do not fit, the columns
+    that may fold (a URL) go down to their ``floors`` first, then the widest are cut."""
     if sum(maxs) <= room:
         return list(maxs)
     widths = list(mins)
     if sum(mins) <= room:
+        # Max-min fair: the columns that lack least are made whole first, then the others
+        # share what is left evenly (a long text column takes the rest).
         spare = room - sum(mins)
-        wants = [hi - lo for lo, hi in zip(mins, maxs, strict=True)]
-        total = sum(wants)
-        for i, want in enumerate(wants):
-            widths[i] += want * spare // total if total else 0
-        # What the rounding left goes to the columns that still lack most.
-        for i in sorted(range(len(widths)), key=lambda i: widths[i] - maxs[i]):
-            if sum(widths) >= room:
-                break
-            if widths[i] < maxs[i]:
-                widths[i] += 1
+        lacking = sorted(range(len(widths)), key=lambda i: maxs[i] - mins[i])
+        for n, i in enumerate(lacking):
+            give = min(maxs[i] - mins[i], spare // (len(lacking) - n))
+            widths[i] += give
+            spare -= give
         return widths
     lows = list(floors or mins)
     for low in (lows, [4] * len(widths)):
