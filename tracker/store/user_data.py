@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from tracker.catalog.parts import PartRow
 from tracker.store.tables import UserPart, UserVendor, VendorCandidate
 
 
@@ -53,20 +54,32 @@ def user_parts(session: Session) -> list[UserPart]:
     return list(session.exec(select(UserPart).order_by(col(UserPart.part_number))))
 
 
-def upsert_user_part(
-    session: Session, part_number: str, name: str, vendor: str, category: str, used_in: str
-) -> bool:
-    """Add or update a part; True when it was new."""
-    row = session.get(UserPart, part_number)
-    is_new = row is None
-    if row is None:
-        row = UserPart(
-            part_number=part_number, name=name, category=category, imported_at=datetime.now(UTC)
+def stored_parts(session: Session) -> dict[str, PartRow]:
+    """The user's parts list as rows, by part number."""
+    return {
+        p.part_number: PartRow(
+            p.part_number,
+            p.name,
+            p.vendor,
+            p.category,
+            tuple(u.strip() for u in p.used_in.split(";") if u.strip()),
         )
-    row.name, row.vendor, row.category, row.used_in = name, vendor, category, used_in
+        for p in user_parts(session)
+    }
+
+
+def save_user_part(session: Session, part: PartRow) -> None:
+    """Write a row of the user's parts list (``catalog.parts.merge_rows`` merged it)."""
+    row = session.get(UserPart, part.part_number) or UserPart(
+        part_number=part.part_number,
+        name=part.name,
+        category=part.category,
+        imported_at=datetime.now(UTC),
+    )
+    row.name, row.vendor, row.category = part.name, part.vendor, part.category
+    row.used_in = ";".join(part.used_in)
     row.imported_at = datetime.now(UTC)
     session.add(row)
-    return is_new
 
 
 def vendor_candidates(
