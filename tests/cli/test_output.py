@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,9 +36,28 @@ def test_flags_show_no_type_placeholder(tmp_path: Path, command: tuple[str, ...]
     assert "<bool>" not in result.stdout
 
 
-def test_completion_is_offered(tmp_path: Path) -> None:
+def test_completion_is_offered_and_completes(tmp_path: Path) -> None:
     result = Cli(write_config(tmp_path / "c.toml", {}), "sqlite:///unused.db")("--help")
     assert "--install-completion" in result.stdout
+    for words, expected in (
+        ("tracker sou", ["sources"]),
+        ("tracker search --format ", ["table", "json", "csv"]),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "tracker"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "_TRACKER_COMPLETE": "complete_bash",
+                "COMP_WORDS": words,
+                "COMP_CWORD": str(len(words.split(" ")) - 1),
+            },
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == expected
 
 
 def test_an_empty_csv_still_has_its_header(tmp_path: Path) -> None:
