@@ -18,6 +18,9 @@ from tracker.errors import ConfigError
 DEFAULT_CONFIG = Path("config/tracker.toml")
 DEFAULT_DB_URL = "sqlite:///tracker.db"
 BUNDLED_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+# `tracker demo` serves the sample site here, so the sources it stores keep working (a port
+# below the ephemeral range, rarely taken; a taken one falls back to a free port).
+DEMO_PORT = 28413
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,7 @@ class Settings:
     timezone: str = ""
     sources: tuple[SourceSpec, ...] = ()
     demo_site_dir: Path | None = None
+    demo_port: int = DEMO_PORT
     digests: tuple[DigestSpec, ...] = ()
     smtp: SmtpSettings | None = None
     exposure: ExposureSettings = field(default_factory=ExposureSettings)
@@ -262,6 +266,9 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
                 f"config: [display] timezone {timezone!r} is not a known zone"
             ) from exc
     site = demo.get("site_dir")
+    port = demo.get("port", DEMO_PORT)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ConfigError(f"config: [demo] port = {port!r}: expected a port number (0: any)")
     return Settings(
         path=path,
         fetch=_fetch_settings(_section(data, "fetch")),
@@ -272,6 +279,7 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
         timezone=timezone,
         sources=_sources(data.get("sources", [])),
         demo_site_dir=(base / str(site)).resolve() if site else None,
+        demo_port=port,
         digests=parse_digests(data.get("digests", []), timezone),
         smtp=parse_smtp(data.get("smtp")),
         exposure=_typed_section(_section(data, "exposure"), ExposureSettings, "exposure"),

@@ -39,10 +39,11 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_directory(root: Path, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve ``root`` on a free port of ``host`` in a background thread; yields the base URL."""
+def serve_directory(root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve ``root`` on ``port`` of ``host`` (0: a free one) in a background thread; yields
+    the base URL. OSError when the port is taken."""
     handler = functools.partial(_QuietHandler, directory=str(root))
-    server = _Server((host, 0), handler)
+    server = _Server((host, port), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="fixture-server", daemon=True)
     thread.start()

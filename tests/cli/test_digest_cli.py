@@ -74,7 +74,7 @@ def fetched_on_each(backend_cli: Cli) -> Cli:
 
 def test_preview_of_the_sample_site(fetched: Cli, tmp_path: Path) -> None:
     cli = configure(fetched, None)
-    result = cli("digest", "preview", "daily")
+    result = cli("digest", "preview", "daily", "--next")
     assert result.exit_code == 0, result.stderr
     page = result.stdout
     assert page.startswith("<!DOCTYPE html>")
@@ -91,7 +91,7 @@ def test_preview_of_the_sample_site(fetched: Cli, tmp_path: Path) -> None:
     assert "== TSMC ==" in text.stdout
     assert "DISRUPTION" in text.stdout
     out = tmp_path / "digest.html"
-    written = cli("digest", "preview", "daily", "--output", str(out))
+    written = cli("digest", "preview", "daily", "--next", "--output", str(out))
     assert written.exit_code == 0
     assert written.stdout == ""
     assert out.read_text(encoding="utf-8") == page

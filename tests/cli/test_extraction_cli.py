@@ -103,7 +103,7 @@ def test_catalog_list_show_and_import(tmp_path: Path, db_url: str) -> None:
     )
     imported = cli("catalog", "import", str(parts))
     assert imported.exit_code == 0, imported.stderr
-    assert "imported 2 new" in imported.stderr
+    assert "imported 1 new, 1 updated, 0 unchanged, 0 refused parts" in imported.stderr
     ours = json.loads(cli("catalog", "show", "SM8750", "--format", "json").stdout)
     assert ours["name"] == "Snapdragon 8 Elite (our spec)"
     assert ours["origin"] == "user"

@@ -255,3 +255,21 @@ def test_watch_items_resolve_aliases_and_say_what_is_unknown(gazetteer: Gazettee
         watch_items("d", Watchlist(products=("HBM9",)), gazetteer, catalog)
     with pytest.raises(ConfigError, match="'chips' is not a catalog category"):
         watch_items("d", Watchlist(categories=("chips",)), gazetteer, catalog)
+
+
+def test_two_names_of_one_vendor_are_one_item(gazetteer: Gazetteer) -> None:
+    watchlist = Watchlist(vendors=("TSMC", "台積電", "Taiwan Semiconductor", "Nvidia"))
+    items = watch_items("d", watchlist, gazetteer, Catalog())
+    assert [i.label for i in items] == ["TSMC", "Nvidia"]
+    both = story(
+        "Nvidia books more capacity",
+        T,
+        vendors=["Nvidia", "TSMC"],
+        text="Nvidia booked more CoWoS capacity at TSMC.",
+    )
+    digest = select_digest(spec(), PERIOD, items, DigestInput([both]))
+    (entry,) = digest.entries
+    assert entry.also == ("TSMC",)
+    repeated = [vendor("Nvidia"), vendor("TSMC"), vendor("TSMC")]  # however they were made
+    (again,) = select_digest(spec(), PERIOD, repeated, DigestInput([both])).entries
+    assert again.also == ("TSMC",)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import ConfigError
+from tracker.errors import ConfigError, UsageError
 
 KINDS = frozenset(
     {
@@ -113,6 +113,155 @@ def build_gazetteer(entries: Iterable[dict[str, Any]], origin: str = "gazetteer"
         if vendor.parent and vendor.parent not in gazetteer.vendors:
             raise ConfigError(f"{origin}: {vendor.name}: parent {vendor.parent!r} is not a vendor")
     return gazetteer
+
+
+def vendor_table(vendor: Vendor) -> dict[str, Any]:
+    """A vendor as the raw table it would be read from."""
+    return {
+        "name": vendor.name,
+        "kind": vendor.kind,
+        "country": vendor.country,
+        "aliases": list(vendor.aliases),
+        "legal_name": vendor.legal_name,
+        "tickers": list(vendor.tickers),
+        "parent": vendor.parent,
+        "ambiguous": vendor.is_ambiguous,
+        "context": list(vendor.context),
+        "negative": list(vendor.negative),
+    }
+
+
+def with_user_vendors(
+    gazetteer: Gazetteer, tables: Iterable[dict[str, Any]], origin: str = "gazetteer"
+) -> Gazetteer:
+    """The gazetteer plus the user's vendors (`tracker vendors add`).
+
+    A name the gazetteer lacks is a new vendor. A name it has keeps its kind and everything
+    it knows, and gains the user's aliases and, where it has none, their country and parent.
+    An alias another vendor already owns (a later gazetteer may have given it to one) is
+    left out rather than refused: the user's vendors never stop the tracker.
+    """
+    raw = {v.name: vendor_table(v) for v in gazetteer.vendors.values()}
+    owners = {
+        form.casefold(): v.name for v in gazetteer.vendors.values() for form in v.surface_forms()
+    }
+    for table in tables:
+        name = str(table.get("name", "")).strip()
+        if owners.setdefault(name.casefold(), name) != name or len(name) < 2:
+            continue  # another vendor's alias by now
+        aliases = [str(a).strip() for a in table.get("aliases", []) or []]
+        aliases = [a for a in aliases if owners.setdefault(a.casefold(), name) == name]
+        entry = raw.get(name)
+        if entry is None:
+            raw[name] = {**table, "name": name, "aliases": aliases}
+            continue
+        entry["aliases"] = list(dict.fromkeys([*entry["aliases"], *aliases]))
+        for key in ("country", "parent"):
+            entry[key] = entry[key] or str(table.get(key, "") or "")
+    return build_gazetteer(raw.values(), origin=origin)
+
+
+@dataclass(frozen=True, slots=True)
+class VendorAddition:
+    """What `tracker vendors add` changes: the user's row for the vendor, and what is new."""
+
+    row: dict[str, Any]  # name, kind, country, aliases, parent: the user's table for it
+    is_new: bool  # a vendor the gazetteer did not know
+    new_aliases: tuple[str, ...] = ()
+    filled: tuple[str, ...] = ()  # "country", "parent": fields it had none of
+
+    @property
+    def changes(self) -> bool:
+        """False when the vendor already had everything given."""
+        return self.is_new or bool(self.new_aliases or self.filled)
+
+
+def plan_addition(
+    gazetteer: Gazetteer,
+    name: str,
+    *,
+    kind: str | None,
+    country: str = "",
+    aliases: Iterable[str] = (),
+    parent: str = "",
+    stored: dict[str, Any] | None = None,
+) -> VendorAddition:
+    """Add a vendor, or merge names into the one it already is; a UsageError for anything
+    that would change or take what another vendor has.
+
+    A known vendor keeps its kind, country and parent (given ones must agree; blank ones are
+    filled in) and gains the new aliases. ``stored`` is the user's row for it, if any.
+    """
+    name = name.strip()
+    if len(name) < 2:
+        raise UsageError("vendors add: a vendor's name needs 2 characters at least")
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"vendors add: kind {kind!r} is not one of {', '.join(sorted(KINDS))}")
+    country = country.strip().upper()
+    parent = parent.strip()
+    names = list(dict.fromkeys(a.strip() for a in aliases if a.strip()))
+    for alias in names:
+        if len(alias) < 2:
+            raise UsageError(f"vendors add: alias {alias!r} is too short (2 characters at least)")
+    existing = gazetteer.get(name)
+    if existing is not None and existing.name.casefold() != name.casefold():
+        raise UsageError(
+            f"vendors add: {name!r} already names {existing.name!r} (to give it more names: "
+            f"tracker vendors add {existing.name!r} --alias NAME)"
+        )
+    if parent:
+        parent_vendor = gazetteer.get(parent)
+        if parent_vendor is None:
+            raise UsageError(f"vendors add: parent {parent!r} is not a known vendor")
+        parent = parent_vendor.name
+    target = existing.name if existing is not None else name
+    new_aliases: list[str] = []
+    for alias in names:
+        owner = gazetteer.get(alias)
+        if owner is None:
+            if alias.casefold() != target.casefold():
+                new_aliases.append(alias)
+        elif owner.name != target:
+            raise UsageError(
+                f"vendors add: alias {alias!r} already names {owner.name!r}; a name can "
+                "belong to one vendor only"
+            )
+    if existing is None:
+        if kind is None:
+            raise UsageError(
+                f"vendors add: {name!r} is a new vendor: give its --kind "
+                f"({', '.join(sorted(KINDS))})"
+            )
+        row = {"name": name, "kind": kind, "country": country, "aliases": new_aliases,
+               "parent": parent}  # fmt: skip
+        return VendorAddition(row, is_new=True, new_aliases=tuple(new_aliases))
+    for label, given, has in (
+        ("kind", kind or "", existing.kind),
+        ("country", country, existing.country),
+        ("parent", parent, existing.parent),
+    ):
+        if given and has and given != has:
+            raise UsageError(
+                f"vendors add: {existing.name!r} is known with {label} {has!r}, not {given!r}; "
+                "adding merges names into a vendor and changes nothing it has"
+            )
+    filled = tuple(
+        label
+        for label, given, has in (
+            ("country", country, existing.country),
+            ("parent", parent, existing.parent),
+        )
+        if given and not has
+    )
+    row = dict(stored) if stored else {}
+    row.update(
+        name=existing.name,
+        kind=row.get("kind") or existing.kind,
+        country=row.get("country") or (country if "country" in filled else ""),
+        parent=row.get("parent") or (parent if "parent" in filled else ""),
+        aliases=list(dict.fromkeys([*row.get("aliases", []), *new_aliases])),
+    )
+    return VendorAddition(row, is_new=False, new_aliases=tuple(new_aliases), filled=filled)
 
 
 def load_gazetteer(path: Path) -> Gazetteer:

@@ -83,30 +83,56 @@ class Catalog:
         """Entries whose parent is ``product_id``."""
         return [p for p in self.products.values() if p.parent == product_id]
 
-    def merged(self, overrides: Iterable[Product]) -> Catalog:
-        """A copy where ``overrides`` (the user's parts) win over the entry they name.
+    def match(self, product: Product) -> Product | None:
+        """The entry a user's part is: the one with its part number, else its id or name."""
+        for key in (*product.part_numbers, product.id, product.name):
+            if key and (found := self.get(key)) is not None:
+                return found
+        return None
 
-        A user's part replaces the catalog entry with the same id, name or part number
-        (keeping that entry's id, so links stay stable); other parts are added.
+    def apply(self, product: Product) -> Product:
+        """The entry ``product`` (a user's part) makes: merged into the entry it is, or new.
+
+        Merged, the entry keeps its id (links stay stable) and everything it has: a field the
+        part leaves blank keeps the entry's value, lists (aliases, part numbers, short names,
+        makers, used in) are joined, and a name the part changes stays an alias.
         """
+        existing = self.match(product)
+        if existing is None:
+            return replace(product, name=product.name or (product.part_numbers or (product.id,))[0])
+        name = product.name or existing.name
+        return replace(
+            existing,
+            name=name,
+            vendor=product.vendor or existing.vendor,
+            category=product.category or existing.category,
+            family=product.family or existing.family,
+            parent=product.parent or existing.parent,
+            aliases=_joined(existing.aliases, (existing.name,), product.aliases, exclude=name),
+            part_numbers=_joined(existing.part_numbers, product.part_numbers),
+            short_names=_joined(existing.short_names, product.short_names),
+            makers=tuple(dict.fromkeys((*existing.makers, *product.makers))),
+            used_in=_joined(existing.used_in, product.used_in),
+            origin=product.origin,
+        )
+
+    def merged(self, overrides: Iterable[Product]) -> Catalog:
+        """A copy with ``overrides`` (the user's parts) applied in turn (see ``apply``)."""
         merged = Catalog(dict(self.products))
         for product in overrides:
-            keys = [product.id, product.name, *product.part_numbers]
-            existing = next((p for k in keys if (p := self.get(k)) is not None), None)
-            if existing is not None:
-                product = replace(
-                    product,
-                    id=existing.id,
-                    aliases=tuple(dict.fromkeys((*existing.aliases, *product.aliases))),
-                    part_numbers=tuple(
-                        dict.fromkeys((*existing.part_numbers, *product.part_numbers))
-                    ),
-                    makers=product.makers or existing.makers,
-                    parent=product.parent or existing.parent,
-                    family=product.family or existing.family,
-                )
-            merged.products[product.id] = product
+            entry = merged.apply(product)
+            merged.products[entry.id] = entry
         return merged
+
+
+def _joined(*parts: Iterable[str], exclude: str = "") -> tuple[str, ...]:
+    """The strings of ``parts`` in order, each once (by case), without ``exclude``."""
+    seen: dict[str, str] = {}
+    for part in parts:
+        for item in part:
+            if item.strip() and item.casefold() != exclude.casefold():
+                seen.setdefault(item.casefold(), item)
+    return tuple(seen.values())
 
 
 def _strings(raw: Any, where: str) -> tuple[str, ...]:
@@ -179,15 +205,21 @@ def load_catalog(folder: Path) -> Catalog:
 def user_product(
     part_number: str, name: str, vendor: str, category: str, used_in: str = ""
 ) -> Product:
-    """A catalog entry from a row of a user's parts list."""
+    """A catalog entry from a row of a user's parts list. A blank field keeps what the catalog
+    entry it merges into has (``Catalog.apply``); a new part without a name is named by its
+    number."""
+    category = category.strip()
+    if category and category not in CATEGORIES:
+        raise ConfigError(
+            f"parts list: {part_number}: category {category!r} is not one of {sorted(CATEGORIES)}"
+        )
     slug = "".join(c if c.isalnum() else "-" for c in part_number.lower()).strip("-")
-    product = product_from_dict(
-        {"id": f"user-{slug}", "name": name or part_number, "vendor": vendor, "category": category},
-        f"parts list: {part_number}",
-        origin="user",
-    )
-    return replace(
-        product,
+    return Product(
+        id=f"user-{slug}",
+        name=name.strip(),
+        vendor=vendor.strip(),
+        category=category,
         part_numbers=(part_number,) if part_number else (),
         used_in=tuple(u.strip() for u in used_in.split(";") if u.strip()),
+        origin="user",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,9 +32,34 @@ from tracker.errors import TrackerError, UsageError
 from tracker.store.engine import current_revision, head_revision, upgrade
 from tracker.store.reports import export_articles
 
+HELP_OPTIONS = ["-h", "--help"]
+
+
+def _plain_flags(command: Any, parent: Any | None = None) -> None:
+    """Show flags in help as flags: typer's help prints a ``<bool>`` beside each one (``--all
+    <bool>``), as if it took a value. An empty metavar prints nothing; the help option, made
+    on demand, is made here so that it gets one too."""
+    ctx = typer.Context(command, parent=parent, info_name=command.name)
+    options = [*command.params]
+    help_option = command.get_help_option(ctx)
+    if help_option is not None:
+        options.append(help_option)
+    for option in options:
+        if getattr(option, "is_flag", False) and option.metavar is None:
+            option.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        _plain_flags(sub, ctx)
+
 
 class _Group(TyperGroup):
     """Turns TrackerError into a one-line message and an exit code (2 for bad queries)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # Here, not in __init__: typer adds the completion options after making the group.
+        if not getattr(self, "_flags_plain", False):
+            _plain_flags(self)
+            self._flags_plain = True
+        return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -55,7 +81,7 @@ app = typer.Typer(
     help="Self-hosted supply-chain and vendor news tracker.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": HELP_OPTIONS},
 )
 export_app = typer.Typer(help="Export stored data.", no_args_is_help=True)
 app.add_typer(sources.app, name="sources")
@@ -74,6 +100,12 @@ app.command()(exposure_cli.exposure)
 app.add_typer(graph_cli.app, name="graph")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"tracker {version('tracker')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -90,6 +122,12 @@ def main_options(
         str,
         typer.Option("--db", envvar="TRACKER_DATABASE_URL", help="Database URL."),
     ] = DEFAULT_DB_URL,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Self-hosted supply-chain and vendor news tracker."""
     ctx.obj = State(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from tracker.catalog.parts import PartRow, plan_import
 from tracker.catalog.products import CATEGORIES, Product
 from tracker.cli.output import Format, dumps, emit, stderr, stdout
 from tracker.cli.state import state
@@ -105,7 +108,8 @@ def show(
 
 
 def read_parts(text: str, origin: str) -> list[dict[str, str]]:
-    """Rows of a parts list CSV; ParseError with the line of the first bad row."""
+    """Rows of a parts list CSV; ParseError with the line of the first bad row. A blank
+    category is allowed (an import keeps the catalog entry's)."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in ("part_number", "category") if c not in header]
@@ -119,51 +123,98 @@ def read_parts(text: str, origin: str) -> list[dict[str, str]]:
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         if not row.get("part_number"):
             raise ParseError(f"catalog import: {origin}:{line}: empty part_number")
-        if row.get("category") not in CATEGORIES:
+        category = row.get("category", "")
+        if category and category not in CATEGORIES:
             raise ParseError(
-                f"catalog import: {origin}:{line}: category {row.get('category')!r} is not one of "
+                f"catalog import: {origin}:{line}: category {category!r} is not one of "
                 f"{', '.join(sorted(CATEGORIES))}"
             )
-        rows.append(row)
+        rows.append({**row, "line": str(line)})
     return rows
+
+
+def _part_row(row: dict[str, str]) -> PartRow:
+    return PartRow(
+        row["part_number"],
+        row.get("name", ""),
+        row.get("vendor", ""),
+        row.get("category", ""),
+        tuple(u.strip() for u in row.get("used_in", "").split(";") if u.strip()),
+    )
 
 
 @app.command("import")
 def import_parts(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A CSV parts list.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what the import would change; write nothing.")
+    ] = False,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="Format of the --dry-run changes.")
+    ] = Format.table,
 ) -> None:
     """Import your parts list: CSV with part_number, name, vendor, category, used_in.
 
-    Your entries win over the bundled catalog: a part whose number or name is already in the
-    catalog replaces that entry. `used_in` lists products separated by ";".
+    A part whose number (or name) is in the catalog updates that entry, which keeps its id:
+    a blank field keeps what the entry has, `used_in` lists (products separated by ";") are
+    joined, and a name you change stays an alias. Importing again updates your parts the same
+    way. A row naming one entry by part number and another by name, or a new part without a
+    category, is refused (exit code 1; the other rows are imported).
     """
     st = state(ctx)
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParseError(f"catalog import: {file}: not UTF-8 text ({exc.reason})") from exc
-    rows = read_parts(text, str(file))
+    rows = [(int(raw["line"]), _part_row(raw)) for raw in read_parts(text, str(file))]
     gazetteer = st.matcher.gazetteer
-    unknown = sorted(
-        {r["vendor"] for r in rows if r.get("vendor") and gazetteer.get(r["vendor"]) is None}
-    )
-    added = updated = 0
+    resolved = [
+        (line, replace(row, vendor=vendor.name))
+        if row.vendor and (vendor := gazetteer.get(row.vendor)) is not None
+        else (line, row)
+        for line, row in rows
+    ]
+    unknown = sorted({r.vendor for _, r in rows if r.vendor and gazetteer.get(r.vendor) is None})
     with st.store.session() as session:
-        for row in rows:
-            vendor = gazetteer.get(row.get("vendor", ""))
-            is_new = user_data.upsert_user_part(
-                session,
-                row["part_number"],
-                row.get("name") or row["part_number"],
-                vendor.name if vendor else row.get("vendor", ""),
-                row["category"],
-                row.get("used_in", ""),
-            )
-            added += is_new
-            updated += not is_new
-    stderr.print(f"imported {added} new and {updated} updated parts from {file}")
+        changes = plan_import(st.matcher.catalog, user_data.stored_parts(session), resolved)
+        if not dry_run:
+            for change in changes:
+                if change.action in ("new", "updated") and change.row is not None:
+                    user_data.save_user_part(session, change.row)
+    counts = Counter(c.action for c in changes)
+    tally = ", ".join(f"{counts[a]} {a}" for a in ("new", "updated", "unchanged", "refused"))
+    if dry_run:
+        emit(
+            [
+                {
+                    "line": c.line,
+                    "part_number": c.part_number,
+                    "action": c.action,
+                    "entry": c.entry,
+                    "changes": list(c.details),
+                }
+                for c in changes
+            ],
+            fmt,
+            ["line", "part_number", "action", "entry", "changes"],
+            title=f"catalog import {file} (dry run)",
+            rich_cells={"changes": lambda row: "\n".join(row["changes"])},
+        )
+        stderr.print(
+            f"dry run: would import {tally} parts from {file}; nothing written", soft_wrap=True
+        )
+    else:
+        for change in changes:
+            if change.action == "refused":
+                stderr.print(
+                    f"refused {file}:{change.line}: {change.part_number}: {change.details[0]}",
+                    soft_wrap=True,
+                )
+        stderr.print(f"imported {tally} parts from {file}", soft_wrap=True)
     if unknown:
         stderr.print(
             f"note: vendors not in the gazetteer: {', '.join(unknown)} (`tracker vendors add`)"
         )
+    if counts["refused"] and not dry_run:
+        raise typer.Exit(1)

@@ -59,9 +59,42 @@ def _items(st: State, spec: DigestSpec) -> list[WatchItem]:
     return delivery.resolve_items(spec, matcher.gazetteer, matcher.catalog)
 
 
-def _window(period: Period, spec: DigestSpec) -> str:
+NextOption = Annotated[
+    bool,
+    typer.Option(
+        "--next",
+        help="The next period instead, as it stands now (what is fetched until it is due).",
+    ),
+]
+
+
+def window(period: Period, spec: DigestSpec) -> str:
+    """The period's window for people: "period 2026-12-04 07:00 to 2026-12-05 07:00
+    Asia/Taipei", with "(so far; due ...)" for one that is not due yet."""
     tz = spec.cadence.tz
-    return f"{show_time(period.start, tz)} to {show_time(period.end, tz)}"
+    start, end = (t.astimezone(tz).strftime("%Y-%m-%d %H:%M") for t in (period.start, period.end))
+    text = f"period {start} to {end} {period.timezone}"
+    if period.end < period.due_at:
+        text += f" (so far; due {period.due_at.astimezone(tz).strftime('%Y-%m-%d %H:%M')})"
+    return text
+
+
+def _pick(day: str | None, upcoming: bool) -> date | None:
+    if day is not None and upcoming:
+        raise UsageError("digest: give --date or --next, not both")
+    return parse_day(day)
+
+
+def _next_hint(st: State, spec: DigestSpec, items: list[WatchItem], now: datetime) -> None:
+    """After an empty latest period: how many stories the next one holds, and how to get it."""
+    period = delivery.period_for(st.store, spec, now, upcoming=True)
+    stories = delivery.build_digest(st.store, spec, period, items).story_count
+    if stories:
+        _say(
+            f"the next digest {period.key}, {window(period, spec)}, has {stories} stories: "
+            f"`tracker digest preview {spec.name} --next` shows it, "
+            f"`tracker digest send {spec.name} --next` sends it now"
+        )
 
 
 @app.command()
@@ -69,6 +102,7 @@ def preview(
     ctx: typer.Context,
     name: NameArg,
     day: DateOption = None,
+    upcoming: NextOption = False,
     fmt: Annotated[
         PreviewFormat, typer.Option("--format", help="html or text.")
     ] = PreviewFormat.html,
@@ -76,17 +110,17 @@ def preview(
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,
 ) -> None:
-    """Render a digest without sending it or recording anything.
+    """Render a digest without sending it or recording anything: the period `send` would
+    send (the latest due), the one due on --date, or with --next the next one as it stands.
 
-    Without --date: the next digest as it stands now (articles fetched since the last one
-    sent, up to now). With --date: the period due that day (a period already sent shows
-    what was sent).
+    A period already sent shows what was sent. The period is named on stderr.
     """
     st = state(ctx)
     spec = delivery.spec_named(st.settings, name)
+    on_day = _pick(day, upcoming)
     items = _items(st, spec)
     now = datetime.now(UTC)
-    period = delivery.period_for(st.store, spec, now, day=parse_day(day), upcoming=day is None)
+    period = delivery.period_for(st.store, spec, now, day=on_day, upcoming=upcoming)
     digest = delivery.build_digest(st.store, spec, period, items)
     rendered = delivery.render(spec, digest, st.settings.smtp)
     body = rendered.html if fmt is PreviewFormat.html else rendered.text
@@ -96,9 +130,11 @@ def preview(
         sys.stdout.write(body)
     where = f" to {output}" if output is not None else ""
     _say(
-        f"digest {spec.name!r} {period.key}: {rendered.subject!r} "
-        f"(fetched {_window(period, spec)}){where}",
+        f"digest {spec.name!r} {period.key}, {window(period, spec)}: "
+        f"{digest.story_count} stories, {rendered.subject!r}{where}"
     )
+    if digest.is_empty and on_day is None and not upcoming:
+        _next_hint(st, spec, items, now)
 
 
 @app.command()
@@ -106,6 +142,7 @@ def send(
     ctx: typer.Context,
     name: NameArg,
     day: DateOption = None,
+    upcoming: NextOption = False,
     to: Annotated[
         str | None,
         typer.Option(
@@ -115,24 +152,28 @@ def send(
 ) -> None:
     """Render a digest and send it now, through the outbox.
 
-    Without --date: the latest period due (what `tracker run` would have sent). A period
-    already sent to a recipient is never sent to them again; unsent and failed messages of
-    the period are tried again now. Exit code 1 when a message could not be sent.
+    Without --date: the latest period due (what `tracker run` would have sent; the one
+    `preview` shows). With --next: the next period now, up to this moment (what is fetched
+    later goes into the one after). A period already sent to a recipient is never sent to
+    them again; unsent and failed messages of the period are tried again now. Exit code 1
+    when a message could not be sent.
     """
     st = state(ctx)
     settings = st.settings
     spec = delivery.spec_named(settings, name)
+    on_day = _pick(day, upcoming)
     delivery.require_smtp(settings)
     items = _items(st, spec)
+    now = datetime.now(UTC)
     planned, report = delivery.send_period(
-        st.store, settings, spec, items, datetime.now(UTC), day=parse_day(day), to=to
+        st.store, settings, spec, items, now, day=on_day, upcoming=upcoming, to=to
     )
     label = f"digest {spec.name!r} {planned.period.key}"
+    _say(f"{label}, {window(planned.period, spec)}: {planned.stories} stories")
     if planned.is_empty:
-        _say(
-            f"{label}: nothing new (fetched {_window(planned.period, spec)}); not sent "
-            "(send_empty = false)",
-        )
+        _say(f"{label}: nothing new; not sent (send_empty = false)")
+        if on_day is None and not upcoming:
+            _next_hint(st, spec, items, now)
         return
     for _digest, _period, recipient in report.sent:
         _say(f"{label}: sent to {recipient}")

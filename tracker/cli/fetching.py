@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -171,14 +174,43 @@ def fetch(
         raise typer.Exit(EXIT_SOURCES_FAILED)
 
 
-def demo(ctx: typer.Context) -> None:
-    """Run the main job once on the bundled offline sample site.
-
-    Serves the sample site from the config's [demo] site_dir on 127.0.0.1 (a free port),
-    fetches the sources the config names, then prints a summary and an example search.
-    """
+def _serve_site(stack: ExitStack, site: Path, port: int) -> str:
+    """Serve the sample site on ``port`` (else on a free port, with a note); its base URL."""
     from tracker.devserver import serve_directory
 
+    try:
+        return stack.enter_context(serve_directory(site, port=port))
+    except OSError as exc:
+        if not port:
+            raise
+        base_url = stack.enter_context(serve_directory(site))
+        stderr.print(
+            f"note: port {port} is taken ({exc.strerror}); serving on a free port for this run, "
+            "and the demo's sources point there until a run gets the port back",
+            soft_wrap=True,
+        )
+        return base_url
+
+
+def demo(
+    ctx: typer.Context,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="Keep serving the sample site after the run, until Ctrl-C, so that "
+            "`tracker fetch` works on the demo's database from another shell.",
+        ),
+    ] = False,
+) -> None:
+    """Run the main job once on the bundled offline sample site.
+
+    Serves the sample site from the config's [demo] site_dir on 127.0.0.1 ([demo] port,
+    28413 unless set; a free one when it is taken), fetches the sources the config names,
+    then prints a summary and an example search. The site is served while the demo runs
+    (with --serve, until Ctrl-C); the sources stay stored with its address, so a fetch of
+    the demo's database works whenever a demo serves it again.
+    """
     st = state(ctx)
     site = st.settings.demo_site_dir
     if site is None or not site.is_dir():
@@ -186,11 +218,36 @@ def demo(ctx: typer.Context) -> None:
             "config: [demo] site_dir is not set or not a folder (use config/demo.toml)"
         )
     started = time.monotonic()
-    with serve_directory(site) as base_url:
+    fetch_again = f"tracker --config {st.config_path} --db {st.db_url} fetch --all"
+    with ExitStack() as stack:
+        base_url = _serve_site(stack, site, st.settings.demo_port)
         stderr.print(f"serving {site} at {base_url}")
         sync_declared_sources(st, st.settings.sources, base_url)
         summary = run_fetch(st, [s.name for s in st.settings.sources])
-    elapsed = time.monotonic() - started
+        _demo_report(st, summary, time.monotonic() - started)
+        if serve:
+            stderr.print(
+                f"\nserving the sample site at {base_url} until Ctrl-C; from another shell, "
+                f"`{fetch_again}` fetches it again",
+                soft_wrap=True,
+            )
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                stderr.print("stopped serving the sample site")
+        else:
+            stderr.print(
+                f"\nThe sample site is served only while the demo runs: `tracker --config "
+                f"{st.config_path} --db {st.db_url} demo --serve` keeps it up, for "
+                f"`{fetch_again}` in another shell.",
+                soft_wrap=True,
+            )
+    if summary.failed:
+        raise typer.Exit(EXIT_SOURCES_FAILED)
+
+
+def _demo_report(st: State, summary: RunSummary, elapsed: float) -> None:
+    """The demo's summary, its top vendors and an example search."""
     print_summary(summary, Format.table, st)
     with st.store.session() as session:
         if summary.new:
@@ -220,5 +277,3 @@ def demo(ctx: typer.Context) -> None:
     for hit in hits:
         stdout.print(f"  [bold]{hit.title}[/bold]  ({', '.join(hit.sources)})")
         stdout.print("    ", render_snippet(hit.snippet))
-    if summary.failed:
-        raise typer.Exit(EXIT_SOURCES_FAILED)

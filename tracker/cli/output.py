@@ -58,6 +58,95 @@ def _cell(value: Any, tz: tzinfo | None) -> str:
     return "" if value is None else str(value)
 
 
+# Columns cost 3 characters each beside their text (a border and a space either side), plus
+# the table's last border.
+_COLUMN_OVERHEAD = 3
+# A token this long or longer (a URL, a path) may be folded: a column is not widened for it.
+_FOLDABLE = 16
+
+
+def _text_of(cell: str | Text) -> str:
+    return cell.plain if isinstance(cell, Text) else cell
+
+
+def fit_widths(
+    mins: Sequence[int], maxs: Sequence[int], room: int, floors: Sequence[int] | None = None
+) -> list[int]:
+    """Column widths that fill at most ``room`` characters: each column's ``maxs`` when they
+    fit; else its ``mins`` (its longest word) plus a fair share of the rest (what it lacks,
+    when that is less than the share); else, when even the words do not fit, the columns
+    that may fold (a URL) go down to their ``floors`` first, then the widest are cut."""
+    if sum(maxs) <= room:
+        return list(maxs)
+    widths = list(mins)
+    if sum(mins) <= room:
+        # Max-min fair: the columns that lack least are made whole first, then the others
+        # share what is left evenly (a long text column takes the rest).
+        spare = room - sum(mins)
+        lacking = sorted(range(len(widths)), key=lambda i: maxs[i] - mins[i])
+        for n, i in enumerate(lacking):
+            give = min(maxs[i] - mins[i], spare // (len(lacking) - n))
+            widths[i] += give
+            spare -= give
+        return widths
+    lows = list(floors or mins)
+    for low in (lows, [4] * len(widths)):
+        while sum(widths) > room:
+            cuttable = [i for i in range(len(widths)) if widths[i] > low[i]]
+            if not cuttable:
+                break
+            widths[max(cuttable, key=lambda i: widths[i])] -= 1
+    return widths
+
+
+def make_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    width: int,
+    tz: tzinfo | None = None,
+    title: str | None = None,
+    rich_cells: dict[str, Any] | None = None,
+) -> Table:
+    """The table of ``rows`` for a console ``width`` characters wide.
+
+    Columns wrap between words, never inside one: each gets at least its longest word (a
+    header's too), and the room left goes to the columns with the longest text. Only a
+    token as long as a URL, or a table too narrow for its words, is folded.
+    """
+    cells = [
+        [
+            render(row)
+            if (render := (rich_cells or {}).get(column))
+            else _cell(row.get(column), tz)
+            for column in columns
+        ]
+        for row in rows
+    ]
+    headers = [column.replace("_", " ") for column in columns]
+    mins, maxs, floors, longest = [], [], [], []
+    for i, header in enumerate(headers):
+        texts = [_text_of(row[i]) for row in cells]
+        words = [len(w) for t in texts for w in t.split()] or [0]
+        longest.append(max(words))
+        head = max(len(w) for w in header.split())
+        floor = max([head, *(w for w in words if w < _FOLDABLE)])
+        if longest[-1] >= _FOLDABLE:
+            floor = max(floor, _FOLDABLE // 2)
+        floors.append(floor)
+        mins.append(max(floor, min(longest[-1], _FOLDABLE)))
+        lines = [len(line) for t in texts for line in t.splitlines()] or [0]
+        maxs.append(max(len(header), max(lines), mins[-1]))
+    room = width - _COLUMN_OVERHEAD * len(columns) - 1
+    widths = fit_widths(mins, maxs, max(room, len(columns)), floors)
+    table = Table(title=title, show_lines=False, expand=False)
+    for header, w, word in zip(headers, widths, longest, strict=True):
+        table.add_column(header, width=w, overflow="fold" if word > w else "ellipsis")
+    for row in cells:
+        table.add_row(*row)
+    return table
+
+
 def emit(
     rows: Sequence[dict[str, Any]],
     fmt: Format,
@@ -67,26 +156,23 @@ def emit(
     title: str | None = None,
     rich_cells: dict[str, Any] | None = None,
 ) -> None:
-    """Print ``rows`` in ``fmt``; a table shows ``columns``, JSON and CSV every key."""
+    """Print ``rows`` in ``fmt``; a table shows ``columns``, JSON and CSV every key (an empty
+    CSV is the header of ``columns``)."""
     if fmt is Format.json:
         sys.stdout.write(dumps(list(rows), indent=2) + "\n")
     elif fmt is Format.csv:
-        write_csv(rows, sys.stdout)
+        write_csv(rows, sys.stdout, columns)
     else:
-        table = Table(title=title, show_lines=False, expand=False)
-        for column in columns:
-            table.add_column(column.replace("_", " "), overflow="fold")
-        for row in rows:
-            cells: list[str | Text] = []
-            for column in columns:
-                render = (rich_cells or {}).get(column)
-                cells.append(render(row) if render else _cell(row.get(column), tz))
-            table.add_row(*cells)
-        stdout.print(table)
+        stdout.print(
+            make_table(rows, columns, width=stdout.width, tz=tz, title=title, rich_cells=rich_cells)
+        )
 
 
-def write_csv(rows: Iterable[dict[str, Any]], out: Any) -> None:
-    """CSV with a header; lists joined by '; ', datetimes in ISO 8601 UTC."""
+def write_csv(
+    rows: Iterable[dict[str, Any]], out: Any, columns: Sequence[str] | None = None
+) -> None:
+    """CSV with a header; lists joined by '; ', datetimes in ISO 8601 UTC. No rows: the
+    header of ``columns`` alone (nothing without them)."""
     writer: csv.DictWriter[str] | None = None
     for row in rows:
         flat = {
@@ -101,3 +187,5 @@ def write_csv(rows: Iterable[dict[str, Any]], out: Any) -> None:
             writer = csv.DictWriter(out, fieldnames=list(flat), lineterminator="\n")
             writer.writeheader()
         writer.writerow(flat)
+    if writer is None and columns:
+        csv.writer(out, lineterminator="\n").writerow(columns)

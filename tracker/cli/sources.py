@@ -348,6 +348,10 @@ def try_source(
 def set_source(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The source's name.")],
+    url: Annotated[
+        str | None,
+        typer.Option(help="Fetch it from this http(s) URL from now on (its articles stay)."),
+    ] = None,
     interval: Annotated[str | None, typer.Option(help=INTERVAL_HELP)] = None,
     enable: Annotated[
         bool | None,
@@ -374,13 +378,37 @@ def set_source(
         ),
     ] = False,
 ) -> None:
-    """Change a source's interval, turn it on or off (a source gone with 410 is turned off),
-    or tell a page source where its article links are."""
+    """Change a source's URL or interval, turn it on or off (a source gone with 410 is turned
+    off), or tell a page source where its article links are.
+
+    A new URL keeps the source's articles and forgets what was learnt at the old one: its
+    validators (ETag, Last-Modified), its failures and backoff, a page source's layout.
+    """
     st = state(ctx)
     minutes, adaptive = parse_interval(interval)
     if sum(map(bool, (selector, xpath, detect))) > 1:
         raise typer.BadParameter("give one of --selector, --xpath and --detect")
+    new_url = _check_url(url) if url is not None else None
     with st.store.session() as session:
+        if new_url is not None:
+            moved = store_sources.source_by_name(session, name)
+            if moved is None:
+                raise StoreError(f"store: no source named {name!r}")
+            old_url = moved.url
+            if store_sources.point_at(session, moved, new_url):
+                stderr.print(
+                    f"source {name!r}: now fetched from {new_url} (was {old_url}); its "
+                    "articles stay",
+                    soft_wrap=True,
+                )
+            declared = next((s.url for s in st.settings.sources if s.name == name), None)
+            # (a demo source's "{fixtures}" URL is the demo's to set)
+            if declared and declared != new_url and "{fixtures}" not in declared:
+                stderr.print(
+                    f"note: {name!r} is declared in {st.settings.path} with {declared}; "
+                    "the next fetch points it back there (change it in the file)",
+                    soft_wrap=True,
+                )
         if selector or xpath or detect:
             page = store_sources.source_by_name(session, name)
             if page is None:

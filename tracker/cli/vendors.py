@@ -10,7 +10,6 @@ from tracker.catalog.gazetteer import KINDS
 from tracker.cli.exposure import show_vendor
 from tracker.cli.output import Format, emit, stderr
 from tracker.cli.state import state
-from tracker.errors import UsageError
 from tracker.store import user_data
 
 app = typer.Typer(
@@ -93,28 +92,65 @@ def candidates(
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The canonical short name people write.")],
-    kind: Annotated[str, typer.Option(help=f"One of: {', '.join(sorted(KINDS))}.")],
+    kind: Annotated[
+        str | None,
+        typer.Option(help=f"One of: {', '.join(sorted(KINDS))} (a new vendor needs one)."),
+    ] = None,
     country: Annotated[str, typer.Option(help="ISO 3166 country code of the headquarters.")] = "",
     alias: Annotated[
         list[str] | None, typer.Option("--alias", "-a", help="Another name (repeatable).")
     ] = None,
     parent: Annotated[str, typer.Option(help="Canonical name of its parent vendor.")] = "",
 ) -> None:
-    """Add a company to the gazetteer (kept in the database); new articles will find it."""
+    """Add a company to the gazetteer (kept in the database), or more names to one it knows.
+
+    A known vendor keeps its kind, country and parent and gains the new aliases; a name
+    that already belongs to another vendor is refused. The stored articles that contain one
+    of its names are extracted again, so that searches find the vendor in them at once.
+    """
+    from dataclasses import replace
+
+    from tracker.catalog.gazetteer import plan_addition
+    from tracker.store.retag import retag
+
     st = state(ctx)
-    if kind not in KINDS:
-        raise UsageError(f"vendors add: kind {kind!r} is not one of {', '.join(sorted(KINDS))}")
+    recipe = st.recipe()
     gazetteer = st.matcher.gazetteer
-    existing = gazetteer.get(name)
-    if existing is not None and existing.name != name:
-        raise UsageError(f"vendors add: {name!r} already names {existing.name!r}")
-    if parent and gazetteer.get(parent) is None:
-        raise UsageError(f"vendors add: parent {parent!r} is not a known vendor")
-    aliases = alias or []
     with st.store.session() as session:
-        user_data.add_user_vendor(session, name, kind, country.upper(), aliases, parent)
-        forgotten = user_data.forget_candidates(session, [name, *aliases])
-    stderr.print(
-        f"added vendor {name!r} ({kind}{', ' + country.upper() if country else ''})"
-        + (f"; {forgotten} candidate mentions promoted" if forgotten else "")
-    )
+        existing = gazetteer.get(name.strip())
+        stored = user_data.user_vendor(session, existing.name) if existing else None
+        addition = plan_addition(
+            gazetteer,
+            name,
+            kind=kind,
+            country=country,
+            aliases=alias or [],
+            parent=parent,
+            stored=stored,
+        )
+        row = addition.row
+        if not addition.changes:
+            stderr.print(f"vendor {row['name']!r} already has these names; nothing changed")
+            return
+        user_data.save_user_vendor(session, row)
+        names = [row["name"], *addition.new_aliases]
+        promoted = user_data.forget_candidates(session, names)
+        extractor = replace(recipe, extra_vendors=tuple(user_data.user_vendors(session))).build()
+        vendor = extractor.gazetteer.vendors[row["name"]]
+        done = retag(
+            session, extractor, vendor.surface_forms() if addition.is_new else addition.new_aliases
+        )
+    if addition.is_new:
+        facts = ", ".join(filter(None, [vendor.kind, vendor.country]))
+        what = f"added vendor {vendor.name!r} ({facts})"
+    else:
+        changes = [f"alias {a!r} added" for a in addition.new_aliases]
+        changes += [f"{field} set to {row[field]!r}" for field in addition.filled]
+        what = f"vendor {vendor.name!r}: {', '.join(changes)}"
+    if promoted:
+        what += f"; {promoted} candidate mentions promoted"
+    if done.examined:
+        what += f"; re-tagged {done.changed} stored articles (of {done.examined} with its names)"
+    else:
+        what += "; no stored article contains its names"
+    stderr.print(what, soft_wrap=True, highlight=False)

@@ -363,11 +363,13 @@ def send_period(
     now: datetime,
     *,
     day: date | None = None,
+    upcoming: bool = False,
     to: str | None = None,
 ) -> tuple[Plan, DeliveryReport]:
-    """`tracker digest send`: plan the period if needed, then deliver what is unsent."""
+    """`tracker digest send`: plan the period (``period_for``) if needed, then deliver what is
+    unsent."""
     smtp = require_smtp(settings)
-    period = period_for(store, spec, now, day=day)
+    period = period_for(store, spec, now, day=day, upcoming=upcoming)
     planned = plan(store, spec, smtp, period, items, now, to=to)
     report = deliver(store, smtp, now, digest=spec.name, period=period.key, retry_failed=True)
     return planned, report

@@ -97,8 +97,9 @@ def watch_items(
     vendors, products, categories, keywords, event types (each as listed).
 
     A vendor is named by its canonical name or any alias; a product by catalog id, name,
-    alias or part number, and covers its variants (an entry's children). An unknown name is
-    a ConfigError with the closest known one.
+    alias or part number, and covers its variants (an entry's children); two names of one
+    vendor or product make one item. An unknown name is a ConfigError with the closest known
+    one.
     """
     where = f"config: [[digests]] {spec_name!r} watchlist"
     items: list[WatchItem] = []
@@ -138,7 +139,8 @@ def watch_items(
         items.append(WatchItem("event_type", event_type, frozenset({event_type})))
     if not items:
         items.append(WatchItem("all", "All stories"))
-    return items
+    # Two names of one vendor (TSMC, 台積電) or product are one item: a story lists it once.
+    return list(dict.fromkeys(items))
 
 
 # -- relevance ------------------------------------------------------------------------------
@@ -484,7 +486,13 @@ def _entry(candidate: _Candidate, items: Sequence[WatchItem], event_type: str | 
         event_type=event_type,
         evidence=mark_names(sentence, names) if sentence else (),
         relevance=candidate.score,
-        also=tuple(items[i].label for i in candidate.also if items[i].kind != "event_type"),
+        also=tuple(
+            dict.fromkeys(
+                items[i].label
+                for i in candidate.also
+                if items[i].kind != "event_type" and items[i].label != item.label
+            )
+        ),
         article_ids=tuple(sorted(s.article_id for s in candidate.members)),
     )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.catalog.attributions import AttributionSource, load_attributions
-from tracker.catalog.gazetteer import Gazetteer, Vendor, build_gazetteer, load_gazetteer
+from tracker.catalog.gazetteer import Gazetteer, load_gazetteer, with_user_vendors
 from tracker.catalog.products import Catalog, Product, load_catalog
 from tracker.extract.candidates import find_candidates
 from tracker.extract.events import find_events
@@ -113,26 +113,10 @@ def load_extractor(
     gazetteer = load_gazetteer(vendors_file)
     extra = list(extra_vendors)
     if extra:
-        raw: list[dict[str, object]] = [_vendor_dict(v) for v in gazetteer.vendors.values()]
-        known = {str(r["name"]) for r in raw}
-        raw.extend(v for v in extra if v.get("name") not in known)
-        gazetteer = build_gazetteer(raw, origin=f"gazetteer: {vendors_file} + user vendors")
+        gazetteer = with_user_vendors(
+            gazetteer, extra, origin=f"gazetteer: {vendors_file} + user vendors"
+        )
     catalog = load_catalog(catalog_dir) if catalog_dir else Catalog()
     catalog = catalog.merged(extra_products)
     attributions = load_attributions(attributions_file) if attributions_file else []
     return Extractor(gazetteer, catalog, attributions)
-
-
-def _vendor_dict(vendor: Vendor) -> dict[str, object]:
-    return {
-        "name": vendor.name,
-        "kind": vendor.kind,
-        "country": vendor.country,
-        "aliases": list(vendor.aliases),
-        "legal_name": vendor.legal_name,
-        "tickers": list(vendor.tickers),
-        "parent": vendor.parent,
-        "ambiguous": vendor.is_ambiguous,
-        "context": list(vendor.context),
-        "negative": list(vendor.negative),
-    }

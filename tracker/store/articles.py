@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Insert, Table, bindparam, insert
+from sqlalchemy import Connection, CursorResult, Insert, Table, bindparam, delete, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
 from tracker.catalog.gazetteer import Gazetteer
-from tracker.models import ArticleRecord
+from tracker.models import ArticleRecord, Extraction
 from tracker.store.tables import (
     Article,
     ArticleSource,
@@ -131,31 +131,35 @@ def insert_article(
             "content_hash": record.content_hash,
             "published_at": record.published_at,
             "fetched_at": datetime.now(UTC),
-            "vendor_ids": sorted(
-                {vendor_ids[m.vendor] for m in record.extraction.mentions if m.vendor in vendor_ids}
-            ),
+            "vendor_ids": _vendor_ids_of(record.extraction, vendor_ids),
         },
     )
     article_id = _new_id(inserted)
-    _insert_rows(
-        connection,
-        Mention,
-        [
-            {
-                "article_id": article_id,
-                "vendor_id": vendor_ids[mention.vendor],
-                "surface": mention.surface,
-                "sentence": mention.sentence,
-                "start": mention.start,
-                "end": mention.end,
-            }
-            for mention in record.extraction.mentions
-            if mention.vendor in vendor_ids
-        ],
-    )
-    _save_findings(connection, article_id, record)
+    _save_findings(connection, article_id, record.extraction, vendor_ids)
     link_article(session, article_id, source_id, guid, entry_url)
     return article_id
+
+
+def replace_findings(
+    session: Session, article_id: int, extraction: Extraction, vendor_ids: dict[str, int]
+) -> None:
+    """Put a new extraction of a stored article in place of its findings (mentions, products,
+    relations, events, unknown companies, and its vendor list), in the caller's transaction."""
+    connection = session.connection()
+    for model in (Mention, ProductMention, Relation, Event, VendorCandidate):
+        table = _table(model)
+        # An event's vendors go with it (ON DELETE CASCADE).
+        connection.execute(delete(table).where(table.c.article_id == article_id))
+    connection.execute(
+        update(_table(Article))
+        .where(_table(Article).c.id == article_id)
+        .values(vendor_ids=_vendor_ids_of(extraction, vendor_ids))
+    )
+    _save_findings(connection, article_id, extraction, vendor_ids)
+
+
+def _vendor_ids_of(extraction: Extraction, vendor_ids: dict[str, int]) -> list[int]:
+    return sorted({vendor_ids[m.vendor] for m in extraction.mentions if m.vendor in vendor_ids})
 
 
 def _new_id(inserted: CursorResult[Any]) -> int:
@@ -172,9 +176,26 @@ def _insert_rows(connection: Connection, table: type[SQLModel], rows: list[dict[
         connection.execute(_INSERTS[table], rows)
 
 
-def _save_findings(connection: Connection, article_id: int, record: ArticleRecord) -> None:
-    """Products, relations, events and unknown companies of a new article."""
-    extraction = record.extraction
+def _save_findings(
+    connection: Connection, article_id: int, extraction: Extraction, vendor_ids: dict[str, int]
+) -> None:
+    """Vendor mentions, products, relations, events and unknown companies of an article."""
+    _insert_rows(
+        connection,
+        Mention,
+        [
+            {
+                "article_id": article_id,
+                "vendor_id": vendor_ids[mention.vendor],
+                "surface": mention.surface,
+                "sentence": mention.sentence,
+                "start": mention.start,
+                "end": mention.end,
+            }
+            for mention in extraction.mentions
+            if mention.vendor in vendor_ids
+        ],
+    )
     _insert_rows(
         connection,
         ProductMention,

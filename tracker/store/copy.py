@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy import Engine, Table, func, insert, make_url, select, text
+from sqlalchemy.exc import ArgumentError
 from sqlmodel import SQLModel
 
 import tracker.store.tables  # noqa: F401  (registers every table on the metadata)
 from tracker.errors import StoreError
-from tracker.store.engine import make_engine, upgrade
+from tracker.store.engine import current_revision, make_engine, upgrade
 
 BATCH_ROWS = 2000
 
@@ -41,11 +43,36 @@ def tables_in_order() -> list[Table]:
     return list(SQLModel.metadata.sorted_tables)
 
 
+def open_source(url: str) -> Engine:
+    """The database to copy from, brought to the current schema; a StoreError, creating
+    nothing, when it does not exist or is not a tracker database (a typo in the URL)."""
+    if url.startswith("sqlite"):
+        try:
+            path = make_url(url).database
+        except ArgumentError as exc:
+            raise StoreError(f"store: copy: cannot use --from {url!r}: {exc}") from exc
+        if not path or path == ":memory:":
+            raise StoreError(f"store: copy: --from {url}: an in-memory database has nothing")
+        if not Path(path).is_file():
+            raise StoreError(f"store: copy: --from {url}: no such database file {path}")
+    engine = make_engine(url)
+    try:
+        if current_revision(engine) is None:
+            raise StoreError(
+                f"store: copy: --from {url} is not a tracker database (it has no tracker "
+                "schema; check the URL)"
+            )
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
 def source_counts(source_url: str) -> dict[str, int]:
     """Rows per table of the source database (brought to the current schema first)."""
-    engine = make_engine(source_url)
+    engine = open_source(source_url)
     try:
-        upgrade(engine)
         return {t.name: _count(engine, t) for t in tables_in_order()}
     finally:
         engine.dispose()
@@ -54,15 +81,16 @@ def source_counts(source_url: str) -> dict[str, int]:
 def copy_database(source_url: str, target_url: str, progress: Progress) -> list[TableCount]:
     """Copy every row of ``source_url`` into the empty database ``target_url``.
 
-    Both are brought to the current schema first. The target must hold no articles or
-    sources (a refused copy changes nothing). Rows keep their ids; PostgreSQL sequences
-    are moved past them. Returns the counts of both sides per table.
+    The source must be a tracker database (``open_source``); both are brought to the current
+    schema first. The target must hold no articles or sources (a refused copy changes
+    nothing). Rows keep their ids; PostgreSQL sequences are moved past them. Returns the
+    counts of both sides per table.
     """
     if source_url == target_url:
         raise StoreError("store: copy: source and target are the same database")
-    source, target = make_engine(source_url), make_engine(target_url)
+    source = open_source(source_url)
+    target = make_engine(target_url)
     try:
-        upgrade(source)
         upgrade(target)
         tables = tables_in_order()
         busy = [t.name for t in tables if t.name in ("article", "source") and _count(target, t)]

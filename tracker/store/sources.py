@@ -71,15 +71,36 @@ def upsert_source(
     source = source_by_name(session, name)
     if source is None:
         return add_source(session, name, url, kind, selector=selector, xpath=xpath)
-    if source.url != url or source.kind != kind:
-        clash = source_by_url(session, url)
-        if clash and clash.id != source.id:
-            raise StoreError(f"store: {url} is already the source {clash.name!r}")
-        source.url, source.kind = url, kind
+    if source.url != url:
+        point_at(session, source, url)
+    if source.kind != kind:
+        source.kind = kind
         session.add(source)
     if (source.selector, source.xpath) != (selector, xpath):
         set_selector(session, source, selector=selector, xpath=xpath)
     return source
+
+
+def point_at(session: Session, source: Source, url: str) -> bool:
+    """Fetch ``source`` from ``url`` from now on; its articles stay. What was learnt at the
+    old address goes: the validators (an ETag means nothing elsewhere), the failures and
+    their backoff (it is due at once), a page source's layout. False when it is already
+    there; StoreError when another source has that URL."""
+    if source.url == url:
+        return False
+    clash = source_by_url(session, url)
+    if clash is not None and clash.id != source.id:
+        raise StoreError(f"store: {url} is already the source {clash.name!r}")
+    source.url = url
+    source.etag = source.last_modified = None
+    source.last_error = source.last_error_class = None
+    source.last_http_status = None
+    source.error_count = 0
+    source.is_failing = False
+    source.next_attempt_at = None
+    _reset_layout(source)
+    session.add(source)
+    return True
 
 
 def set_selector(

@@ -3,37 +3,50 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from tracker.catalog.parts import PartRow
 from tracker.store.tables import UserPart, UserVendor, VendorCandidate
 
 
-def user_vendors(session: Session) -> list[dict[str, object]]:
+def _vendor_table(v: UserVendor) -> dict[str, Any]:
+    return {
+        "name": v.name,
+        "kind": v.kind,
+        "country": v.country,
+        "aliases": [a for a in v.aliases.splitlines() if a.strip()],
+        "parent": v.parent,
+    }
+
+
+def user_vendors(session: Session) -> list[dict[str, Any]]:
     """The user's vendors as gazetteer tables."""
     return [
-        {
-            "name": v.name,
-            "kind": v.kind,
-            "country": v.country,
-            "aliases": [a for a in v.aliases.splitlines() if a.strip()],
-            "parent": v.parent,
-        }
-        for v in session.exec(select(UserVendor).order_by(col(UserVendor.name)))
+        _vendor_table(v) for v in session.exec(select(UserVendor).order_by(col(UserVendor.name)))
     ]
 
 
-def add_user_vendor(
-    session: Session, name: str, kind: str, country: str, aliases: list[str], parent: str
-) -> None:
-    """Add or replace one of the user's vendors."""
+def user_vendor(session: Session, name: str) -> dict[str, Any] | None:
+    """The user's table for the vendor ``name`` (exact name), if there is one."""
+    row = session.get(UserVendor, name)
+    return _vendor_table(row) if row is not None else None
+
+
+def save_user_vendor(session: Session, table: dict[str, Any]) -> None:
+    """Write one of the user's vendors (``catalog.gazetteer.plan_addition`` merged it)."""
+    name = str(table["name"])
     row = session.get(UserVendor, name) or UserVendor(
-        name=name, kind=kind, created_at=datetime.now(UTC)
+        name=name, kind=str(table["kind"]), created_at=datetime.now(UTC)
     )
-    row.kind, row.country, row.parent = kind, country, parent
-    row.aliases = "\n".join(aliases)
+    row.kind = str(table["kind"])
+    row.country = str(table.get("country", ""))
+    row.parent = str(table.get("parent", ""))
+    row.aliases = "\n".join(table.get("aliases", []))
     session.add(row)
+    session.flush()
 
 
 def user_parts(session: Session) -> list[UserPart]:
@@ -41,20 +54,32 @@ def user_parts(session: Session) -> list[UserPart]:
     return list(session.exec(select(UserPart).order_by(col(UserPart.part_number))))
 
 
-def upsert_user_part(
-    session: Session, part_number: str, name: str, vendor: str, category: str, used_in: str
-) -> bool:
-    """Add or update a part; True when it was new."""
-    row = session.get(UserPart, part_number)
-    is_new = row is None
-    if row is None:
-        row = UserPart(
-            part_number=part_number, name=name, category=category, imported_at=datetime.now(UTC)
+def stored_parts(session: Session) -> dict[str, PartRow]:
+    """The user's parts list as rows, by part number."""
+    return {
+        p.part_number: PartRow(
+            p.part_number,
+            p.name,
+            p.vendor,
+            p.category,
+            tuple(u.strip() for u in p.used_in.split(";") if u.strip()),
         )
-    row.name, row.vendor, row.category, row.used_in = name, vendor, category, used_in
+        for p in user_parts(session)
+    }
+
+
+def save_user_part(session: Session, part: PartRow) -> None:
+    """Write a row of the user's parts list (``catalog.parts.merge_rows`` merged it)."""
+    row = session.get(UserPart, part.part_number) or UserPart(
+        part_number=part.part_number,
+        name=part.name,
+        category=part.category,
+        imported_at=datetime.now(UTC),
+    )
+    row.name, row.vendor, row.category = part.name, part.vendor, part.category
+    row.used_in = ";".join(part.used_in)
     row.imported_at = datetime.now(UTC)
     session.add(row)
-    return is_new
 
 
 def vendor_candidates(
