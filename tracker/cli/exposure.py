@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rapidfuzz import process
 from rich.table import Table
 from rich.text import Text
 
 from tracker.catalog.gazetteer import load_gazetteer
+from tracker.catalog.names import Names
 from tracker.catalog.products import Catalog, load_catalog
 from tracker.cli.catalog import read_parts
 from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout, write_csv
@@ -160,18 +160,14 @@ def render_report(report: ExposureReport, fmt: Format, tz: tzinfo | None) -> Non
 
 
 def _watchlist(st: State, world: World, name: str) -> tuple[str, list[Any]]:
-    lists = {w.name.casefold(): w for w in st.settings.watchlists}
-    found = lists.get(name.strip().casefold())
-    if found is None:
-        if not lists:
-            raise UsageError(
-                f"exposure --watchlist: no watchlist named {name!r}: the config has none "
-                "(add a [[watchlists]] table with name, vendors and products)"
-            )
-        names = [w.name for w in st.settings.watchlists]
-        best = process.extractOne(name, names, score_cutoff=60)
-        hint = f"did you mean {best[0]!r}?" if best else f"known: {', '.join(names)}"
-        raise UsageError(f"exposure --watchlist: no watchlist named {name!r} ({hint})")
+    lists = {w.name: w for w in st.settings.watchlists}
+    if not lists:
+        raise UsageError(
+            f"exposure --watchlist: no watchlist named {name!r}: the config has none "
+            "(add a [[watchlists]] table with name, vendors and products)"
+        )
+    names = Names("watchlist", ((n, ()) for n in lists), see="the config's [[watchlists]]")
+    found = lists[names.resolve(name, "exposure --watchlist")]
     option = f"watchlist {found.name!r}"
     return found.name, watch_items(world, found.vendors, found.products, option)
 
