@@ -1,4 +1,5 @@
-"""`tracker search` over a store filled by a real fetch, on SQLite (FTS5) and PostgreSQL."""
+"""Reading a store filled by a real fetch, on SQLite (FTS5) and PostgreSQL: `tracker search`,
+its names resolved as everywhere."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from typer.testing import Result
 
 from tests.conftest import BACKENDS, FEEDS, Cli, database, write_config
+from tracker.cli.app import app
 
 SEED = "openai-taps-apple-suppliers"
+VIETNAM = "luxshare-vietnam-expansion"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -96,3 +100,91 @@ def test_bad_date_is_a_usage_error(filled: Cli) -> None:
     result = filled("search", "TSMC", "--since", "last tuesday")
     assert result.exit_code == 2
     assert "not a date" in result.stderr
+
+
+def wide(cli: Cli, *args: str) -> Result:
+    """``cli(*args)`` on a terminal wide enough that table cells do not wrap."""
+    return cli.runner.invoke(
+        app,
+        ["--config", str(cli.config), "--db", cli.db, *args],
+        env={"COLUMNS": "400"},
+        catch_exceptions=False,
+    )
+
+
+def ids(cli: Cli, *args: str) -> set[object]:
+    return {
+        h["id"] for h in search_json(cli, "the OR Luxshare OR Foxconn", "--limit", "1000", *args)
+    }
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("Hon Hai", "Foxconn"),
+        ("鴻海", "Foxconn"),
+        ("hon hai precision", "Foxconn"),
+        ("立讯精密", "Luxshare"),
+        ("Luxshare Precision", "Luxshare"),
+        ("ＬＵＸＳＨＡＲＥ", "Luxshare"),
+        ("luxshare-ict", "Luxshare"),
+    ],
+)
+def test_search_vendor_takes_aliases(filled: Cli, written: str, canonical: str) -> None:
+    expected = ids(filled, "--vendor", canonical)
+    assert expected
+    assert ids(filled, "--vendor", written) == expected
+
+
+def test_repeated_vendor_means_articles_naming_all_of_them(filled: Cli) -> None:
+    luxshare, apple = ids(filled, "--vendor", "Luxshare"), ids(filled, "--vendor", "Apple")
+    both = ids(filled, "--vendor", "Luxshare", "--vendor", "Apple")
+    assert both == luxshare & apple
+    assert both
+    assert both != apple  # not the last --vendor alone
+    assert ids(filled, "--vendor", "Apple", "--vendor", "apple") == apple
+
+
+def test_repeated_source_means_any_of_them(filled: Cli) -> None:
+    fab, wire = ids(filled, "--source", "fabledger"), ids(filled, "--source", "componentwire")
+    assert fab
+    assert wire
+    assert ids(filled, "--source", "fabledger", "--source", "componentwire") == fab | wire
+    assert ids(filled, "--source", "FabLedger") == fab
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--vendor", "Luxshre"],
+            "search --vendor: no company named 'Luxshre' (did you mean 'Luxshare'?)",
+        ),
+        (
+            ["--vendor", "Apple", "--vendor", "Qwzxv"],
+            "no company named 'Qwzxv' (see `tracker vendors list`)",
+        ),
+        (
+            ["--source", "nosuch"],
+            "search --source: no source named 'nosuch' "
+            "(known: componentwire, fabledger, supplyline)",
+        ),
+        (["--source", "supplylin"], "no source named 'supplylin' (did you mean 'supplyline'?)"),
+    ],
+)
+def test_unknown_names_are_usage_errors(filled: Cli, args: list[str], message: str) -> None:
+    result = filled("search", "Luxshare", *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+
+
+def test_search_results_carry_id_and_url(filled: Cli) -> None:
+    hit = next(h for h in search_json(filled, "Luxshare") if VIETNAM in str(h["url"]))
+    table = wide(filled, "search", "Luxshare")
+    assert table.exit_code == 0
+    header = next(line for line in table.stdout.splitlines() if "published at" in line)
+    assert header.split()[1] == "id"
+    row = next(line for line in table.stdout.splitlines() if "Luxshare buys northern" in line)
+    assert row.split()[1] == str(hit["id"])
+    assert str(hit["url"]) in table.stdout

@@ -139,7 +139,7 @@ def export_articles_cmd(
     relations, events."""
     st = state(ctx)
     start = search.parse_when(since, "--since")
-    with st.store.session() as session:
+    with st.stored.session() as session:
         records = export_articles(session, start)
         if fmt is ExportFormat.csv:
             write_csv(records, sys.stdout)

@@ -8,8 +8,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from tracker.cli.output import Format, emit, stderr
+from tracker.cli.state import missing_database
 from tracker.errors import StoreError
 from tracker.store.copy import copy_database, source_counts
+from tracker.store.engine import database_state
 
 app = typer.Typer(
     help="Database maintenance: copy between SQLite and PostgreSQL.", no_args_is_help=True
@@ -28,6 +30,8 @@ def copy(
 
     Example: tracker db copy --from sqlite:///tracker.db --to postgresql+psycopg://user@host/db
     """
+    if database_state(source) != "ready":
+        raise StoreError(f"db copy --from: {missing_database(source)}")
     totals = source_counts(source)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=stderr

@@ -86,8 +86,10 @@ def preview(
     spec = delivery.spec_named(st.settings, name)
     items = _items(st, spec)
     now = datetime.now(UTC)
-    period = delivery.period_for(st.store, spec, now, day=parse_day(day), upcoming=day is None)
-    digest = delivery.build_digest(st.store, spec, period, items)
+    when = parse_day(day)
+    store = st.stored
+    period = delivery.period_for(store, spec, now, day=when, upcoming=day is None)
+    digest = delivery.build_digest(store, spec, period, items)
     rendered = delivery.render(spec, digest, st.settings.smtp)
     body = rendered.html if fmt is PreviewFormat.html else rendered.text
     if output is not None:
@@ -124,8 +126,9 @@ def send(
     spec = delivery.spec_named(settings, name)
     delivery.require_smtp(settings)
     items = _items(st, spec)
+    when = parse_day(day)
     planned, report = delivery.send_period(
-        st.store, settings, spec, items, datetime.now(UTC), day=parse_day(day), to=to
+        st.stored, settings, spec, items, datetime.now(UTC), day=when, to=to
     )
     label = f"digest {spec.name!r} {planned.period.key}"
     if planned.is_empty:
@@ -170,7 +173,9 @@ def status(
     PERIOD` tries again), empty (nothing new, nothing sent).
     """
     st = state(ctx)
-    with st.store.session() as session:
+    if name is not None:
+        name = delivery.spec_named(st.settings, name).name
+    with st.stored.session() as session:
         rows = store_digests.outbox_rows(session, name)
     emit(
         rows,

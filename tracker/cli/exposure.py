@@ -233,6 +233,7 @@ def exposure(
     start, now = resolve_times(since, as_of)
     settings = st.settings.exposure
     window = make_window(now, start, settings)
+    store = st.stored
     world = load_world(st)
     rows_text: list[dict[str, str]] = []
     if question == "parts":
@@ -242,7 +243,7 @@ def exposure(
         except UnicodeDecodeError as exc:
             raise ParseError(f"exposure --parts: {value}: not UTF-8 text ({exc.reason})") from exc
         rows_text = read_parts(text, str(value))
-    with st.store.session() as session:
+    with store.session() as session:
         data = StoreExposureData(session)
         common: dict[str, Any] = {"window": window, "now": now, "settings": settings}
         if question == "customer":
@@ -270,8 +271,9 @@ def exposure(
 def show_vendor(st: State, name: str, fmt: Format, as_of: str | None = None) -> None:
     """`tracker vendors show`: a vendor's profile."""
     _, now = resolve_times(None, as_of)
+    store = st.stored
     world = load_world(st)
-    with st.store.session() as session:
+    with store.session() as session:
         profile = vendor_profile(
             world, StoreExposureData(session), name, now=now, settings=st.settings.exposure
         )

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout
 from tracker.cli.state import State, state
 from tracker.config import SourceSpec
-from tracker.errors import ConfigError, UsageError
+from tracker.errors import ConfigError
 from tracker.pipeline import RunSummary, SourceOutcome, fetch_sources
 from tracker.query import parse_query
 from tracker.store import fetchstate, reports
@@ -54,10 +54,7 @@ def select_sources(st: State, names: list[str] | None, *, everything: bool) -> S
         due_ids = {s.id for s in fetchstate.due_sources(session, datetime.now(UTC))}
     if names:
         by_name = {s.name: s for s in every}
-        missing = [n for n in names if n not in by_name]
-        if missing:
-            raise UsageError(f"fetch: no source named {', '.join(map(repr, missing))}")
-        return Selection([by_name[n] for n in names])
+        return Selection([by_name[n] for n in st.source_names().resolve_all(names, "fetch")])
     enabled = [s for s in every if s.is_enabled]
     if everything:
         return Selection(enabled)

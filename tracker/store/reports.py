@@ -164,3 +164,8 @@ def export_articles(
                 **findings.get(article.id, {"products": [], "relations": [], "events": []}),
             }
         last_id = ids[-1]
+
+
+def stored_vendor_names(session: Session) -> list[str]:
+    """Every company name the store knows (the gazetteer's when articles were stored)."""
+    return list(session.exec(select(Vendor.name).order_by(col(Vendor.name))))
