@@ -14,6 +14,7 @@ from tracker.cli.app import app
 READ_COMMANDS = [
     ["search", "Luxshare"],
     ["search", "Luxshare", "--vendor", "Apple"],
+    ["show", "1"],
     ["export", "articles"],
     ["export", "articles", "--format", "csv"],
     ["sources", "list"],
@@ -86,7 +87,7 @@ def test_a_postgresql_database_without_the_schema_is_not_given_one(
     tmp_path: Path, pg_url: str
 ) -> None:
     cli = Cli(write_config(tmp_path / "c.toml", {}), pg_url)
-    for args in (["search", "Luxshare"], ["sources", "list"], ["export", "articles"]):
+    for args in (["search", "Luxshare"], ["sources", "list"], ["show", "1"]):
         result = cli(*args)
         assert result.exit_code == 1, result.output
         assert "has no tracker tables yet: create them with `tracker --db" in result.stderr

@@ -1,5 +1,5 @@
-"""Reading a store filled by a real fetch, on SQLite (FTS5) and PostgreSQL: `tracker search`,
-its names resolved as everywhere."""
+"""Reading a store filled by a real fetch, on SQLite (FTS5) and PostgreSQL: `tracker search`
+(its names resolved as everywhere) and `tracker show`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from typer.testing import Result
@@ -188,3 +189,76 @@ def test_search_results_carry_id_and_url(filled: Cli) -> None:
     row = next(line for line in table.stdout.splitlines() if "Luxshare buys northern" in line)
     assert row.split()[1] == str(hit["id"])
     assert str(hit["url"]) in table.stdout
+
+
+def test_show_prints_one_article_whole(filled: Cli) -> None:
+    hit = next(h for h in search_json(filled, "Luxshare") if VIETNAM in str(h["url"]))
+    result = filled("show", str(hit["id"]), "--format", "json")
+    assert result.exit_code == 0, result.output
+    article = json.loads(result.stdout)
+    assert (article["id"], article["url"], article["title"]) == (
+        hit["id"],
+        hit["url"],
+        hit["title"],
+    )
+    assert [s["name"] for s in article["sources"]] == sorted(hit["sources"])  # type: ignore[call-overload]
+    assert "Bac Giang" in article["text"]
+    assert article["published_at"].endswith("Z")
+    vendors = {v["name"]: v for v in article["vendors"]}
+    assert {"Luxshare", "Apple"} <= set(vendors)
+    for vendor in vendors.values():
+        assert vendor["mentions"] == len(vendor["evidence"]) > 0
+        assert all(e["surface"] in e["sentence"] for e in vendor["evidence"])
+    assert {p["name"] for p in article["products"]} >= {"iPhone"}
+    relation = next(r for r in article["relations"] if r["supplier"] == "Luxshare")
+    assert relation["customer"] == "Apple"
+    assert relation["status"]
+    assert relation["evidence"]
+    assert article["events"]
+    assert all(e["type"] and e["evidence"] for e in article["events"])
+
+
+def test_show_as_a_table(filled: Cli) -> None:
+    hit = next(h for h in search_json(filled, "Luxshare") if VIETNAM in str(h["url"]))
+    result = wide(filled, "show", str(hit["id"]))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.splitlines()[0] == hit["title"]
+    assert str(hit["url"]) in out
+    assert "published 2026-11-13 01:30 UTC" in out  # the config's display timezone
+    headings = ["Vendors (", "Products (", "Relations (", "Events (", "Text (from the page)"]
+    places = [out.index(h) for h in headings]
+    assert places == sorted(places)
+    assert "Luxshare -> Apple (iPhone)" in out
+    assert "Apple accounts for roughly 70 per cent of Luxshare" in out
+    assert out.rindex("Local officials in Bac Giang") > places[-1]  # the text, last
+
+
+URL_VARIANTS = {
+    "as stored": lambda url: url,
+    "tracking parameters and fragment": lambda url: url + "?utm_source=newsletter#top",
+    "other scheme": lambda url: url.replace("http://", "https://", 1),
+}
+
+
+@pytest.mark.parametrize("variant", URL_VARIANTS.values(), ids=URL_VARIANTS.keys())
+def test_show_finds_an_article_by_any_url_it_is_known_under(filled: Cli, variant: Any) -> None:
+    hit = next(h for h in search_json(filled, "Luxshare") if VIETNAM in str(h["url"]))
+    result = filled("show", variant(str(hit["url"])), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == hit["id"]
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("999999", "show: no stored article has id 999999"),
+        ("http://127.0.0.1:9/nothing.html", "show: no stored article has the URL"),
+        ("Luxshare", "show: 'Luxshare' is neither an article id (a number) nor a URL"),
+    ],
+)
+def test_show_an_unknown_article_is_a_usage_error(filled: Cli, key: str, message: str) -> None:
+    result = filled("show", key)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr

@@ -19,6 +19,7 @@ from tracker.cli import (
     inspect,
     run,
     search,
+    show,
     sources,
     vendors,
 )
@@ -69,6 +70,7 @@ app.command()(fetching.fetch)
 app.command()(fetching.demo)
 app.command()(run.run)
 app.command()(search.search)
+app.command()(show.show)
 app.command()(inspect.inspect)
 app.command()(exposure_cli.exposure)
 app.add_typer(graph_cli.app, name="graph")
