@@ -1,5 +1,5 @@
 """Reading a store filled by a real fetch, on SQLite (FTS5) and PostgreSQL: `tracker search`
-(its names resolved as everywhere) and `tracker show`."""
+(its names resolved as everywhere), `tracker show` and `tracker export articles`."""
 
 from __future__ import annotations
 
@@ -262,3 +262,32 @@ def test_show_an_unknown_article_is_a_usage_error(filled: Cli, key: str, message
     assert result.exit_code == 2
     assert result.stdout == ""
     assert message in result.stderr
+
+
+def test_export_csv_cells_are_json_and_json_is_one_array(filled: Cli) -> None:
+    lines = [json.loads(line) for line in filled("export", "articles").stdout.splitlines()]
+    as_json = filled("export", "articles", "--format", "json")
+    assert as_json.exit_code == 0
+    assert json.loads(as_json.stdout) == lines
+    as_csv = filled("export", "articles", "--format", "csv").stdout
+    assert "{'" not in as_csv
+    assert "['" not in as_csv
+    rows = list(csv.DictReader(io.StringIO(as_csv)))
+    assert len(rows) == len(lines)
+    for row, record in zip(rows, lines, strict=True):
+        assert int(row["id"]) == record["id"]
+        assert row["published_at"] == (record["published_at"] or "")
+        for field in ("sources", "vendors", "products", "relations", "events"):
+            assert json.loads(row[field]) == record[field]
+    assert any(json.loads(row["relations"]) for row in rows)
+
+
+def test_an_empty_export_still_has_its_header(filled: Cli) -> None:
+    later = ("--since", "2099-01-01")
+    as_csv = filled("export", "articles", "--format", "csv", *later)
+    assert as_csv.exit_code == 0
+    assert as_csv.stdout == (
+        "id,url,title,sources,published_at,fetched_at,text_origin,vendors,products,relations,events\n"
+    )
+    assert json.loads(filled("export", "articles", "--format", "json", *later).stdout) == []
+    assert filled("export", "articles", *later).stdout == ""

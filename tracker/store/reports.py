@@ -134,10 +134,26 @@ def totals(session: Session) -> dict[str, int]:
     }
 
 
+# The fields of an exported article, in order (the columns of `tracker export articles`).
+EXPORT_FIELDS = (
+    "id",
+    "url",
+    "title",
+    "sources",
+    "published_at",
+    "fetched_at",
+    "text_origin",
+    "vendors",
+    "products",
+    "relations",
+    "events",
+)
+
+
 def export_articles(
     session: Session, since: datetime | None = None, batch: int = 500
 ) -> Iterator[dict[str, Any]]:
-    """One record per stored article, oldest first, read in batches."""
+    """One record per stored article (``EXPORT_FIELDS``), oldest first, read in batches."""
     last_id = 0
     while True:
         stmt = select(Article).where(col(Article.id) > last_id)
