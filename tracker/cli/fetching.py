@@ -213,9 +213,18 @@ def demo(ctx: typer.Context) -> None:
         hits = search_articles(session, parse_query(query), limit=3)
     from tracker.cli.search import render_snippet
 
-    stdout.print(f'\nExample search: tracker search "{query}" --limit 3')
+    db = st.db_option()
+    stdout.print(
+        f'\nExample search: tracker {db}search "{query}" --limit 3', highlight=False, soft_wrap=True
+    )
     for hit in hits:
         stdout.print(f"  [bold]{hit.title}[/bold]  ({', '.join(hit.sources)})")
         stdout.print("    ", render_snippet(hit.snippet))
+    if hits:
+        stdout.print(
+            f"\nOne article whole: tracker {db}show {hits[0].article_id}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if summary.failed:
         raise typer.Exit(EXIT_SOURCES_FAILED)
