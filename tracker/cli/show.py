@@ -36,6 +36,10 @@ def _line(text: str | Text, indent: int = 2) -> None:
         stdout.print(Text(" " * indent) + part)
 
 
+def _quote(sentence: str) -> None:
+    _line(Text(f"“{sentence}”"), 4)
+
+
 def render(record: dict[str, Any], tz: tzinfo | None) -> None:
     """The article for people: title, sources, times, URL, then what was found, then the text."""
     stdout.print(Text(record["title"], style="bold"))
@@ -55,7 +59,7 @@ def render(record: dict[str, Any], tz: tzinfo | None) -> None:
         head.append(f"  {about}  ·  {vendor['mentions']} mentions", style="dim")
         _line(head)
         for sentence in dict.fromkeys(e["sentence"] for e in vendor["evidence"]):
-            _line(Text(f"“{sentence}”"), 4)
+            _quote(sentence)
     if record["products"]:
         _heading("Products", len(record["products"]))
         for product in record["products"]:
@@ -66,7 +70,7 @@ def render(record: dict[str, Any], tz: tzinfo | None) -> None:
             if facts:
                 head.append(f"  {facts}", style="dim")
             _line(head)
-            _line(Text(f"“{product['sentence']}”"), 4)
+            _quote(product["sentence"])
     if record["relations"]:
         _heading("Relations", len(record["relations"]))
         for relation in record["relations"]:
@@ -78,7 +82,7 @@ def render(record: dict[str, Any], tz: tzinfo | None) -> None:
             if relation["attribution"]:
                 head.append(f", per {relation['attribution']}", style="dim")
             _line(head)
-            _line(Text(f"“{relation['evidence']}”"), 4)
+            _quote(relation["evidence"])
     if record["events"]:
         _heading("Events", len(record["events"]))
         for event in record["events"]:
@@ -88,7 +92,7 @@ def render(record: dict[str, Any], tz: tzinfo | None) -> None:
             if event["attribution"]:
                 head.append(f", per {event['attribution']}", style="dim")
             _line(head)
-            _line(Text(f"“{event['evidence']}”"), 4)
+            _quote(event["evidence"])
     _heading("Text" + (f" (from the {record['text_origin']})" if record["text_origin"] else ""))
     if record["text_note"]:
         _line(Text(record["text_note"], style="dim"))

@@ -59,6 +59,18 @@ def source_names_for(session: Session, article_ids: list[int]) -> dict[int, list
     return result
 
 
+def _relation_record(r: Relation) -> dict[str, Any]:
+    return {
+        "supplier": r.supplier,
+        "customer": r.customer,
+        "product": r.product,
+        "status": r.status,
+        "confidence": r.confidence,
+        "evidence": r.evidence,
+        "attribution": r.attribution,
+    }
+
+
 def findings_for(session: Session, article_ids: list[int]) -> dict[int, dict[str, list[Any]]]:
     """Products, relations and events per article id, as plain records."""
     result: dict[int, dict[str, list[Any]]] = {
@@ -81,16 +93,7 @@ def findings_for(session: Session, article_ids: list[int]) -> dict[int, dict[str
     for r in session.exec(
         select(Relation).where(col(Relation.article_id).in_(article_ids)).order_by(col(Relation.id))
     ):
-        result[r.article_id]["relations"].append(
-            {
-                "supplier": r.supplier,
-                "customer": r.customer,
-                "product": r.product,
-                "status": r.status,
-                "confidence": r.confidence,
-                "evidence": r.evidence,
-            }
-        )
+        result[r.article_id]["relations"].append(_relation_record(r))
     events = list(
         session.exec(
             select(Event).where(col(Event.article_id).in_(article_ids)).order_by(col(Event.id))
@@ -258,15 +261,7 @@ def article_detail(session: Session, article_id: int) -> dict[str, Any] | None:
         )
     ]
     relations = [
-        {
-            "supplier": r.supplier,
-            "customer": r.customer,
-            "product": r.product,
-            "status": r.status,
-            "confidence": r.confidence,
-            "evidence": r.evidence,
-            "attribution": r.attribution,
-        }
+        _relation_record(r)
         for r in session.exec(
             select(Relation).where(Relation.article_id == article_id).order_by(col(Relation.id))
         )
