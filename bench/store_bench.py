@@ -13,7 +13,7 @@ PostgreSQL). The figures:
   full-text index on its own;
 - search latency, p50 and p95, over QUERIES: one- and two-word queries, each with a vendor filter
   (the vendor or its subsidiaries) and a date range, run ``--runs`` times after one untimed pass.
-  "ours" is ``search_articles(session, parse_query(q), vendor=, since=, until=, limit=20)`` in a
+  "ours" is ``search_articles(session, parse_query(q), vendors=, since=, until=, limit=20)`` in a
   session of its own, as `tracker search` does; "bare" is one hand-written SQL statement doing
   the same (match, vendor, dates, rank, 20 best, snippet or headline) on a raw DBAPI connection
   (sqlite3, psycopg) kept open. The ratio ours/bare is the overhead of our layer. Every query's
@@ -562,7 +562,7 @@ def ours(store: Store, case: Case) -> list[tuple[int, float]]:
         hits = search_articles(
             session,
             parse_query(case.query),
-            vendor=case.vendor,
+            vendors=[case.vendor] if case.vendor else [],
             since=case.since,
             until=case.until,
             limit=20,

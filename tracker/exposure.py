@@ -32,9 +32,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from rapidfuzz import fuzz, process, utils
-
 from tracker.catalog.gazetteer import Gazetteer
+from tracker.catalog.names import product_names, vendor_names
 from tracker.catalog.products import Catalog, Product
 from tracker.config import ExposureSettings
 from tracker.errors import UsageError
@@ -460,14 +459,8 @@ class World:
         for vendor in gazetteer.vendors.values():
             if vendor.parent:
                 self.children.setdefault(vendor.parent, []).append(vendor.name)
-        self._vendor_forms: dict[str, str] = {}
-        for vendor in gazetteer.vendors.values():
-            for form in vendor.surface_forms():
-                self._vendor_forms.setdefault(form.casefold(), vendor.name)
-        self._product_forms: dict[str, str] = {}
-        for product in catalog.products.values():
-            for form in (product.id, *product.long_forms(), *product.short_names):
-                self._product_forms.setdefault(form.casefold(), product.id)
+        self.vendor_names = vendor_names(gazetteer)
+        self.product_names = product_names(catalog)
         self.parts_of: dict[str, list[Product]] = {}
         self._children: dict[str, list[Product]] = {}
         for product in catalog.products.values():
@@ -499,36 +492,13 @@ class World:
         return self._families[name]
 
     def resolve_vendor(self, name: str, option: str = "exposure") -> str:
-        """The canonical name for a name or alias (any case); UsageError with a suggestion."""
-        canonical = self._vendor_forms.get(name.strip().casefold())
-        if canonical is not None:
-            return canonical
-        hint = _suggest(name, self._vendor_forms)
-        raise UsageError(
-            f"{option}: no company named {name!r}"
-            + (f" (did you mean {hint!r}?)" if hint else " (see `tracker vendors list`)")
-        )
+        """The canonical name for a name or alias (any case, width or punctuation);
+        UsageError with the closest name otherwise."""
+        return self.vendor_names.resolve(name, option)
 
     def resolve_product(self, key: str, option: str = "exposure") -> Product:
         """The catalog entry for an id, name, alias or part number; UsageError otherwise."""
-        product_id = self._product_forms.get(key.strip().casefold())
-        if product_id is not None:
-            return self.catalog.products[product_id]
-        found = self.catalog.get(key)  # spacing variants the exact forms miss
-        if found is not None:
-            return found
-        hint = _suggest(key, {p.name.casefold(): p.name for p in self.catalog.products.values()})
-        raise UsageError(
-            f"{option}: no product named {key!r}"
-            + (f" (did you mean {hint!r}?)" if hint else " (see `tracker catalog list`)")
-        )
-
-
-def _suggest(name: str, forms: Mapping[str, str]) -> str | None:
-    best = process.extractOne(
-        name, list(forms), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=75
-    )
-    return forms[best[0]] if best is not None else None
+        return self.catalog.products[self.product_names.resolve(key, option)]
 
 
 # --- news --------------------------------------------------------------------------------

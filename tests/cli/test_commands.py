@@ -40,7 +40,7 @@ def test_sources_add_list_remove(tmp_path: Path, db_url: str) -> None:
     assert [s["name"] for s in listed] == ["news", "other-example-rss"]
     assert cli("sources", "remove", "news").exit_code == 0
     missing = cli("sources", "remove", "news")
-    assert missing.exit_code == 1
+    assert missing.exit_code == 2
     assert "no source named 'news'" in missing.stderr
     as_csv = cli("sources", "list", "--format", "csv").stdout
     assert [r["name"] for r in csv.DictReader(io.StringIO(as_csv))] == ["other-example-rss"]

@@ -81,7 +81,7 @@ def test_intervals_per_source(tmp_path: Path, db_url: str) -> None:
     assert health["a"]["interval"] == "auto"
     assert health["b"]["state"] == "disabled"
     assert health["a"]["state"] == "new"
-    assert cli("sources", "set", "nope", "--enable").exit_code == 1
+    assert cli("sources", "set", "nope", "--enable").exit_code == 2
 
 
 def test_health_after_fetches_and_failures(tmp_path: Path, site_url: str, db_url: str) -> None:

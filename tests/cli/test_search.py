@@ -1,4 +1,5 @@
-"""`tracker search` over a store filled by a real fetch, on SQLite (FTS5) and PostgreSQL."""
+"""Reading a store filled by a real fetch, on SQLite (FTS5) and PostgreSQL: `tracker search`
+(its names resolved as everywhere), `tracker show` and `tracker export articles`."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from typer.testing import Result
 
 from tests.conftest import BACKENDS, FEEDS, Cli, database, write_config
+from tracker.cli.app import app
 
 SEED = "openai-taps-apple-suppliers"
+VIETNAM = "luxshare-vietnam-expansion"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -96,3 +101,193 @@ def test_bad_date_is_a_usage_error(filled: Cli) -> None:
     result = filled("search", "TSMC", "--since", "last tuesday")
     assert result.exit_code == 2
     assert "not a date" in result.stderr
+
+
+def wide(cli: Cli, *args: str) -> Result:
+    """``cli(*args)`` on a terminal wide enough that table cells do not wrap."""
+    return cli.runner.invoke(
+        app,
+        ["--config", str(cli.config), "--db", cli.db, *args],
+        env={"COLUMNS": "400"},
+        catch_exceptions=False,
+    )
+
+
+def ids(cli: Cli, *args: str) -> set[object]:
+    return {
+        h["id"] for h in search_json(cli, "the OR Luxshare OR Foxconn", "--limit", "1000", *args)
+    }
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("Hon Hai", "Foxconn"),
+        ("鴻海", "Foxconn"),
+        ("hon hai precision", "Foxconn"),
+        ("立讯精密", "Luxshare"),
+        ("Luxshare Precision", "Luxshare"),
+        ("ＬＵＸＳＨＡＲＥ", "Luxshare"),
+        ("luxshare-ict", "Luxshare"),
+    ],
+)
+def test_search_vendor_takes_aliases(filled: Cli, written: str, canonical: str) -> None:
+    expected = ids(filled, "--vendor", canonical)
+    assert expected
+    assert ids(filled, "--vendor", written) == expected
+
+
+def test_repeated_vendor_means_articles_naming_all_of_them(filled: Cli) -> None:
+    luxshare, apple = ids(filled, "--vendor", "Luxshare"), ids(filled, "--vendor", "Apple")
+    both = ids(filled, "--vendor", "Luxshare", "--vendor", "Apple")
+    assert both == luxshare & apple
+    assert both
+    assert both != apple  # not the last --vendor alone
+    assert ids(filled, "--vendor", "Apple", "--vendor", "apple") == apple
+
+
+def test_repeated_source_means_any_of_them(filled: Cli) -> None:
+    fab, wire = ids(filled, "--source", "fabledger"), ids(filled, "--source", "componentwire")
+    assert fab
+    assert wire
+    assert ids(filled, "--source", "fabledger", "--source", "componentwire") == fab | wire
+    assert ids(filled, "--source", "FabLedger") == fab
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--vendor", "Luxshre"],
+            "search --vendor: no company named 'Luxshre' (did you mean 'Luxshare'?)",
+        ),
+        (
+            ["--vendor", "Apple", "--vendor", "Qwzxv"],
+            "no company named 'Qwzxv' (see `tracker vendors list`)",
+        ),
+        (
+            ["--source", "nosuch"],
+            "search --source: no source named 'nosuch' "
+            "(known: componentwire, fabledger, supplyline)",
+        ),
+        (["--source", "supplylin"], "no source named 'supplylin' (did you mean 'supplyline'?)"),
+    ],
+)
+def test_unknown_names_are_usage_errors(filled: Cli, args: list[str], message: str) -> None:
+    result = filled("search", "Luxshare", *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+
+
+def test_search_results_carry_id_and_url(filled: Cli) -> None:
+    hit = next(h for h in search_json(filled, "Luxshare") if VIETNAM in str(h["url"]))
+    table = wide(filled, "search", "Luxshare")
+    assert table.exit_code == 0
+    header = next(line for line in table.stdout.splitlines() if "published at" in line)
+    assert header.split()[1] == "id"
+    row = next(line for line in table.stdout.splitlines() if "Luxshare buys northern" in line)
+    assert row.split()[1] == str(hit["id"])
+    assert str(hit["url"]) in table.stdout
+
+
+def test_show_prints_one_article_whole(filled: Cli) -> None:
+    hit = next(h for h in search_json(filled, "Luxshare") if VIETNAM in str(h["url"]))
+    result = filled("show", str(hit["id"]), "--format", "json")
+    assert result.exit_code == 0, result.output
+    article = json.loads(result.stdout)
+    assert (article["id"], article["url"], article["title"]) == (
+        hit["id"],
+        hit["url"],
+        hit["title"],
+    )
+    assert [s["name"] for s in article["sources"]] == sorted(hit["sources"])  # type: ignore[call-overload]
+    assert "Bac Giang" in article["text"]
+    assert article["published_at"].endswith("Z")
+    vendors = {v["name"]: v for v in article["vendors"]}
+    assert {"Luxshare", "Apple"} <= set(vendors)
+    for vendor in vendors.values():
+        assert vendor["mentions"] == len(vendor["evidence"]) > 0
+        assert all(e["surface"] in e["sentence"] for e in vendor["evidence"])
+    assert {p["name"] for p in article["products"]} >= {"iPhone"}
+    relation = next(r for r in article["relations"] if r["supplier"] == "Luxshare")
+    assert relation["customer"] == "Apple"
+    assert relation["status"]
+    assert relation["evidence"]
+    assert article["events"]
+    assert all(e["type"] and e["evidence"] for e in article["events"])
+
+
+def test_show_as_a_table(filled: Cli) -> None:
+    hit = next(h for h in search_json(filled, "Luxshare") if VIETNAM in str(h["url"]))
+    result = wide(filled, "show", str(hit["id"]))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.splitlines()[0] == hit["title"]
+    assert str(hit["url"]) in out
+    assert "published 2026-11-13 01:30 UTC" in out  # the config's display timezone
+    headings = ["Vendors (", "Products (", "Relations (", "Events (", "Text (from the page)"]
+    places = [out.index(h) for h in headings]
+    assert places == sorted(places)
+    assert "Luxshare -> Apple (iPhone)" in out
+    assert "Apple accounts for roughly 70 per cent of Luxshare" in out
+    assert out.rindex("Local officials in Bac Giang") > places[-1]  # the text, last
+
+
+URL_VARIANTS = {
+    "as stored": lambda url: url,
+    "tracking parameters and fragment": lambda url: url + "?utm_source=newsletter#top",
+    "other scheme": lambda url: url.replace("http://", "https://", 1),
+}
+
+
+@pytest.mark.parametrize("variant", URL_VARIANTS.values(), ids=URL_VARIANTS.keys())
+def test_show_finds_an_article_by_any_url_it_is_known_under(filled: Cli, variant: Any) -> None:
+    hit = next(h for h in search_json(filled, "Luxshare") if VIETNAM in str(h["url"]))
+    result = filled("show", variant(str(hit["url"])), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == hit["id"]
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("999999", "show: no stored article has id 999999"),
+        ("http://127.0.0.1:9/nothing.html", "show: no stored article has the URL"),
+        ("Luxshare", "show: 'Luxshare' is neither an article id (a number) nor a URL"),
+    ],
+)
+def test_show_an_unknown_article_is_a_usage_error(filled: Cli, key: str, message: str) -> None:
+    result = filled("show", key)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+
+
+def test_export_csv_cells_are_json_and_json_is_one_array(filled: Cli) -> None:
+    lines = [json.loads(line) for line in filled("export", "articles").stdout.splitlines()]
+    as_json = filled("export", "articles", "--format", "json")
+    assert as_json.exit_code == 0
+    assert json.loads(as_json.stdout) == lines
+    as_csv = filled("export", "articles", "--format", "csv").stdout
+    assert "{'" not in as_csv
+    assert "['" not in as_csv
+    rows = list(csv.DictReader(io.StringIO(as_csv)))
+    assert len(rows) == len(lines)
+    for row, record in zip(rows, lines, strict=True):
+        assert int(row["id"]) == record["id"]
+        assert row["published_at"] == (record["published_at"] or "")
+        for field in ("sources", "vendors", "products", "relations", "events"):
+            assert json.loads(row[field]) == record[field]
+    assert any(json.loads(row["relations"]) for row in rows)
+
+
+def test_an_empty_export_still_has_its_header(filled: Cli) -> None:
+    later = ("--since", "2099-01-01")
+    as_csv = filled("export", "articles", "--format", "csv", *later)
+    assert as_csv.exit_code == 0
+    assert as_csv.stdout == (
+        "id,url,title,sources,published_at,fetched_at,text_origin,vendors,products,relations,events\n"
+    )
+    assert json.loads(filled("export", "articles", "--format", "json", *later).stdout) == []
+    assert filled("export", "articles", *later).stdout == ""

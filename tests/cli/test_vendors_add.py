@@ -18,7 +18,11 @@ def test_a_new_vendor_is_found_in_stored_articles(backend_cli: Cli) -> None:
     cli = backend_cli
     assert cli("fetch").exit_code == 0
     before = cli("search", "Lumora", "--vendor", "Lumora Systems", "--format", "json")
-    assert json.loads(before.stdout) == []
+    assert before.exit_code == 2  # not a vendor yet: a usage error, not an empty answer
+    assert (
+        "Lumora Systems"
+        not in json.loads(cli("search", "Lumora", "--format", "json").stdout)[0]["vendors"]
+    )
     added = cli("vendors", "add", "Lumora Systems", "--kind", "fabless", "--country", "us")
     assert added.exit_code == 0, added.stderr
     assert "re-tagged 1 stored articles" in added.stderr

@@ -79,16 +79,16 @@ def test_upgrade_fills_the_vendor_list_and_search_filters_on_it(db_url: str) -> 
     with store.session() as session:
         cowos = parse_query("CoWoS")
         assert {h.title for h in search_articles(session, cowos)} == {t for t, _, _ in ARTICLES}
-        assert [h.title for h in search_articles(session, cowos, vendor="TSMC")] == [
+        assert [h.title for h in search_articles(session, cowos, vendors=["TSMC"])] == [
             ARTICLES[0][0]
         ]  # TSMC through its own id and its unit's
-        assert [h.title for h in search_articles(session, cowos, vendor="tsmc arizona")] == [
+        assert [h.title for h in search_articles(session, cowos, vendors=["tsmc arizona"])] == [
             ARTICLES[0][0]
         ]
-        assert [h.title for h in search_articles(session, cowos, vendor="Apple")] == [
+        assert [h.title for h in search_articles(session, cowos, vendors=["Apple"])] == [
             ARTICLES[1][0]
         ]
-        assert search_articles(session, cowos, vendor="Nobody") == []
+        assert search_articles(session, cowos, vendors=["Nobody"]) == []
         # dates: publication date, else fetch time (article 3 has none); until is exclusive
         day = datetime(2026, 11, 2, tzinfo=UTC)
 
@@ -99,5 +99,5 @@ def test_upgrade_fills_the_vendor_list_and_search_filters_on_it(db_url: str) -> 
         assert dated(until=day) == {1}
         assert dated(since=day, until=datetime(2026, 11, 3, tzinfo=UTC)) == {2}
         assert dated(since=datetime(2026, 11, 3, 12, tzinfo=UTC)) == {3}
-        assert search_articles(session, cowos, vendor="TSMC", since=day) == []
+        assert search_articles(session, cowos, vendors=["TSMC"], since=day) == []
     store.engine.dispose()

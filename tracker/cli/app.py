@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from enum import StrEnum
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,21 +14,22 @@ from tracker.cli import (
     db,
     digest,
     evaluate,
+    export,
     fetching,
     inspect,
     run,
     search,
+    show,
     sources,
     vendors,
 )
 from tracker.cli import exposure as exposure_cli
 from tracker.cli import graph as graph_cli
-from tracker.cli.output import dumps, stderr, write_csv
+from tracker.cli.output import stderr
 from tracker.cli.state import State, state
 from tracker.config import DEFAULT_CONFIG, DEFAULT_DB_URL
 from tracker.errors import TrackerError, UsageError
 from tracker.store.engine import current_revision, head_revision, upgrade
-from tracker.store.reports import export_articles
 
 HELP_OPTIONS = ["-h", "--help"]
 
@@ -83,18 +82,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": HELP_OPTIONS},
 )
-export_app = typer.Typer(help="Export stored data.", no_args_is_help=True)
 app.add_typer(sources.app, name="sources")
 app.add_typer(vendors.app, name="vendors")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(db.app, name="db")
 app.add_typer(digest.app, name="digest")
 app.command("eval")(evaluate.eval_command)
-app.add_typer(export_app, name="export")
+app.add_typer(export.app, name="export")
 app.command()(fetching.fetch)
 app.command()(fetching.demo)
 app.command()(run.run)
 app.command()(search.search)
+app.command()(show.show)
 app.command()(inspect.inspect)
 app.command()(exposure_cli.exposure)
 app.add_typer(graph_cli.app, name="graph")
@@ -154,36 +153,6 @@ def init(ctx: typer.Context) -> None:
         stderr.print(f"created schema (revision {after})")
     else:
         stderr.print(f"upgraded schema from revision {before} to {after}")
-
-
-class ExportFormat(StrEnum):
-    """Formats of `tracker export articles`."""
-
-    jsonl = "jsonl"
-    csv = "csv"
-
-
-@export_app.command("articles")
-def export_articles_cmd(
-    ctx: typer.Context,
-    since: Annotated[
-        str | None, typer.Option(help="Published on or after (date, time, 7d).")
-    ] = None,
-    fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="Output format.")
-    ] = ExportFormat.jsonl,
-) -> None:
-    """One record per stored article: id, url, title, sources, times, vendors, products,
-    relations, events."""
-    st = state(ctx)
-    start = search.parse_when(since, "--since")
-    with st.store.session() as session:
-        records = export_articles(session, start)
-        if fmt is ExportFormat.csv:
-            write_csv(records, sys.stdout)
-        else:
-            for record in records:
-                sys.stdout.write(dumps(record) + "\n")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tracker.catalog.names import product_names
 from tracker.catalog.parts import PartRow, plan_import
 from tracker.catalog.products import CATEGORIES, Product
 from tracker.cli.output import Format, dumps, emit, stderr, stdout
@@ -51,6 +52,12 @@ def list_products(
 ) -> None:
     """List catalog entries (the user's parts included, marked `user`)."""
     st = state(ctx)
+    if category is not None and category not in CATEGORIES:
+        raise UsageError(
+            f"catalog list --category: {category!r} is not one of {', '.join(sorted(CATEGORIES))}"
+        )
+    if vendor is not None:
+        vendor = st.vendor_names().resolve(vendor, "catalog list --vendor")
     products = sorted(st.matcher.catalog.products.values(), key=lambda p: (p.category, p.id))
     rows = [
         _row(p)
@@ -77,9 +84,7 @@ def show(
     """One catalog entry: aliases, part numbers, who makes its parts, what uses it."""
     st = state(ctx)
     catalog = st.matcher.catalog
-    product = catalog.get(key)
-    if product is None:
-        raise UsageError(f"catalog: no entry named {key!r} (try `tracker catalog list`)")
+    product = catalog.products[product_names(catalog).resolve(key, "catalog show")]
     row = _row(product)
     row["children"] = [c.id for c in catalog.children(product.id)]
     row["parts"] = [p.id for p in catalog.products.values() if product.id in p.used_in]

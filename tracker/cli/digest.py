@@ -120,8 +120,8 @@ def preview(
     on_day = _pick(day, upcoming)
     items = _items(st, spec)
     now = datetime.now(UTC)
-    period = delivery.period_for(st.store, spec, now, day=on_day, upcoming=upcoming)
-    digest = delivery.build_digest(st.store, spec, period, items)
+    period = delivery.period_for(st.stored, spec, now, day=on_day, upcoming=upcoming)
+    digest = delivery.build_digest(st.stored, spec, period, items)
     rendered = delivery.render(spec, digest, st.settings.smtp)
     body = rendered.html if fmt is PreviewFormat.html else rendered.text
     if output is not None:
@@ -166,7 +166,7 @@ def send(
     items = _items(st, spec)
     now = datetime.now(UTC)
     planned, report = delivery.send_period(
-        st.store, settings, spec, items, now, day=on_day, upcoming=upcoming, to=to
+        st.stored, settings, spec, items, now, day=on_day, upcoming=upcoming, to=to
     )
     label = f"digest {spec.name!r} {planned.period.key}"
     _say(f"{label}, {window(planned.period, spec)}: {planned.stories} stories")
@@ -211,7 +211,9 @@ def status(
     PERIOD` tries again), empty (nothing new, nothing sent).
     """
     st = state(ctx)
-    with st.store.session() as session:
+    if name is not None:
+        name = delivery.spec_named(st.settings, name).name
+    with st.stored.session() as session:
         rows = store_digests.outbox_rows(session, name)
     emit(
         rows,

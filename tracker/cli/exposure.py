@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rapidfuzz import process
 from rich.table import Table
 from rich.text import Text
 
 from tracker.catalog.gazetteer import load_gazetteer
+from tracker.catalog.names import Names
 from tracker.catalog.products import Catalog, load_catalog
 from tracker.cli.catalog import read_parts
 from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout, write_csv
@@ -160,18 +160,14 @@ def render_report(report: ExposureReport, fmt: Format, tz: tzinfo | None) -> Non
 
 
 def _watchlist(st: State, world: World, name: str) -> tuple[str, list[Any]]:
-    lists = {w.name.casefold(): w for w in st.settings.watchlists}
-    found = lists.get(name.strip().casefold())
-    if found is None:
-        if not lists:
-            raise UsageError(
-                f"exposure --watchlist: no watchlist named {name!r}: the config has none "
-                "(add a [[watchlists]] table with name, vendors and products)"
-            )
-        names = [w.name for w in st.settings.watchlists]
-        best = process.extractOne(name, names, score_cutoff=60)
-        hint = f"did you mean {best[0]!r}?" if best else f"known: {', '.join(names)}"
-        raise UsageError(f"exposure --watchlist: no watchlist named {name!r} ({hint})")
+    lists = {w.name: w for w in st.settings.watchlists}
+    if not lists:
+        raise UsageError(
+            f"exposure --watchlist: no watchlist named {name!r}: the config has none "
+            "(add a [[watchlists]] table with name, vendors and products)"
+        )
+    names = Names("watchlist", ((n, ()) for n in lists), see="the config's [[watchlists]]")
+    found = lists[names.resolve(name, "exposure --watchlist")]
     option = f"watchlist {found.name!r}"
     return found.name, watch_items(world, found.vendors, found.products, option)
 
@@ -237,6 +233,7 @@ def exposure(
     start, now = resolve_times(since, as_of)
     settings = st.settings.exposure
     window = make_window(now, start, settings)
+    store = st.stored
     world = load_world(st)
     rows_text: list[dict[str, str]] = []
     if question == "parts":
@@ -246,7 +243,7 @@ def exposure(
         except UnicodeDecodeError as exc:
             raise ParseError(f"exposure --parts: {value}: not UTF-8 text ({exc.reason})") from exc
         rows_text = read_parts(text, str(value))
-    with st.store.session() as session:
+    with store.session() as session:
         data = StoreExposureData(session)
         common: dict[str, Any] = {"window": window, "now": now, "settings": settings}
         if question == "customer":
@@ -274,8 +271,9 @@ def exposure(
 def show_vendor(st: State, name: str, fmt: Format, as_of: str | None = None) -> None:
     """`tracker vendors show`: a vendor's profile."""
     _, now = resolve_times(None, as_of)
+    store = st.stored
     world = load_world(st)
-    with st.store.session() as session:
+    with store.session() as session:
         profile = vendor_profile(
             world, StoreExposureData(session), name, now=now, settings=st.settings.exposure
         )

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout
 from tracker.cli.state import State, state
 from tracker.config import SourceSpec
-from tracker.errors import ConfigError, UsageError
+from tracker.errors import ConfigError
 from tracker.pipeline import RunSummary, SourceOutcome, fetch_sources
 from tracker.query import parse_query
 from tracker.store import fetchstate, reports
@@ -57,10 +57,7 @@ def select_sources(st: State, names: list[str] | None, *, everything: bool) -> S
         due_ids = {s.id for s in fetchstate.due_sources(session, datetime.now(UTC))}
     if names:
         by_name = {s.name: s for s in every}
-        missing = [n for n in names if n not in by_name]
-        if missing:
-            raise UsageError(f"fetch: no source named {', '.join(map(repr, missing))}")
-        return Selection([by_name[n] for n in names])
+        return Selection([by_name[n] for n in st.source_names().resolve_all(names, "fetch")])
     enabled = [s for s in every if s.is_enabled]
     if everything:
         return Selection(enabled)
@@ -273,7 +270,16 @@ def _demo_report(st: State, summary: RunSummary, elapsed: float) -> None:
         hits = search_articles(session, parse_query(query), limit=3)
     from tracker.cli.search import render_snippet
 
-    stdout.print(f'\nExample search: tracker search "{query}" --limit 3')
+    db = st.db_option()
+    stdout.print(
+        f'\nExample search: tracker {db}search "{query}" --limit 3', highlight=False, soft_wrap=True
+    )
     for hit in hits:
         stdout.print(f"  [bold]{hit.title}[/bold]  ({', '.join(hit.sources)})")
         stdout.print("    ", render_snippet(hit.snippet))
+    if hits:
+        stdout.print(
+            f"\nOne article whole: tracker {db}show {hits[0].article_id}",
+            highlight=False,
+            soft_wrap=True,
+        )

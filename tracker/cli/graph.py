@@ -47,9 +47,10 @@ def export(
     (`networkx.read_graphml`), Gephi and yEd; JSON is `{"nodes": [...], "links": [...]}`."""
     st = state(ctx)
     _, now = resolve_times(None, as_of)
+    store = st.stored
     world = load_world(st)
     settings = st.settings.exposure
-    with st.store.session() as session:
+    with store.session() as session:
         facts = StoreExposureData(session).relation_facts(end=now)
     graph = SupplyGraph(world.declared, reported_links(facts, now, settings.half_life_days))
     nodes, links = graph_records(world, graph, current_only=current_only)

@@ -53,23 +53,37 @@ def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help='Words, "phrases", prefix*, OR, NOT/-word, ( ).')],
     vendor: Annotated[
-        str | None, typer.Option(help="Only articles that mention this vendor.")
+        list[str] | None,
+        typer.Option(
+            help="Only articles that name this company (or one of its subsidiaries); a name or "
+            "alias in any case. Repeat it for articles that name all of them.",
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option(help="Published on or after (date, time, 7d).")
     ] = None,
     until: Annotated[str | None, typer.Option(help="Published before (date, time, 7d).")] = None,
-    source: Annotated[str | None, typer.Option(help="Only articles from this source.")] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(help="Only articles from this source. Repeat it for any of several."),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many results.")] = 20,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
-    """Full-text search over stored articles, best match first, with highlighted snippets."""
+    """Full-text search over stored articles, best match first, with highlighted snippets.
+
+    Each result carries the article's id and URL: `tracker show ID` prints it whole. An
+    unknown --vendor or --source name is a usage error (exit code 2) with the closest name.
+    """
     st = state(ctx)
     node = parse_query(query)
     start, end = parse_when(since, "--since"), parse_when(until, "--until")
-    with st.store.session() as session:
+    store = st.stored
+    vendors = st.vendor_names().resolve_all(vendor, "search --vendor") if vendor else []
+    sources = st.source_names().resolve_all(source, "search --source") if source else []
+    with store.session() as session:
         hits = search_articles(
-            session, node, vendor=vendor, source=source, since=start, until=end, limit=limit
+            session, node, vendors=vendors, sources=sources, since=start, until=end, limit=limit
         )
     rows: list[dict[str, Any]] = [
         {
@@ -88,8 +102,13 @@ def search(
     emit(
         rows,
         fmt,
-        ["published_at", "title", "sources", "vendors", "snippet"],
+        ["id", "published_at", "title", "sources", "vendors", "snippet"],
         tz=st.settings.tzinfo(),
         title=f"{len(rows)} results for {query!r}",
-        rich_cells={"snippet": lambda row: render_snippet(row["snippet"])},
+        rich_cells={
+            "title": lambda row: Text(row["title"], style="bold").append(
+                f"\n{row['url']}", style="dim"
+            ),
+            "snippet": lambda row: render_snippet(row["snippet"]),
+        },
     )

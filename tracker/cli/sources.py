@@ -58,7 +58,7 @@ def list_sources(
 ) -> None:
     """List sources with their state."""
     st = state(ctx)
-    with st.store.session() as session:
+    with st.stored.session() as session:
         counts = store_sources.article_counts(session)
         rows = [
             {
@@ -289,10 +289,10 @@ def try_source(
     _check_selector(kind.value, selector, xpath)
     stored: Source | None = None
     if "://" not in target:
-        with st.store.session() as session:
-            stored = store_sources.source_by_name(session, target)
-        if stored is None:
-            raise UsageError(f"sources test: no source named {target!r} (or give a URL)")
+        name = st.source_names().resolve(target, "sources test")
+        with st.stored.session() as session:
+            stored = store_sources.source_by_name(session, name)
+        assert stored is not None
         url, chosen = stored.url, stored.kind if kind is Kind.auto else kind.value
         selector, xpath = selector or stored.selector, xpath or stored.xpath
     else:
@@ -388,8 +388,9 @@ def set_source(
     minutes, adaptive = parse_interval(interval)
     if sum(map(bool, (selector, xpath, detect))) > 1:
         raise typer.BadParameter("give one of --selector, --xpath and --detect")
+    name = st.source_names().resolve(name, "sources set")
     new_url = _check_url(url) if url is not None else None
-    with st.store.session() as session:
+    with st.stored.session() as session:
         if new_url is not None:
             moved = store_sources.source_by_name(session, name)
             if moved is None:
@@ -411,8 +412,7 @@ def set_source(
                 )
         if selector or xpath or detect:
             page = store_sources.source_by_name(session, name)
-            if page is None:
-                raise StoreError(f"store: no source named {name!r}")
+            assert page is not None
             if page.kind != "page":
                 raise UsageError(f"sources set: {name!r} is a {page.kind} source, not a page")
             store_sources.set_selector(session, page, selector=selector, xpath=xpath)
@@ -454,7 +454,7 @@ def health(
     or `--selector`), silent (nothing for several times its usual gap), disabled.
     """
     st = state(ctx)
-    with st.store.session() as session:
+    with st.stored.session() as session:
         rows = health_rows(session, st.settings.schedule, datetime.now(UTC))
     emit(
         rows,
@@ -486,7 +486,8 @@ def remove(
 ) -> None:
     """Stop following a source (its articles stay stored)."""
     st = state(ctx)
-    with st.store.session() as session:
+    name = st.source_names().resolve(name, "sources remove")
+    with st.stored.session() as session:
         links = store_sources.remove_source(session, name)
     declared = {s.name for s in st.settings.sources}
     stderr.print(f"removed source {name!r} ({links} article links)")
@@ -539,7 +540,7 @@ def export_opml(
     """Write every feed source as OPML 2.0 (page and sitemap sources are not feeds: other
     readers could not follow them; they are named on stderr)."""
     st = state(ctx)
-    with st.store.session() as session:
+    with st.stored.session() as session:
         every = store_sources.all_sources(session)
     outlines = [Outline(s.title or s.name, s.url) for s in every if s.kind == "feed"]
     others = [s.name for s in every if s.kind != "feed"]

@@ -1,16 +1,43 @@
-"""What every command shares: the resolved settings, the store, the vendor matcher."""
+"""What every command shares: the resolved settings, the store, the vendor matcher, and the
+names they know."""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
 
+from tracker.catalog.gazetteer import Gazetteer, load_gazetteer
+from tracker.catalog.names import Names, vendor_names
 from tracker.catalog.products import Product, user_product
-from tracker.config import Settings, load_settings
+from tracker.config import DEFAULT_DB_URL, Settings, load_settings
+from tracker.errors import StoreError
 from tracker.extract import Extractor, ExtractorRecipe
 from tracker.store import Store, user_data
+
+
+def db_option(db_url: str) -> str:
+    """``--db URL `` to name a database in a command line shown to the user (empty for the
+    default database); the password, if any, hidden."""
+    if db_url == DEFAULT_DB_URL:
+        return ""
+    from tracker.store.engine import shown_url
+
+    return f"--db {shlex.quote(shown_url(db_url))} "
+
+
+def missing_database(db_url: str) -> str:
+    """Why there is nothing to read at ``db_url``, and how to create the database."""
+    from tracker.store.engine import database_state, shown_url
+
+    shown = shown_url(db_url)
+    db = db_option(db_url)
+    then = f"`tracker {db}init`, then `tracker {db}fetch`"
+    if database_state(db_url) == "absent":
+        return f"store: no database at {shown}: create it with {then}"
+    return f"store: the database at {shown} has no tracker tables yet: create them with {then}"
 
 
 @dataclass(slots=True)
@@ -23,6 +50,7 @@ class State:
     _settings: Settings | None = None
     _store: Store | None = None
     _matcher: Extractor | None = field(default=None, repr=False)
+    _exists: bool | None = None
 
     @property
     def settings(self) -> Settings:
@@ -33,10 +61,26 @@ class State:
 
     @property
     def store(self) -> Store:
-        """The database, migrated to the newest schema."""
+        """The database, created if need be, migrated to the newest schema: for commands
+        that write (init, fetch, run, sources add...)."""
         if self._store is None:
             self._store = Store(self.db_url)
         return self._store
+
+    @property
+    def stored(self) -> Store:
+        """The database for commands that read it: it must exist already. A missing one is
+        a StoreError (exit code 1) naming the URL and how to create it, never an empty
+        database made on the spot that answers "0 results". A bad configuration is
+        reported first."""
+        _ = self.settings
+        if self._store is None and not self.has_database():
+            raise StoreError(missing_database(self.db_url))
+        return self.store
+
+    def db_option(self) -> str:
+        """``--db URL `` for command lines shown to the user (see ``db_option``)."""
+        return db_option(self.db_url)
 
     @property
     def matcher(self) -> Extractor:
@@ -63,11 +107,44 @@ class State:
         )
 
     def has_database(self) -> bool:
-        """False for a SQLite file that does not exist yet (nothing to read from it)."""
-        if self._store is not None or not self.db_url.startswith("sqlite"):
+        """True when the database exists with tracker's schema; finding out creates
+        nothing (a SQLite file that does not exist is not opened)."""
+        if self._store is not None:
             return True
-        path = self.db_url.split("///", 1)[-1]
-        return path in ("", ":memory:") or Path(path).exists()
+        if self._exists is None:
+            from tracker.store.engine import database_state
+
+            self._exists = database_state(self.db_url) == "ready"
+        return self._exists
+
+    def gazetteer(self) -> Gazetteer:
+        """The configured gazetteer with the user's vendors, without building the
+        extraction's matchers unless the user's vendors must be merged in."""
+        if self._matcher is not None:
+            return self._matcher.gazetteer
+        recipe = self.recipe()
+        if recipe.extra_vendors:
+            return self.matcher.gazetteer
+        return load_gazetteer(recipe.vendors_file)
+
+    def vendor_names(self) -> Names:
+        """Every company a name may be resolved to: the gazetteer's (with the user's) and
+        those the database stored mentions of."""
+        stored: list[str] = []
+        if self.has_database():
+            from tracker.store.reports import stored_vendor_names
+
+            with self.store.session() as session:
+                stored = stored_vendor_names(session)
+        return vendor_names(self.gazetteer(), stored)
+
+    def source_names(self) -> Names:
+        """The sources of the database, by name (or URL)."""
+        from tracker.store.sources import all_sources
+
+        with self.stored.session() as session:
+            sources = all_sources(session)
+        return Names("source", ((s.name, (s.url,)) for s in sources), see="tracker sources list")
 
     def close(self) -> None:
         """Release the database."""

@@ -10,6 +10,7 @@ from tracker.catalog.gazetteer import KINDS
 from tracker.cli.exposure import show_vendor
 from tracker.cli.output import Format, emit, stderr
 from tracker.cli.state import state
+from tracker.errors import UsageError
 from tracker.store import user_data
 
 app = typer.Typer(
@@ -26,6 +27,8 @@ def list_vendors(
 ) -> None:
     """List the vendors the extraction knows, with their kind, country and aliases."""
     st = state(ctx)
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"vendors list --kind: {kind!r} is not one of {', '.join(sorted(KINDS))}")
     rows: list[dict[str, Any]] = [
         {
             "name": v.name,
@@ -69,10 +72,11 @@ def candidates(
     Promote one with `tracker vendors add NAME --kind KIND`.
     """
     st = state(ctx)
+    store = st.stored
     known = {
         form.casefold() for v in st.matcher.gazetteer.vendors.values() for form in v.surface_forms()
     }
-    with st.store.session() as session:
+    with store.session() as session:
         found = user_data.vendor_candidates(session, limit=limit * 2, min_count=min_count)
     rows = [
         {"name": name, "mentions": mentions, "articles": articles, "examples": examples}

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from tracker.catalog.gazetteer import Gazetteer
+from tracker.catalog.names import Names
 from tracker.catalog.products import Catalog
 from tracker.config import Settings
 from tracker.digest.message import compose_message, message_bytes, unsubscribe_target
@@ -46,13 +47,15 @@ LEASE = timedelta(minutes=10)  # a sender that dies mid-send frees its rows afte
 
 
 def spec_named(settings: Settings, name: str) -> DigestSpec:
-    """The configured digest called ``name``; a UsageError listing the others."""
-    for spec in settings.digests:
-        if spec.name == name:
-            return spec
-    known = ", ".join(s.name for s in settings.digests) or "none"
+    """The configured digest called ``name`` (in any case); a UsageError with the closest
+    name, or the configured ones, otherwise."""
+    specs = {spec.name: spec for spec in settings.digests}
+    names = Names("digest", ((n, ()) for n in specs))
+    found = names.find(name)
+    if found is not None:
+        return specs[found]
     where = settings.path or "the configuration"
-    raise UsageError(f"digest: no digest named {name!r} in {where} (configured: {known})")
+    raise UsageError(f"digest: no digest named {name!r} in {where}{names.hint(name)}")
 
 
 def resolve_items(spec: DigestSpec, gazetteer: Gazetteer, catalog: Catalog) -> list[WatchItem]:

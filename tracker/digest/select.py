@@ -22,10 +22,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from difflib import get_close_matches
 from urllib.parse import urlsplit
 
 from tracker.catalog.gazetteer import Gazetteer
+from tracker.catalog.names import product_names, vendor_names
 from tracker.catalog.products import CATEGORIES, Catalog
 from tracker.digest.records import (
     Digest,
@@ -85,11 +85,6 @@ _STOPWORDS = frozenset(
 # -- the watchlist --------------------------------------------------------------------------
 
 
-def _closest(name: str, choices: Iterable[str]) -> str:
-    close = get_close_matches(name, list(choices), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def watch_items(
     spec_name: str, watchlist: Watchlist, gazetteer: Gazetteer, catalog: Catalog
 ) -> list[WatchItem]:
@@ -97,27 +92,29 @@ def watch_items(
     vendors, products, categories, keywords, event types (each as listed).
 
     A vendor is named by its canonical name or any alias; a product by catalog id, name,
-    alias or part number, and covers its variants (an entry's children); two names of one
-    vendor or product make one item. An unknown name is a ConfigError with the closest known
-    one.
+    alias or part number, and covers its variants (an entry's children); both as the CLI
+    resolves names (``tracker.catalog.names``); two names of one vendor or product make one
+    item. An unknown name is a ConfigError with the closest known one.
     """
     where = f"config: [[digests]] {spec_name!r} watchlist"
     items: list[WatchItem] = []
+    vendors = vendor_names(gazetteer)
     for name in watchlist.vendors:
-        vendor = gazetteer.get(name)
-        if vendor is None:
+        canonical = vendors.find(name)
+        if canonical is None:
             raise ConfigError(
                 f"{where}.vendors: {name!r} is not in the gazetteer"
-                f"{_closest(name, gazetteer.vendors)} (or add it: tracker vendors add)"
+                f"{vendors.hint(name)} (or add it: tracker vendors add)"
             )
-        items.append(WatchItem("vendor", vendor.name, frozenset({vendor.name.casefold()})))
+        items.append(WatchItem("vendor", canonical, frozenset({canonical.casefold()})))
+    products = product_names(catalog)
     for name in watchlist.products:
-        product = catalog.get(name)
-        if product is None:
-            names = [p.name for p in catalog.products.values()]
+        product_id = products.find(name)
+        if product_id is None:
             raise ConfigError(
-                f"{where}.products: {name!r} is not in the catalog{_closest(name, names)}"
+                f"{where}.products: {name!r} is not in the catalog{products.hint(name)}"
             )
+        product = catalog.products[product_id]
         keys = {product.id.casefold(), product.name.casefold()}
         todo = [product.id]
         while todo:

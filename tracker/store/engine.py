@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
 
@@ -58,6 +59,35 @@ def current_revision(engine: Engine) -> str | None:
             return MigrationContext.configure(conn).get_current_revision()
     except OperationalError as exc:
         raise StoreError(f"store: cannot open {engine.url!r}: {exc.orig}") from exc
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed: its password, if any, hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def database_state(url: str) -> Literal["absent", "empty", "ready"]:
+    """Whether ``url`` holds a tracker database, without creating anything: ``absent`` for
+    a SQLite file that does not exist (it is not opened, so not created), ``empty`` for a
+    database without tracker's schema (a PostgreSQL database where `tracker init` never ran,
+    an empty file), ``ready`` when the schema is there (at any revision)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"store: cannot use database URL {url!r}: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ""
+        in_memory = path in ("", ":memory:") or "mode=memory" in path
+        if in_memory or (not parsed.query.get("uri") and not Path(path).exists()):
+            return "absent"
+    engine = make_engine(url)
+    try:
+        return "ready" if current_revision(engine) is not None else "empty"
+    finally:
+        engine.dispose()
 
 
 def _autocommit_driver(dbapi_connection: Any, _record: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -151,14 +152,16 @@ def search_articles(
     session: Session,
     query: Node,
     *,
-    vendor: str | None = None,
-    source: str | None = None,
+    vendors: Sequence[str] = (),
+    sources: Sequence[str] = (),
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 20,
 ) -> list[SearchHit]:
     """Articles matching ``query``, best first, filtered by vendor, source and date.
 
+    An article must name every one of ``vendors`` (each by itself or one of its
+    subsidiaries; names are the store's, in any case) and come from any one of ``sources``.
     SQLite ranks with FTS5's bm25 (title weighted 5x), PostgreSQL with ts_rank_cd over a
     tsvector whose title words weigh 2.5x the body's; both use no stemming.
     """
@@ -172,7 +175,7 @@ def search_articles(
         literal_column("+article_fts.rowid", Integer) if dialect == "sqlite" else col(Article.id)
     )
     filters: list[ColumnElement[bool]] = []
-    if vendor:
+    for vendor in dict.fromkeys(vendors):
         # The vendor and its subsidiaries: a few rows of a small table.
         vendor_ids = select(Vendor.id).where(
             (func.lower(Vendor.name) == vendor.lower())
@@ -193,12 +196,12 @@ def search_articles(
                     func.array(vendor_ids.scalar_subquery()).cast(_ID_ARRAY)
                 )
             )
-    if source:
+    if sources:
         filters.append(
             article_id.in_(
                 select(ArticleSource.article_id)
                 .join(Source, col(Source.id) == col(ArticleSource.source_id))
-                .where(Source.name == source)
+                .where(col(Source.name).in_(list(sources)))
             )
         )
     if dialect == "sqlite":
@@ -212,8 +215,8 @@ def search_articles(
             filters.append(when < until)
         rows = _postgres_search(session, query, filters, limit)
     ids = [article.id for article, _, _ in rows if article.id is not None]
-    vendors = vendor_names_for(session, ids)
-    sources = source_names_for(session, ids)
+    vendors_of = vendor_names_for(session, ids)
+    sources_of = source_names_for(session, ids)
     return [
         SearchHit(
             article_id=article.id or 0,
@@ -223,8 +226,8 @@ def search_articles(
             fetched_at=article.fetched_at,
             snippet=" ".join(snip.split()),
             score=rank,
-            sources=sources.get(article.id or 0, []),
-            vendors=vendors.get(article.id or 0, []),
+            sources=sources_of.get(article.id or 0, []),
+            vendors=vendors_of.get(article.id or 0, []),
         )
         for article, snip, rank in rows
     ]
