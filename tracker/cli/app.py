@@ -28,8 +28,6 @@ from tracker.cli.output import dumps, stderr, write_csv
 from tracker.cli.state import State, state
 from tracker.config import DEFAULT_CONFIG, DEFAULT_DB_URL
 from tracker.errors import TrackerError, UsageError
-from tracker.store.engine import current_revision, head_revision, upgrade
-from tracker.store.reports import export_articles
 
 
 class _Group(TyperGroup):
@@ -102,9 +100,9 @@ def main_options(
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the database schema, or upgrade it to this version's."""
-    st = state(ctx)
-    from tracker.store.engine import make_engine
+    from tracker.store.engine import make_engine, upgrade
 
+    st = state(ctx)
     engine = make_engine(st.db_url)
     try:
         before, after = upgrade(engine)
@@ -137,6 +135,8 @@ def export_articles_cmd(
 ) -> None:
     """One record per stored article: id, url, title, sources, times, vendors, products,
     relations, events."""
+    from tracker.store.reports import export_articles
+
     st = state(ctx)
     start = search.parse_when(since, "--since")
     with st.store.session() as session:
@@ -153,4 +153,4 @@ def main() -> None:
     app(prog_name="tracker")
 
 
-__all__ = ["app", "current_revision", "head_revision", "main"]
+__all__ = ["app", "main"]

@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tracker.catalog.products import CATEGORIES, Product
 from tracker.cli.output import Format, dumps, emit, stderr, stdout
 from tracker.cli.state import state
 from tracker.errors import ParseError, UsageError
-from tracker.store import user_data
+
+if TYPE_CHECKING:
+    from tracker.catalog.products import Product
 
 app = typer.Typer(
     help="The hardware catalog: list, show, import your parts list.", no_args_is_help=True
@@ -106,6 +107,8 @@ def show(
 
 def read_parts(text: str, origin: str) -> list[dict[str, str]]:
     """Rows of a parts list CSV; ParseError with the line of the first bad row."""
+    from tracker.catalog.products import CATEGORIES
+
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in ("part_number", "category") if c not in header]
@@ -138,6 +141,8 @@ def import_parts(
     Your entries win over the bundled catalog: a part whose number or name is already in the
     catalog replaces that entry. `used_in` lists products separated by ";".
     """
+    from tracker.store import user_data
+
     st = state(ctx)
     try:
         text = file.read_text(encoding="utf-8-sig")

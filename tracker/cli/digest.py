@@ -6,17 +6,17 @@ import sys
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tracker.cli.output import Format, emit, show_time, stderr
 from tracker.cli.state import State, state
-from tracker.digest import delivery
-from tracker.digest.records import Period, WatchItem
-from tracker.digest.settings import DigestSpec
 from tracker.errors import UsageError
-from tracker.store import digests as store_digests
+
+if TYPE_CHECKING:
+    from tracker.digest.records import Period, WatchItem
+    from tracker.digest.settings import DigestSpec
 
 app = typer.Typer(
     help="Digest e-mails: preview, send now, and the outbox's state.", no_args_is_help=True
@@ -55,6 +55,8 @@ def parse_day(value: str | None) -> date | None:
 
 
 def _items(st: State, spec: DigestSpec) -> list[WatchItem]:
+    from tracker.digest import delivery
+
     matcher = st.matcher
     return delivery.resolve_items(spec, matcher.gazetteer, matcher.catalog)
 
@@ -82,6 +84,8 @@ def preview(
     sent, up to now). With --date: the period due that day (a period already sent shows
     what was sent).
     """
+    from tracker.digest import delivery
+
     st = state(ctx)
     spec = delivery.spec_named(st.settings, name)
     items = _items(st, spec)
@@ -119,6 +123,8 @@ def send(
     already sent to a recipient is never sent to them again; unsent and failed messages of
     the period are tried again now. Exit code 1 when a message could not be sent.
     """
+    from tracker.digest import delivery
+
     st = state(ctx)
     settings = st.settings
     spec = delivery.spec_named(settings, name)
@@ -169,6 +175,8 @@ def status(
     (gave up: a permanent refusal or too many attempts; `tracker digest send NAME --date
     PERIOD` tries again), empty (nothing new, nothing sent).
     """
+    from tracker.store import digests as store_digests
+
     st = state(ctx)
     with st.store.session() as session:
         rows = store_digests.outbox_rows(session, name)

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout
 from tracker.cli.state import State, state
 from tracker.config import SourceSpec
 from tracker.errors import ConfigError, UsageError
-from tracker.pipeline import RunSummary, SourceOutcome, fetch_sources
 from tracker.query import parse_query
-from tracker.store import fetchstate, reports
-from tracker.store import sources as store_sources
-from tracker.store.search import search_articles
-from tracker.store.tables import Source
+
+if TYPE_CHECKING:
+    from tracker.pipeline import RunSummary, SourceOutcome
+    from tracker.store.tables import Source
 
 EXIT_SOURCES_FAILED = 3
 DEMO_PLACEHOLDER = "{fixtures}"
@@ -29,6 +26,8 @@ DEMO_PLACEHOLDER = "{fixtures}"
 
 def sync_declared_sources(st: State, specs: tuple[SourceSpec, ...], base_url: str = "") -> None:
     """Add the sources the configuration declares (``{fixtures}`` becomes ``base_url``)."""
+    from tracker.store import sources as store_sources
+
     with st.store.session() as session:
         for spec in specs:
             if DEMO_PLACEHOLDER in spec.url and not base_url:
@@ -49,6 +48,9 @@ class Selection:
 
 def select_sources(st: State, names: list[str] | None, *, everything: bool) -> Selection:
     """The named sources, or every enabled one (``everything``), or the enabled ones due."""
+    from tracker.store import fetchstate
+    from tracker.store import sources as store_sources
+
     with st.store.session() as session:
         every = store_sources.all_sources(session)
         due_ids = {s.id for s in fetchstate.due_sources(session, datetime.now(UTC))}
@@ -68,6 +70,18 @@ def select_sources(st: State, names: list[str] | None, *, everything: bool) -> S
 
 def run_fetch(st: State, names: list[str] | None, *, everything: bool = True) -> RunSummary:
     """Fetch the named sources (or the enabled ones) with a progress bar on stderr."""
+    import asyncio
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from tracker.pipeline import fetch_sources
+
     selection = select_sources(st, names, everything=everything)
     chosen = selection.chosen
     if selection.not_due:
@@ -177,7 +191,10 @@ def demo(ctx: typer.Context) -> None:
     Serves the sample site from the config's [demo] site_dir on 127.0.0.1 (a free port),
     fetches the sources the config names, then prints a summary and an example search.
     """
+    from tracker.cli.search import render_snippet
     from tracker.devserver import serve_directory
+    from tracker.store import reports
+    from tracker.store.search import search_articles
 
     st = state(ctx)
     site = st.settings.demo_site_dir
@@ -214,8 +231,6 @@ def demo(ctx: typer.Context) -> None:
         )
         query = "Luxshare"
         hits = search_articles(session, parse_query(query), limit=3)
-    from tracker.cli.search import render_snippet
-
     stdout.print(f'\nExample search: tracker search "{query}" --limit 3')
     for hit in hits:
         stdout.print(f"  [bold]{hit.title}[/bold]  ({', '.join(hit.sources)})")

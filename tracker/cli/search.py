@@ -12,7 +12,6 @@ from tracker.cli.output import Format, emit
 from tracker.cli.state import state
 from tracker.errors import UsageError
 from tracker.query import parse_query
-from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START, search_articles
 
 
 def parse_when(value: str | None, option: str) -> datetime | None:
@@ -36,6 +35,8 @@ def parse_when(value: str | None, option: str) -> datetime | None:
 
 def render_snippet(snippet: str) -> Text:
     """A snippet with its matched words in bold."""
+    from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START
+
     text = Text()
     highlighted = False
     for part in snippet.replace(HIGHLIGHT_END, HIGHLIGHT_START).split(HIGHLIGHT_START):
@@ -46,6 +47,8 @@ def render_snippet(snippet: str) -> Text:
 
 def plain_snippet(snippet: str) -> str:
     """A snippet with matched words between ** marks, for JSON and CSV."""
+    from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START
+
     return snippet.replace(HIGHLIGHT_START, "**").replace(HIGHLIGHT_END, "**")
 
 
@@ -64,6 +67,8 @@ def search(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Full-text search over stored articles, best match first, with highlighted snippets."""
+    from tracker.store.search import search_articles
+
     st = state(ctx)
     node = parse_query(query)
     start, end = parse_when(since, "--since"), parse_when(until, "--until")

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from tracker.catalog.products import Product, user_product
-from tracker.config import Settings, load_settings
-from tracker.extract import Extractor, ExtractorRecipe
-from tracker.store import Store, user_data
+if TYPE_CHECKING:
+    from tracker.config import Settings
+    from tracker.extract import Extractor, ExtractorRecipe
+    from tracker.store import Store
 
 
 @dataclass(slots=True)
 class State:
-    """Global options, resolved lazily so `--help` needs no database."""
+    """Global options, resolved lazily so `--help` needs no database (nor imports it)."""
 
     config_path: Path
     db_url: str
@@ -28,6 +29,8 @@ class State:
     def settings(self) -> Settings:
         """The configuration (read once)."""
         if self._settings is None:
+            from tracker.config import load_settings
+
             self._settings = load_settings(self.config_path, required=self.is_config_explicit)
         return self._settings
 
@@ -35,6 +38,8 @@ class State:
     def store(self) -> Store:
         """The database, migrated to the newest schema."""
         if self._store is None:
+            from tracker.store import Store
+
             self._store = Store(self.db_url)
         return self._store
 
@@ -48,6 +53,10 @@ class State:
 
     def recipe(self) -> ExtractorRecipe:
         """How to build the extractor (worker processes build their own from it)."""
+        from tracker.catalog.products import Product, user_product
+        from tracker.extract import ExtractorRecipe
+        from tracker.store import user_data
+
         s = self.settings
         vendors: list[dict[str, object]] = []
         parts: list[Product] = []

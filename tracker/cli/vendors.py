@@ -11,7 +11,6 @@ from tracker.cli.exposure import show_vendor
 from tracker.cli.output import Format, emit, stderr
 from tracker.cli.state import state
 from tracker.errors import UsageError
-from tracker.store import user_data
 
 app = typer.Typer(
     help="The vendor gazetteer: list, show, unknown candidates, add.", no_args_is_help=True
@@ -69,6 +68,8 @@ def candidates(
 
     Promote one with `tracker vendors add NAME --kind KIND`.
     """
+    from tracker.store import user_data
+
     st = state(ctx)
     known = {
         form.casefold() for v in st.matcher.gazetteer.vendors.values() for form in v.surface_forms()
@@ -101,6 +102,8 @@ def add(
     parent: Annotated[str, typer.Option(help="Canonical name of its parent vendor.")] = "",
 ) -> None:
     """Add a company to the gazetteer (kept in the database); new articles will find it."""
+    from tracker.store import user_data
+
     st = state(ctx)
     if kind not in KINDS:
         raise UsageError(f"vendors add: kind {kind!r} is not one of {', '.join(sorted(KINDS))}")
