@@ -1,21 +1,53 @@
 # make demo: the main job on the bundled sample.  make test: lint, types, tests.
-# Each target creates or reuses .venv itself: a fresh clone needs only Python 3.11+ and make.
+# Each target creates or reuses .venv itself: a fresh clone needs only Python 3.11+ (with
+# pip) and make. .venv holds exactly the versions in uv.lock, installed by the uv pinned in
+# tools/uv.txt; `make lock` refreshes uv.lock after a change to pyproject.toml.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV_HOME := $(VENV)/.uv
+UV := $(UV_HOME)/bin/uv
 
-.PHONY: demo test lint fix typecheck pytest clean
+# uv installs into .venv (never a Python of its own) from PyPI, checking every file
+# against the hashes in uv.lock.
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+export PIP_ROOT_USER_ACTION := ignore
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+.PHONY: demo test lint fix typecheck pytest lock lock-upgrade lock-check clean
+
+# uv itself, beside the environment it manages (its sync leaves .venv/.uv alone).
+$(UV): tools/uv.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	rm -rf $(UV_HOME)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+		--target $(UV_HOME) -r tools/uv.txt
+	@touch $(UV)
+
+$(STAMP): pyproject.toml uv.lock $(UV)
+	@$(UV) sync --locked --extra dev || { \
+		echo "error: could not install uv.lock into $(VENV) (after a change to pyproject.toml, run: make lock)" >&2; \
+		exit 1; }
 	@touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/tracker --config config/demo.toml --db sqlite:///demo.db demo
+
+# Refresh uv.lock from pyproject.toml, keeping the locked versions that still fit.
+lock: $(UV)
+	$(UV) lock
+
+# Refresh uv.lock with the newest versions pyproject.toml allows.
+lock-upgrade: $(UV)
+	$(UV) lock --upgrade
+
+# Fail when uv.lock does not match pyproject.toml (CI runs it through `make test`).
+lock-check: $(UV)
+	@$(UV) lock --check || { \
+		echo "error: uv.lock does not match pyproject.toml: run make lock, and commit uv.lock" >&2; \
+		exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -27,7 +59,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: lock-check lint typecheck pytest
 
 fix: $(STAMP)
 	$(BIN)/ruff format .

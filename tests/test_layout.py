@@ -22,6 +22,7 @@ IO_MODULES = (
 
 def test_public_api_is_sorted_and_importable() -> None:
     assert tracker.__all__ == sorted(tracker.__all__)
+    assert set(tracker._SOURCES) == set(tracker.__all__)  # each name says where it comes from
     for name in tracker.__all__:
         assert hasattr(tracker, name), name
 

@@ -9,11 +9,13 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tracker.digest.settings import DigestSpec, SmtpSettings, parse_digests, parse_smtp
 from tracker.errors import ConfigError
+
+if TYPE_CHECKING:
+    from tracker.digest.settings import DigestSpec, SmtpSettings
 
 DEFAULT_CONFIG = Path("config/tracker.toml")
 DEFAULT_DB_URL = "sqlite:///tracker.db"
@@ -231,6 +233,8 @@ def _watchlists(raw: Any) -> tuple[Watchlist, ...]:
 
 def load_settings(path: Path | None, *, required: bool = False) -> Settings:
     """Read settings from ``path``; a missing default file gives the built-in defaults."""
+    from tracker.digest.settings import parse_digests, parse_smtp
+
     if path is None or not path.exists():
         if required and path is not None:
             raise ConfigError(f"config: {path}: file not found")

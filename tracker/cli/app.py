@@ -29,7 +29,6 @@ from tracker.cli.output import stderr
 from tracker.cli.state import State, state
 from tracker.config import DEFAULT_CONFIG, DEFAULT_DB_URL
 from tracker.errors import TrackerError, UsageError
-from tracker.store.engine import current_revision, head_revision, upgrade
 
 HELP_OPTIONS = ["-h", "--help"]
 
@@ -139,9 +138,9 @@ def main_options(
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the database schema, or upgrade it to this version's."""
-    st = state(ctx)
-    from tracker.store.engine import make_engine
+    from tracker.store.engine import make_engine, upgrade
 
+    st = state(ctx)
     engine = make_engine(st.db_url)
     try:
         before, after = upgrade(engine)
@@ -160,4 +159,4 @@ def main() -> None:
     app(prog_name="tracker")
 
 
-__all__ = ["app", "current_revision", "head_revision", "main"]
+__all__ = ["app", "main"]

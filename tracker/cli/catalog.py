@@ -7,17 +7,17 @@ import io
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tracker.catalog.names import product_names
-from tracker.catalog.parts import PartRow, plan_import
-from tracker.catalog.products import CATEGORIES, Product
 from tracker.cli.output import Format, dumps, emit, stderr, stdout
 from tracker.cli.state import state
 from tracker.errors import ParseError, UsageError
-from tracker.store import user_data
+
+if TYPE_CHECKING:
+    from tracker.catalog.parts import PartRow
+    from tracker.catalog.products import Product
 
 app = typer.Typer(
     help="The hardware catalog: list, show, import your parts list.", no_args_is_help=True
@@ -51,6 +51,8 @@ def list_products(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """List catalog entries (the user's parts included, marked `user`)."""
+    from tracker.catalog.products import CATEGORIES
+
     st = state(ctx)
     if category is not None and category not in CATEGORIES:
         raise UsageError(
@@ -82,6 +84,8 @@ def show(
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """One catalog entry: aliases, part numbers, who makes its parts, what uses it."""
+    from tracker.catalog.names import product_names
+
     st = state(ctx)
     catalog = st.matcher.catalog
     product = catalog.products[product_names(catalog).resolve(key, "catalog show")]
@@ -115,6 +119,8 @@ def show(
 def read_parts(text: str, origin: str) -> list[dict[str, str]]:
     """Rows of a parts list CSV; ParseError with the line of the first bad row. A blank
     category is allowed (an import keeps the catalog entry's)."""
+    from tracker.catalog.products import CATEGORIES
+
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in ("part_number", "category") if c not in header]
@@ -139,6 +145,8 @@ def read_parts(text: str, origin: str) -> list[dict[str, str]]:
 
 
 def _part_row(row: dict[str, str]) -> PartRow:
+    from tracker.catalog.parts import PartRow
+
     return PartRow(
         row["part_number"],
         row.get("name", ""),
@@ -167,6 +175,9 @@ def import_parts(
     way. A row naming one entry by part number and another by name, or a new part without a
     category, is refused (exit code 1; the other rows are imported).
     """
+    from tracker.catalog.parts import plan_import
+    from tracker.store import user_data
+
     st = state(ctx)
     try:
         text = file.read_text(encoding="utf-8-sig")

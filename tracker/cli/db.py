@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from tracker.cli.output import Format, emit, stderr
 from tracker.errors import StoreError
-from tracker.store.copy import copy_database, source_counts
 
 app = typer.Typer(
     help="Database maintenance: copy between SQLite and PostgreSQL.", no_args_is_help=True
@@ -28,6 +26,10 @@ def copy(
 
     Example: tracker db copy --from sqlite:///tracker.db --to postgresql+psycopg://user@host/db
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from tracker.store.copy import copy_database, source_counts
+
     totals = source_counts(source)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=stderr

@@ -6,17 +6,17 @@ import sys
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tracker.cli.output import Format, emit, show_time, stderr
 from tracker.cli.state import State, state
-from tracker.digest import delivery
-from tracker.digest.records import Period, WatchItem
-from tracker.digest.settings import DigestSpec
 from tracker.errors import UsageError
-from tracker.store import digests as store_digests
+
+if TYPE_CHECKING:
+    from tracker.digest.records import Period, WatchItem
+    from tracker.digest.settings import DigestSpec
 
 app = typer.Typer(
     help="Digest e-mails: preview, send now, and the outbox's state.", no_args_is_help=True
@@ -55,6 +55,8 @@ def parse_day(value: str | None) -> date | None:
 
 
 def _items(st: State, spec: DigestSpec) -> list[WatchItem]:
+    from tracker.digest import delivery
+
     matcher = st.matcher
     return delivery.resolve_items(spec, matcher.gazetteer, matcher.catalog)
 
@@ -87,6 +89,8 @@ def _pick(day: str | None, upcoming: bool) -> date | None:
 
 def _next_hint(st: State, spec: DigestSpec, items: list[WatchItem], now: datetime) -> None:
     """After an empty latest period: how many stories the next one holds, and how to get it."""
+    from tracker.digest import delivery
+
     period = delivery.period_for(st.store, spec, now, upcoming=True)
     stories = delivery.build_digest(st.store, spec, period, items).story_count
     if stories:
@@ -115,6 +119,8 @@ def preview(
 
     A period already sent shows what was sent. The period is named on stderr.
     """
+    from tracker.digest import delivery
+
     st = state(ctx)
     spec = delivery.spec_named(st.settings, name)
     on_day = _pick(day, upcoming)
@@ -158,6 +164,8 @@ def send(
     them again; unsent and failed messages of the period are tried again now. Exit code 1
     when a message could not be sent.
     """
+    from tracker.digest import delivery
+
     st = state(ctx)
     settings = st.settings
     spec = delivery.spec_named(settings, name)
@@ -210,6 +218,9 @@ def status(
     (gave up: a permanent refusal or too many attempts; `tracker digest send NAME --date
     PERIOD` tries again), empty (nothing new, nothing sent).
     """
+    from tracker.digest import delivery
+    from tracker.store import digests as store_digests
+
     st = state(ctx)
     if name is not None:
         name = delivery.spec_named(st.settings, name).name

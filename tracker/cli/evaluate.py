@@ -12,7 +12,6 @@ from rich.table import Table
 from tracker.cli.output import dumps, stdout
 from tracker.cli.state import state
 from tracker.errors import ParseError
-from tracker.evaluation import FIELDS, evaluate, read_gold
 
 
 class EvalFormat(StrEnum):
@@ -32,6 +31,8 @@ def eval_command(
 
     Records: {id, text, vendors, products, relations, events}; see fixtures/gold/README.md.
     """
+    from tracker.evaluation import FIELDS, evaluate, read_gold
+
     st = state(ctx)
     paths = sorted(gold.glob("*.jsonl")) if gold.is_dir() else [gold]
     records = []

@@ -7,35 +7,20 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from tracker.catalog.gazetteer import load_gazetteer
-from tracker.catalog.names import Names
-from tracker.catalog.products import Catalog, load_catalog
 from tracker.cli.catalog import read_parts
 from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout, write_csv
 from tracker.cli.search import parse_when
 from tracker.cli.state import State, state
 from tracker.errors import ParseError, UsageError
-from tracker.exposure import (
-    Evidence,
-    ExposureReport,
-    World,
-    answer_customer,
-    answer_product,
-    answer_supplier,
-    answer_watchlist,
-    make_window,
-    part_items,
-    shorten,
-    vendor_profile,
-    watch_items,
-)
-from tracker.store.exposure import StoreExposureData
+
+if TYPE_CHECKING:
+    from tracker.exposure import Evidence, ExposureReport, World
 
 QUESTIONS = ("customer", "supplier", "product", "watchlist", "parts")
 _SPAN_UNITS = {"d": "days", "h": "hours", "w": "weeks"}
@@ -44,6 +29,10 @@ _SPAN_UNITS = {"d": "days", "h": "hours", "w": "weeks"}
 def load_world(st: State) -> World:
     """The gazetteer and catalog with the user's vendors and parts, without building the
     extraction's matchers when there are no user vendors to merge (it saves most of a second)."""
+    from tracker.catalog.gazetteer import load_gazetteer
+    from tracker.catalog.products import Catalog, load_catalog
+    from tracker.exposure import World
+
     recipe = st.recipe()
     if recipe.extra_vendors:
         return World.build(st.matcher.gazetteer, st.matcher.catalog)
@@ -91,6 +80,8 @@ def _flat(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _evidence_lines(label: str, items: Sequence[Evidence], tz: tzinfo | None) -> None:
+    from tracker.exposure import shorten
+
     if not items:
         return
     stdout.print(Text(label, style="bold"))
@@ -160,6 +151,9 @@ def render_report(report: ExposureReport, fmt: Format, tz: tzinfo | None) -> Non
 
 
 def _watchlist(st: State, world: World, name: str) -> tuple[str, list[Any]]:
+    from tracker.catalog.names import Names
+    from tracker.exposure import watch_items
+
     lists = {w.name: w for w in st.settings.watchlists}
     if not lists:
         raise UsageError(
@@ -217,6 +211,16 @@ def exposure(
     config) and gains weight with independent sources; a link whose latest report denies or
     ends it is not current.
     """
+    from tracker.exposure import (
+        answer_customer,
+        answer_product,
+        answer_supplier,
+        answer_watchlist,
+        make_window,
+        part_items,
+    )
+    from tracker.store.exposure import StoreExposureData
+
     st = state(ctx)
     asked = {
         q: v
@@ -270,6 +274,9 @@ def exposure(
 
 def show_vendor(st: State, name: str, fmt: Format, as_of: str | None = None) -> None:
     """`tracker vendors show`: a vendor's profile."""
+    from tracker.exposure import shorten, vendor_profile
+    from tracker.store.exposure import StoreExposureData
+
     _, now = resolve_times(None, as_of)
     store = st.stored
     world = load_world(st)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import time
@@ -10,21 +9,19 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout
 from tracker.cli.state import State, state
 from tracker.config import SourceSpec
 from tracker.errors import ConfigError
-from tracker.pipeline import RunSummary, SourceOutcome, fetch_sources
 from tracker.query import parse_query
-from tracker.store import fetchstate, reports
-from tracker.store import sources as store_sources
-from tracker.store.search import search_articles
-from tracker.store.tables import Source
+
+if TYPE_CHECKING:
+    from tracker.pipeline import RunSummary, SourceOutcome
+    from tracker.store.tables import Source
 
 EXIT_SOURCES_FAILED = 3
 DEMO_PLACEHOLDER = "{fixtures}"
@@ -32,6 +29,8 @@ DEMO_PLACEHOLDER = "{fixtures}"
 
 def sync_declared_sources(st: State, specs: tuple[SourceSpec, ...], base_url: str = "") -> None:
     """Add the sources the configuration declares (``{fixtures}`` becomes ``base_url``)."""
+    from tracker.store import sources as store_sources
+
     with st.store.session() as session:
         for spec in specs:
             if DEMO_PLACEHOLDER in spec.url and not base_url:
@@ -52,6 +51,9 @@ class Selection:
 
 def select_sources(st: State, names: list[str] | None, *, everything: bool) -> Selection:
     """The named sources, or every enabled one (``everything``), or the enabled ones due."""
+    from tracker.store import fetchstate
+    from tracker.store import sources as store_sources
+
     with st.store.session() as session:
         every = store_sources.all_sources(session)
         due_ids = {s.id for s in fetchstate.due_sources(session, datetime.now(UTC))}
@@ -68,6 +70,18 @@ def select_sources(st: State, names: list[str] | None, *, everything: bool) -> S
 
 def run_fetch(st: State, names: list[str] | None, *, everything: bool = True) -> RunSummary:
     """Fetch the named sources (or the enabled ones) with a progress bar on stderr."""
+    import asyncio
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from tracker.pipeline import fetch_sources
+
     selection = select_sources(st, names, everything=everything)
     chosen = selection.chosen
     if selection.not_due:
@@ -245,6 +259,9 @@ def demo(
 
 def _demo_report(st: State, summary: RunSummary, elapsed: float) -> None:
     """The demo's summary, its top vendors and an example search."""
+    from tracker.store import reports
+    from tracker.store.search import search_articles
+
     print_summary(summary, Format.table, st)
     with st.store.session() as session:
         if summary.new:

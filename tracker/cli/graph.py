@@ -13,8 +13,6 @@ from tracker.cli.exposure import load_world, resolve_times
 from tracker.cli.output import dumps, stderr
 from tracker.cli.state import state
 from tracker.errors import UsageError
-from tracker.exposure import SupplyGraph, graph_records, reported_links, to_graphml
-from tracker.store.exposure import StoreExposureData
 
 app = typer.Typer(help="The supplier graph: export it.", no_args_is_help=True)
 
@@ -45,6 +43,9 @@ def export(
     """Every supplier link, supplier -> customer: kind (declared, reported or both), evidence
     counts, status, first and last seen, weight. GraphML is directed and readable by networkx
     (`networkx.read_graphml`), Gephi and yEd; JSON is `{"nodes": [...], "links": [...]}`."""
+    from tracker.exposure import SupplyGraph, graph_records, reported_links, to_graphml
+    from tracker.store.exposure import StoreExposureData
+
     st = state(ctx)
     _, now = resolve_times(None, as_of)
     store = st.stored

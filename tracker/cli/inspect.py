@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -18,10 +16,9 @@ from tracker.cli.output import dumps, stdout
 from tracker.cli.state import state
 from tracker.config import FetchSettings
 from tracker.errors import FetchError, TrackerError
-from tracker.extract import Extractor, ExtractorRecipe
-from tracker.models import Page
-from tracker.parse.page import extract_page
-from tracker.parse.text import clean_text
+
+if TYPE_CHECKING:
+    from tracker.extract import Extractor, ExtractorRecipe
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -47,6 +44,10 @@ def _init_worker(recipe: ExtractorRecipe) -> None:
 
 def inspect_document(label: str, data: bytes, is_html: bool, matcher: Extractor) -> dict[str, Any]:
     """The extraction record of one document."""
+    from tracker.models import Page
+    from tracker.parse.page import extract_page
+    from tracker.parse.text import clean_text
+
     if is_html:
         page = extract_page(data, label if label.startswith("http") else None)
     else:
@@ -106,6 +107,8 @@ def _expand(inputs: list[str]) -> list[str]:
 
 
 async def _fetch_urls(urls: list[str], settings: FetchSettings) -> dict[str, bytes | FetchError]:
+    import asyncio
+
     from tracker.fetch import fetch_url, make_client
 
     async with make_client(settings) as client:
@@ -123,6 +126,9 @@ async def _fetch_urls(urls: list[str], settings: FetchSettings) -> dict[str, byt
 def _records(
     items: list[str], recipe: ExtractorRecipe, settings: FetchSettings
 ) -> Iterator[dict[str, Any]]:
+    import asyncio
+    from concurrent.futures import ProcessPoolExecutor
+
     urls = [i for i in items if i.startswith(("http://", "https://"))]
     fetched = asyncio.run(_fetch_urls(urls, settings)) if urls else {}
     files = [i for i in items if i not in fetched]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from enum import StrEnum
 from typing import Annotated
@@ -11,7 +10,6 @@ import typer
 
 from tracker.cli.fetching import sync_declared_sources
 from tracker.cli.state import state
-from tracker.jobs import Daemon, RunLock, lock_path_for
 from tracker.logs import configure_logging
 
 
@@ -37,6 +35,10 @@ def run(
     fetches in flight get `[schedule] shutdown_grace_s` to finish; a second signal cancels
     them between two writes. Only one `tracker run` may use a SQLite database at a time.
     """
+    import asyncio
+
+    from tracker.jobs import Daemon, RunLock, lock_path_for
+
     st = state(ctx)
     configure_logging(log_format.value, logging.DEBUG if verbose else logging.INFO)
     with RunLock(lock_path_for(st.db_url)):

@@ -12,7 +12,6 @@ from tracker.cli.output import Format, emit
 from tracker.cli.state import state
 from tracker.errors import UsageError
 from tracker.query import parse_query
-from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START, search_articles
 
 
 def parse_when(value: str | None, option: str) -> datetime | None:
@@ -36,6 +35,8 @@ def parse_when(value: str | None, option: str) -> datetime | None:
 
 def render_snippet(snippet: str) -> Text:
     """A snippet with its matched words in bold."""
+    from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START
+
     text = Text()
     highlighted = False
     for part in snippet.replace(HIGHLIGHT_END, HIGHLIGHT_START).split(HIGHLIGHT_START):
@@ -46,6 +47,8 @@ def render_snippet(snippet: str) -> Text:
 
 def plain_snippet(snippet: str) -> str:
     """A snippet with matched words between ** marks, for JSON and CSV."""
+    from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START
+
     return snippet.replace(HIGHLIGHT_START, "**").replace(HIGHLIGHT_END, "**")
 
 
@@ -75,6 +78,8 @@ def search(
     Each result carries the article's id and URL: `tracker show ID` prints it whole. An
     unknown --vendor or --source name is a usage error (exit code 2) with the closest name.
     """
+    from tracker.store.search import search_articles
+
     st = state(ctx)
     node = parse_query(query)
     start, end = parse_when(since, "--since"), parse_when(until, "--until")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
@@ -16,16 +15,13 @@ import typer
 from tracker.cli.output import Format, emit, stderr
 from tracker.cli.state import state
 from tracker.config import FetchSettings
-from tracker.discovery import Discovery, DryRun, discover, dry_run
 from tracker.errors import FetchError, StoreError, TrackerError, UsageError
-from tracker.fetch import Fetcher
-from tracker.gather import Target
-from tracker.models import FeedEntry
-from tracker.parse.listing import layout_changed
-from tracker.parse.opml import Outline, parse_opml, render_opml
-from tracker.store import sources as store_sources
-from tracker.store.health import health_rows
-from tracker.store.tables import Source
+
+if TYPE_CHECKING:
+    from tracker.discovery import Discovery, DryRun
+    from tracker.gather import Target
+    from tracker.models import FeedEntry
+    from tracker.store.tables import Source
 
 app = typer.Typer(
     help="List, add and remove sources; import and export OPML.", no_args_is_help=True
@@ -57,6 +53,8 @@ def list_sources(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """List sources with their state."""
+    from tracker.store import sources as store_sources
+
     st = state(ctx)
     with st.stored.session() as session:
         counts = store_sources.article_counts(session)
@@ -207,6 +205,10 @@ def add(
 ) -> None:
     """Add a source. Given a page rather than a feed, find the feeds it offers and add the
     one picked, or (--kind page) follow the page's own list of article links."""
+    import asyncio
+
+    from tracker.store import sources as store_sources
+
     st = state(ctx)
     url = _check_url(url)
     minutes, adaptive = parse_interval(interval)
@@ -247,11 +249,17 @@ def add(
 
 
 async def _discover(settings: FetchSettings, url: str) -> Discovery:
+    from tracker.discovery import discover
+    from tracker.fetch import Fetcher
+
     async with Fetcher(settings) as fetcher:
         return await discover(fetcher, url)
 
 
 async def _dry_run(settings: FetchSettings, target: Target, *, detect_kind: bool) -> DryRun:
+    from tracker.discovery import dry_run
+    from tracker.fetch import Fetcher
+
     async with Fetcher(settings) as fetcher:
         return await dry_run(fetcher, target, settings, detect_kind=detect_kind)
 
@@ -285,6 +293,12 @@ def try_source(
     url or lastmod (a guess, used when the article page's metadata gives none), page (read
     from the article page when it is fetched).
     """
+    import asyncio
+
+    from tracker.gather import Target
+    from tracker.parse.listing import layout_changed
+    from tracker.store import sources as store_sources
+
     st = state(ctx)
     _check_selector(kind.value, selector, xpath)
     stored: Source | None = None
@@ -384,6 +398,8 @@ def set_source(
     A new URL keeps the source's articles and forgets what was learnt at the old one: its
     validators (ETag, Last-Modified), its failures and backoff, a page source's layout.
     """
+    from tracker.store import sources as store_sources
+
     st = state(ctx)
     minutes, adaptive = parse_interval(interval)
     if sum(map(bool, (selector, xpath, detect))) > 1:
@@ -453,6 +469,8 @@ def health(
     check with `tracker sources test NAME`, then `tracker sources set NAME --accept-layout`
     or `--selector`), silent (nothing for several times its usual gap), disabled.
     """
+    from tracker.store.health import health_rows
+
     st = state(ctx)
     with st.stored.session() as session:
         rows = health_rows(session, st.settings.schedule, datetime.now(UTC))
@@ -485,6 +503,8 @@ def remove(
     name: Annotated[str, typer.Argument(help="The source's name.")],
 ) -> None:
     """Stop following a source (its articles stay stored)."""
+    from tracker.store import sources as store_sources
+
     st = state(ctx)
     name = st.source_names().resolve(name, "sources remove")
     with st.stored.session() as session:
@@ -503,6 +523,9 @@ def import_opml(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="An OPML file.")],
 ) -> None:
     """Add every feed of an OPML file; feeds already followed are skipped."""
+    from tracker.parse.opml import parse_opml
+    from tracker.store import sources as store_sources
+
     st = state(ctx)
     outlines = parse_opml(file.read_bytes(), str(file))
     added = skipped = 0
@@ -539,6 +562,9 @@ def export_opml(
 ) -> None:
     """Write every feed source as OPML 2.0 (page and sitemap sources are not feeds: other
     readers could not follow them; they are named on stderr)."""
+    from tracker.parse.opml import Outline, render_opml
+    from tracker.store import sources as store_sources
+
     st = state(ctx)
     with st.stored.session() as session:
         every = store_sources.all_sources(session)

@@ -6,16 +6,19 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from tracker.catalog.gazetteer import Gazetteer, load_gazetteer
-from tracker.catalog.names import Names, vendor_names
-from tracker.catalog.products import Product, user_product
-from tracker.config import DEFAULT_DB_URL, Settings, load_settings
+from tracker.config import DEFAULT_DB_URL
 from tracker.errors import StoreError
-from tracker.extract import Extractor, ExtractorRecipe
-from tracker.store import Store, user_data
+
+if TYPE_CHECKING:
+    from tracker.catalog.gazetteer import Gazetteer
+    from tracker.catalog.names import Names
+    from tracker.config import Settings
+    from tracker.extract import Extractor, ExtractorRecipe
+    from tracker.store import Store
 
 
 def db_option(db_url: str) -> str:
@@ -42,7 +45,7 @@ def missing_database(db_url: str) -> str:
 
 @dataclass(slots=True)
 class State:
-    """Global options, resolved lazily so `--help` needs no database."""
+    """Global options, resolved lazily so `--help` needs no database (nor imports it)."""
 
     config_path: Path
     db_url: str
@@ -56,6 +59,8 @@ class State:
     def settings(self) -> Settings:
         """The configuration (read once)."""
         if self._settings is None:
+            from tracker.config import load_settings
+
             self._settings = load_settings(self.config_path, required=self.is_config_explicit)
         return self._settings
 
@@ -64,6 +69,8 @@ class State:
         """The database, created if need be, migrated to the newest schema: for commands
         that write (init, fetch, run, sources add...)."""
         if self._store is None:
+            from tracker.store import Store
+
             self._store = Store(self.db_url)
         return self._store
 
@@ -92,6 +99,10 @@ class State:
 
     def recipe(self) -> ExtractorRecipe:
         """How to build the extractor (worker processes build their own from it)."""
+        from tracker.catalog.products import Product, user_product
+        from tracker.extract import ExtractorRecipe
+        from tracker.store import user_data
+
         s = self.settings
         vendors: list[dict[str, object]] = []
         parts: list[Product] = []
@@ -120,6 +131,8 @@ class State:
     def gazetteer(self) -> Gazetteer:
         """The configured gazetteer with the user's vendors, without building the
         extraction's matchers unless the user's vendors must be merged in."""
+        from tracker.catalog.gazetteer import load_gazetteer
+
         if self._matcher is not None:
             return self._matcher.gazetteer
         recipe = self.recipe()
@@ -130,6 +143,8 @@ class State:
     def vendor_names(self) -> Names:
         """Every company a name may be resolved to: the gazetteer's (with the user's) and
         those the database stored mentions of."""
+        from tracker.catalog.names import vendor_names
+
         stored: list[str] = []
         if self.has_database():
             from tracker.store.reports import stored_vendor_names
@@ -140,6 +155,7 @@ class State:
 
     def source_names(self) -> Names:
         """The sources of the database, by name (or URL)."""
+        from tracker.catalog.names import Names
         from tracker.store.sources import all_sources
 
         with self.stored.session() as session:

@@ -11,7 +11,6 @@ from tracker.cli.exposure import show_vendor
 from tracker.cli.output import Format, emit, stderr
 from tracker.cli.state import state
 from tracker.errors import UsageError
-from tracker.store import user_data
 
 app = typer.Typer(
     help="The vendor gazetteer: list, show, unknown candidates, add.", no_args_is_help=True
@@ -71,6 +70,8 @@ def candidates(
 
     Promote one with `tracker vendors add NAME --kind KIND`.
     """
+    from tracker.store import user_data
+
     st = state(ctx)
     store = st.stored
     known = {
@@ -115,6 +116,7 @@ def add(
     from dataclasses import replace
 
     from tracker.catalog.gazetteer import plan_addition
+    from tracker.store import user_data
     from tracker.store.retag import retag
 
     st = state(ctx)

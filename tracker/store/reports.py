@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from tracker.parse.urls import canonical_url
 from tracker.store.identity import find_article
 from tracker.store.tables import (
     Article,
@@ -195,6 +194,8 @@ def stored_vendor_names(session: Session) -> list[str]:
 def article_id_for_url(session: Session, url: str) -> int | None:
     """The stored article known under ``url``: its canonical form (in either scheme), the
     URL it was stored under, or the link of a feed entry that led to it."""
+    from tracker.parse.urls import canonical_url
+
     found = find_article(session, canonical_url(url))
     if found is not None:
         return found

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ARRAY, JSON, DateTime, Integer
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-# A list of ids: an integer[] on PostgreSQL (GIN-indexable with &&), JSON elsewhere.
+# A list of ids: an integer[] on PostgreSQL (GIN-indexable with &&), JSON elsewhere. The generic
+# ARRAY, which the PostgreSQL dialect renders as its own: on SQLite that dialect is never loaded.
 IdList: TypeEngine[Any] = JSON().with_variant(ARRAY(Integer), "postgresql")
 
 
