@@ -62,6 +62,7 @@ def test_completion_is_offered_and_completes(tmp_path: Path) -> None:
 
 def test_an_empty_csv_still_has_its_header(tmp_path: Path) -> None:
     cli = Cli(write_config(tmp_path / "c.toml", {}), f"sqlite:///{tmp_path / 'x.db'}")
+    assert cli("init").exit_code == 0
     sources = cli("sources", "list", "--format", "csv")
     assert sources.exit_code == 0
     assert sources.stdout.splitlines()[0].startswith("name,kind,url,")
