@@ -1,4 +1,5 @@
 # make demo: the main job on the bundled sample.  make test: lint, types, tests.
+# make test-travel: the tests with the clock a year ahead, then a year back.
 # Each target creates or reuses .venv itself: a fresh clone needs only Python 3.11+ and make.
 
 PYTHON ?= python3
@@ -6,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fix typecheck pytest clean
+.PHONY: demo test test-travel lint fix typecheck pytest clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +29,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+test-travel: $(STAMP)
+	TRACKER_TEST_TRAVEL=+365d $(BIN)/pytest
+	TRACKER_TEST_TRAVEL=-365d $(BIN)/pytest
 
 fix: $(STAMP)
 	$(BIN)/ruff format .

@@ -7,6 +7,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ import psycopg
 import pytest
 from typer.testing import CliRunner, Result
 
+from tests.travel.sitecustomize import VARIABLE as TRAVEL_VARIABLE
+from tests.travel.sitecustomize import start_travel
 from tracker.catalog.gazetteer import Gazetteer, load_gazetteer
 from tracker.cli.app import app
 from tracker.devserver import serve_directory
@@ -24,6 +27,37 @@ FIXTURES = ROOT / "fixtures"
 SITE = FIXTURES / "site"
 VENDORS = ROOT / "config" / "vendors.toml"
 SHARED_DATA = Path(os.environ.get("TRACKER_SHARED_DATA") or ROOT.parent / "shared" / "data")
+TRAVEL_DIR = Path(__file__).resolve().parent / "travel"
+# The sample sites' stories are from November 2026: a test whose outcome depends on how old
+# they are pins the clock here (time-machine), never lets it read today's date.
+SAMPLE_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+# -- the clock ------------------------------------------------------------------------------
+#
+# No test may depend on today's date. To prove it, TRACKER_TEST_TRAVEL=+365d (or -365d) runs
+# the suite with the clock moved: this process's and, through tests/travel/sitecustomize.py on
+# PYTHONPATH, every Python process a test starts (`make test-travel` runs both directions).
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if start_travel() is not None:
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            [str(TRAVEL_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
+        )
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    travel = os.environ.get(TRAVEL_VARIABLE)
+    return f"clock moved by {TRAVEL_VARIABLE}={travel}" if travel else None
+
+
+def travel_env() -> dict[str, str]:
+    """What a test that starts a process with an environment of its own adds to it, so the
+    process sees the same (possibly moved) clock as the test."""
+    if not os.environ.get(TRAVEL_VARIABLE):
+        return {}
+    return {TRAVEL_VARIABLE: os.environ[TRAVEL_VARIABLE], "PYTHONPATH": os.environ["PYTHONPATH"]}
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +84,14 @@ def site_copy(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     shutil.copytree(SITE, root)
     with serve_directory(root) as url:
         yield root, url
+
+
+def touch_later(path: Path, seconds: float = 60) -> None:
+    """Give ``path`` a modification time ``seconds`` after its own, for a fresh Last-Modified:
+    the servers date a file by it, at a one-second grain. Counted from the file's time, not the
+    test's clock, which a pinned or moved test clock would put behind the file."""
+    later = path.stat().st_mtime + seconds
+    os.utime(path, (later, later))
 
 
 def write_config(path: Path, sources: dict[str, str], **fetch: object) -> Path:

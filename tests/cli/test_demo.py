@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, travel_env
 
 
 def run_demo(db: Path) -> subprocess.CompletedProcess[str]:
@@ -25,7 +25,7 @@ def run_demo(db: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         cwd=ROOT,
         timeout=240,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "120", "TRACKER_TIMEZONE": "UTC"},
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "120", "TRACKER_TIMEZONE": "UTC", **travel_env()},
     )
 
 
