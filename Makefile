@@ -1,5 +1,6 @@
 # make demo: the main job on the bundled sample.  make test: lint, types, tests.
 # make test-travel: the tests with the clock a year ahead, then a year back.
+# make test-under-load: the tests while busy processes keep every core loaded.
 # Each target creates or reuses .venv itself: a fresh clone needs only Python 3.11+ and make.
 
 PYTHON ?= python3
@@ -7,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-travel lint fix typecheck pytest clean
+.PHONY: demo test test-travel test-under-load lint fix typecheck pytest clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ test: lint typecheck pytest
 test-travel: $(STAMP)
 	TRACKER_TEST_TRAVEL=+365d $(BIN)/pytest
 	TRACKER_TEST_TRAVEL=-365d $(BIN)/pytest
+
+test-under-load: $(STAMP)
+	$(BIN)/python -m tests.under_load -- $(BIN)/pytest
 
 fix: $(STAMP)
 	$(BIN)/ruff format .
