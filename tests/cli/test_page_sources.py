@@ -46,8 +46,7 @@ def config_with(path: Path, sources: list[dict[str, str]], **fetch: object) -> P
 
 
 def make_cli(tmp_path: Path, sources: list[dict[str, str]], **fetch: object) -> Cli:
-    # workers = 1: parse and extract in threads (a few pages need no process pool)
-    config = config_with(tmp_path / "tracker.toml", sources, **{"workers": 1, **fetch})
+    config = config_with(tmp_path / "tracker.toml", sources, **fetch)
     return Cli(config, f"sqlite:///{tmp_path / 'test.db'}")
 
 
