@@ -1,4 +1,5 @@
 # make demo: the main job on the bundled sample.  make test: lint, types, tests.
+# make check: lint, types and the unit tests (not tests/cli, nothing marked slow): the edit loop.
 # make test-travel: the tests with the clock a year ahead, then a year back.
 # make test-under-load: the tests while busy processes keep every core loaded.
 # Each target creates or reuses .venv itself: a fresh clone needs only Python 3.11+ and make.
@@ -7,8 +8,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The tests run in one pytest-xdist worker per core; `make test PARALLEL=` runs them in one process.
+PARALLEL ?= -n auto --dist worksteal
 
-.PHONY: demo test test-travel test-under-load lint fix typecheck pytest clean
+.PHONY: demo test check test-travel test-under-load lint fix typecheck pytest clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,16 +30,19 @@ typecheck: $(STAMP)
 	$(BIN)/mypy tracker
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 
 test: lint typecheck pytest
 
+check: lint typecheck
+	$(BIN)/pytest $(PARALLEL) -m "not slow" --ignore=tests/cli
+
 test-travel: $(STAMP)
-	TRACKER_TEST_TRAVEL=+365d $(BIN)/pytest
-	TRACKER_TEST_TRAVEL=-365d $(BIN)/pytest
+	TRACKER_TEST_TRAVEL=+365d $(BIN)/pytest $(PARALLEL)
+	TRACKER_TEST_TRAVEL=-365d $(BIN)/pytest $(PARALLEL)
 
 test-under-load: $(STAMP)
-	$(BIN)/python -m tests.under_load -- $(BIN)/pytest
+	$(BIN)/python -m tests.under_load -- $(BIN)/pytest $(PARALLEL)
 
 fix: $(STAMP)
 	$(BIN)/ruff format .

@@ -41,10 +41,9 @@ SAMPLE_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if start_travel() is not None:
-        os.environ["PYTHONPATH"] = os.pathsep.join(
-            [str(TRAVEL_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
-        )
+    paths = list(filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)))
+    if start_travel() is not None and str(TRAVEL_DIR) not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(TRAVEL_DIR), *paths])
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

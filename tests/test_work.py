@@ -8,6 +8,8 @@ import os
 import signal
 import time
 
+import pytest
+
 from tests.conftest import SITE, VENDORS
 from tracker.extract import load_extractor
 from tracker.work import CpuPool, PageJob, build_record
@@ -24,6 +26,7 @@ async def _pid_in_a_worker(pool: CpuPool) -> int:
     return pid
 
 
+@pytest.mark.slow
 async def test_workers_build_what_threads_build_and_a_killed_one_is_replaced() -> None:
     extractor = load_extractor(VENDORS)
     job = PageJob(

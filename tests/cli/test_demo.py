@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, travel_env
 
 
@@ -29,6 +31,7 @@ def run_demo(db: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_demo_then_demo_again_adds_nothing(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     first = run_demo(db)

@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FEEDS, FIXTURES, write_config
 from tests.faults import fault_server
 
@@ -40,6 +42,7 @@ FAULTS = {
 WORKING = {"f-private": "/private.xml", "f-wrong-type": "/wrong-type.xml"}
 
 
+@pytest.mark.slow
 def test_every_fault_is_classified_and_the_healthy_sources_are_stored(
     tmp_path: Path, site_url: str
 ) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import time_machine
 
 from tests.conftest import FEEDS, FIXTURES, SAMPLE_NOW, Cli, query, touch_later, write_config
@@ -172,6 +173,7 @@ def test_guid_churn_is_an_update_not_a_new_article(
     assert rows(cli, "SELECT count(*) FROM article") == [(1,)]
 
 
+@pytest.mark.slow
 def test_two_writers_at_once_store_each_article_once(tmp_path: Path, db_url: str) -> None:
     site = generate_site(
         tmp_path / "site", feeds=6, entries_per_feed=20, seed=5, text_chars=(600, 900)

@@ -189,6 +189,7 @@ def server() -> Iterator[SmtpServer]:
     smtp.stop()
 
 
+@pytest.mark.slow
 def test_three_workers_one_killed(tmp_path: Path, pg_url: str, server: SmtpServer) -> None:
     site = generate_site(
         tmp_path / "site", feeds=SOURCES, entries_per_feed=ENTRIES, seed=11, text_chars=(400, 800)

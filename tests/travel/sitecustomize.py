@@ -14,6 +14,7 @@ import re
 from datetime import timedelta
 
 VARIABLE = "TRACKER_TEST_TRAVEL"
+_MOVED = "TRACKER_TEST_TRAVEL_PID"  # the process whose clock is moved already
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 
@@ -31,13 +32,17 @@ def travel_offset(value: str | None = None) -> timedelta | None:
 
 
 def start_travel() -> timedelta | None:
-    """Move this process's clock by the offset, ticking on from there; None when unset."""
+    """Move this process's clock by the offset, ticking on from there; None when unset.
+
+    Once per process: a pytest-xdist worker is moved as it starts (this file as
+    sitecustomize), then its conftest.py asks again."""
     offset = travel_offset()
-    if offset is None:
-        return None
+    if offset is None or os.environ.get(_MOVED) == str(os.getpid()):
+        return offset
     import time_machine
 
     time_machine.travel(offset, tick=True).start()
+    os.environ[_MOVED] = str(os.getpid())
     return offset
 
 
