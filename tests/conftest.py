@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -194,8 +195,25 @@ def postgres_database(prefix: str = "tracker_test") -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        with _admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _DROPS.append(_DROPPER.submit(_drop_database, name))
+
+
+# Dropping a database takes PostgreSQL a while (its files go, a checkpoint may run): a thread
+# does it while the next test runs; the session waits for every drop at its end.
+_DROPPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-database")
+_DROPS: list[Future[None]] = []
+
+
+def _drop_database(name: str) -> None:
+    with _admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _DROPPER.shutdown(wait=True)
+    failed = [str(f.exception()) for f in _DROPS if f.exception() is not None]
+    if failed:
+        raise RuntimeError(f"{len(failed)} test database(s) not dropped: {failed[0]}")
 
 
 @contextmanager
