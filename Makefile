@@ -1,4 +1,7 @@
 # make demo: the main job on the bundled sample.  make test: lint, types, tests.
+# make check: lint, types and the unit tests (not tests/cli, nothing marked slow): the edit loop.
+# make test-travel: the tests with the clock a year ahead, then a year back.
+# make test-under-load: the tests while busy processes keep every core loaded.
 # Each target creates or reuses .venv itself: a fresh clone needs only Python 3.11+ (with
 # pip) and make. .venv holds exactly the versions in uv.lock, installed by the uv pinned in
 # tools/uv.txt; `make lock` refreshes uv.lock after a change to pyproject.toml.
@@ -9,6 +12,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_HOME := $(VENV)/.uv
 UV := $(UV_HOME)/bin/uv
+# The tests run in one pytest-xdist worker per core; `make test PARALLEL=` runs them in one process.
+PARALLEL ?= -n auto --dist worksteal
 
 # uv installs into .venv (never a Python of its own) from PyPI, checking every file
 # against the hashes in uv.lock.
@@ -16,7 +21,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export PIP_ROOT_USER_ACTION := ignore
 
-.PHONY: demo test lint fix typecheck pytest lock lock-upgrade lock-check clean
+.PHONY: demo test check test-travel test-under-load lint fix typecheck pytest lock lock-upgrade lock-check clean
 
 # uv itself, beside the environment it manages (its sync leaves .venv/.uv alone).
 $(UV): tools/uv.txt
@@ -57,9 +62,19 @@ typecheck: $(STAMP)
 	$(BIN)/mypy tracker
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 
 test: lock-check lint typecheck pytest
+
+check: lint typecheck
+	$(BIN)/pytest $(PARALLEL) -m "not slow" --ignore=tests/cli
+
+test-travel: $(STAMP)
+	TRACKER_TEST_TRAVEL=+365d $(BIN)/pytest $(PARALLEL)
+	TRACKER_TEST_TRAVEL=-365d $(BIN)/pytest $(PARALLEL)
+
+test-under-load: $(STAMP)
+	$(BIN)/python -m tests.under_load -- $(BIN)/pytest $(PARALLEL)
 
 fix: $(STAMP)
 	$(BIN)/ruff format .

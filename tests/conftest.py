@@ -6,7 +6,9 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,8 @@ import psycopg
 import pytest
 from typer.testing import CliRunner, Result
 
+from tests.travel.sitecustomize import VARIABLE as TRAVEL_VARIABLE
+from tests.travel.sitecustomize import start_travel
 from tracker.catalog.gazetteer import Gazetteer, load_gazetteer
 from tracker.cli.app import app
 from tracker.devserver import serve_directory
@@ -24,6 +28,36 @@ FIXTURES = ROOT / "fixtures"
 SITE = FIXTURES / "site"
 VENDORS = ROOT / "config" / "vendors.toml"
 SHARED_DATA = Path(os.environ.get("TRACKER_SHARED_DATA") or ROOT.parent / "shared" / "data")
+TRAVEL_DIR = Path(__file__).resolve().parent / "travel"
+# The sample sites' stories are from November 2026: a test whose outcome depends on how old
+# they are pins the clock here (time-machine), never lets it read today's date.
+SAMPLE_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+# -- the clock ------------------------------------------------------------------------------
+#
+# No test may depend on today's date. To prove it, TRACKER_TEST_TRAVEL=+365d (or -365d) runs
+# the suite with the clock moved: this process's and, through tests/travel/sitecustomize.py on
+# PYTHONPATH, every Python process a test starts (`make test-travel` runs both directions).
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    paths = list(filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)))
+    if start_travel() is not None and str(TRAVEL_DIR) not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(TRAVEL_DIR), *paths])
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    travel = os.environ.get(TRAVEL_VARIABLE)
+    return f"clock moved by {TRAVEL_VARIABLE}={travel}" if travel else None
+
+
+def travel_env() -> dict[str, str]:
+    """What a test that starts a process with an environment of its own adds to it, so the
+    process sees the same (possibly moved) clock as the test."""
+    if not os.environ.get(TRAVEL_VARIABLE):
+        return {}
+    return {TRAVEL_VARIABLE: os.environ[TRAVEL_VARIABLE], "PYTHONPATH": os.environ["PYTHONPATH"]}
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +86,14 @@ def site_copy(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         yield root, url
 
 
+def touch_later(path: Path, seconds: float = 60) -> None:
+    """Give ``path`` a modification time ``seconds`` after its own, for a fresh Last-Modified:
+    the servers date a file by it, at a one-second grain. Counted from the file's time, not the
+    test's clock, which a pinned or moved test clock would put behind the file."""
+    later = path.stat().st_mtime + seconds
+    os.utime(path, (later, later))
+
+
 def write_config(path: Path, sources: dict[str, str], **fetch: object) -> Path:
     """A config file that allows loopback hosts and declares ``sources``."""
     options: dict[str, object] = {
@@ -60,6 +102,9 @@ def write_config(path: Path, sources: dict[str, str], **fetch: object) -> Path:
         # The test servers are ours: no politeness delay (tests/fetch/test_polite.py checks it).
         "per_host_delay_s": 0.0,
         "per_host_concurrency": 8,
+        # Parse and extract in threads of the one process: starting a pool of processes costs
+        # more than a test's few pages (tests/cli/test_crash.py and tests/test_work.py run one).
+        "workers": 1,
         **fetch,
     }
     lines = [
@@ -150,8 +195,25 @@ def postgres_database(prefix: str = "tracker_test") -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        with _admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _DROPS.append(_DROPPER.submit(_drop_database, name))
+
+
+# Dropping a database takes PostgreSQL a while (its files go, a checkpoint may run): a thread
+# does it while the next test runs; the session waits for every drop at its end.
+_DROPPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-database")
+_DROPS: list[Future[None]] = []
+
+
+def _drop_database(name: str) -> None:
+    with _admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _DROPPER.shutdown(wait=True)
+    failed = [str(f.exception()) for f in _DROPS if f.exception() is not None]
+    if failed:
+        raise RuntimeError(f"{len(failed)} test database(s) not dropped: {failed[0]}")
 
 
 @contextmanager

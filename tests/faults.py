@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import socket
 import socketserver
 import struct
@@ -54,6 +55,7 @@ CHALLENGE = (
 )
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2048
 HUGE_BYTES = 50 * 1024 * 1024
+HUGE_BLOCK = b"<!-- padding -->" * 65536  # 1 MiB
 BOMB_BYTES = 64 * 1024 * 1024  # > every max_body_bytes the tests set; ~64 KB gzipped
 
 
@@ -134,14 +136,15 @@ def r_challenge(s: FaultServer, c: socket.socket) -> None:
 
 
 def r_drip(s: FaultServer, c: socket.socket) -> None:
-    """A valid start, then one byte every 0.2 s: never a read timeout, never an end."""
+    """A valid start, then one byte every 0.2 s: never a read timeout, and no end until the
+    client gives up (or the server stops), so a run that finishes at all has cut it."""
     c.sendall(_head("200 OK", {"Content-Type": "application/rss+xml", "Content-Length": "100000"}))
     body = GOOD_RSS * 100
-    for i in range(300):
+    for i in itertools.count():
         if not _sleep(s, 0.2):
             return
         try:
-            c.sendall(body[i : i + 1])
+            c.sendall(body[i % len(body) : i % len(body) + 1])
         except OSError:
             return
 
@@ -172,16 +175,18 @@ def r_invalid(s: FaultServer, c: socket.socket) -> None:
 
 
 def r_huge(s: FaultServer, c: socket.socket) -> None:
-    """50 MB of a feed-looking body, no Content-Length, streamed until the client gives up."""
+    """50 MB of a feed-looking body, no Content-Length, streamed until the client gives up.
+
+    In blocks of 1 MB, made once: the client reaches its body limit after its first reads,
+    whatever the machine's speed, long before any time limit could end the request."""
     c.sendall(_head("200 OK", {"Content-Type": "application/rss+xml", "Connection": "close"}))
-    block = b"<!-- padding -->" * 4096
     sent = 0
     while sent < HUGE_BYTES and not s.stopping.is_set():
         try:
-            c.sendall(block)
+            c.sendall(HUGE_BLOCK)
         except OSError:
             return
-        sent += len(block)
+        sent += len(HUGE_BLOCK)
 
 
 def r_loop(s: FaultServer, c: socket.socket) -> None:

@@ -32,8 +32,11 @@ def test_sigkill_at_random_moments_then_a_full_run_stores_each_entry_once(
     )
     db = tmp_path / "crash.db"
     with serve_directory(site.root) as url:
+        # Two worker processes, as on a two-core machine: the kill takes them mid-job too.
         config = write_config(
-            tmp_path / "crash.toml", {name: url + path for name, path in site.feeds.items()}
+            tmp_path / "crash.toml",
+            {name: url + path for name, path in site.feeds.items()},
+            workers=2,
         )
         command = [sys.executable, "-m", "tracker", "--config", str(config)]
         command += ["--db", f"sqlite:///{db}", "fetch", "--format", "json"]

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.conftest import ROOT, travel_env
 
 
 def run_tracker(*args: str) -> subprocess.CompletedProcess[str]:
@@ -18,7 +20,7 @@ def run_tracker(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         cwd=ROOT,
         timeout=240,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "120", "TRACKER_TIMEZONE": "UTC"},
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "120", "TRACKER_TIMEZONE": "UTC", **travel_env()},
     )
 
 
@@ -34,6 +36,7 @@ def hinted(output: str, label: str) -> list[str]:
     return words[1:]
 
 
+@pytest.mark.slow
 def test_demo_then_demo_again_adds_nothing(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     first = run_demo(db)

@@ -6,9 +6,10 @@ import json
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import FEEDS, FIXTURES, write_config
 from tests.faults import fault_server
@@ -41,6 +42,7 @@ FAULTS = {
 WORKING = {"f-private": "/private.xml", "f-wrong-type": "/wrong-type.xml"}
 
 
+@pytest.mark.slow
 def test_every_fault_is_classified_and_the_healthy_sources_are_stored(
     tmp_path: Path, site_url: str
 ) -> None:
@@ -53,11 +55,13 @@ def test_every_fault_is_classified_and_the_healthy_sources_are_stored(
             tmp_path / "faults.toml",
             sources,
             allow_private_hosts=False,  # the sources are trusted, their links are not
+            # Short: the drip and the stall must run out of time. Nothing else can: the healthy
+            # bodies are 10 KB, and the huge one passes this limit within its first megabyte.
             timeout_s=2.0,
             connect_timeout_s=2.0,
-            max_body_bytes=5_000_000,
+            max_body_bytes=1_000_000,
         )
-        started = time.monotonic()
+        before = datetime.now(UTC)
         proc = subprocess.run(
             [
                 sys.executable,
@@ -73,10 +77,10 @@ def test_every_fault_is_classified_and_the_healthy_sources_are_stored(
             ],
             capture_output=True,
             text=True,
+            # The drip never ends by itself: a run that finishes has cut it by its time budget.
             timeout=120,
             check=False,
         )
-        elapsed = time.monotonic() - started
         hits = list(faults.hits)
     assert proc.returncode == 3, proc.stderr
     summary = json.loads(proc.stdout)
@@ -86,9 +90,7 @@ def test_every_fault_is_classified_and_the_healthy_sources_are_stored(
     assert sorted(summary["failed_sources"]) == sorted(FAULTS)
     for name in [*FEEDS, *WORKING]:
         assert by_name[name]["status"] == "ok", by_name[name]
-    # Bounded in time (the drip is cut by the 6 s budget) and in memory (no 50 MB body,
-    # no 64 MB bomb ever held).
-    assert elapsed < 60
+    # Bounded in memory: no 50 MB body, no 64 MB bomb ever held.
     maxrss_kb = int(proc.stderr.rsplit("maxrss_kb=", 1)[1].split()[0])
     assert maxrss_kb < 400 * 1024, f"peak RSS {maxrss_kb // 1024} MB"
     # Bounded requests: every source once, a couple of redirect hops, a robots.txt.
@@ -116,9 +118,9 @@ def test_every_fault_is_classified_and_the_healthy_sources_are_stored(
         retry = conn.execute("SELECT next_attempt_at FROM source WHERE name = 'f-503'").fetchone()[
             0
         ]
-        assert datetime.fromisoformat(retry).replace(tzinfo=UTC) > datetime.now(UTC) + timedelta(
-            seconds=7000
-        )
+        # Not before the server's Retry-After (7200 s), counted from no earlier than the start.
+        retry_at = datetime.fromisoformat(retry).replace(tzinfo=UTC)
+        assert retry_at >= before + timedelta(seconds=7200 - 1)
         logged = conn.execute("SELECT count(*) FROM fetch_log").fetchone()[0]
         assert logged == len(sources)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

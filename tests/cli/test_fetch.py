@@ -4,11 +4,9 @@ behaviour is what is tested, real PostgreSQL too), the real CLI."""
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
-from tests.conftest import FEEDS, FIXTURES, Cli, query, write_config
+from tests.conftest import FEEDS, FIXTURES, Cli, query, touch_later, write_config
 
 EXPECTED = json.loads((FIXTURES / "expected" / "articles.json").read_text(encoding="utf-8"))
 PAGES = sorted(p.stem for p in (FIXTURES / "site" / "articles").glob("*.html"))
@@ -101,9 +99,8 @@ def test_changed_feeds_are_parsed_again_and_known_entries_skipped(
     first = json.loads(cli("fetch", "--format", "json").stdout)
     unchanged = json.loads(cli("fetch", "--all", "--format", "json").stdout)
     assert {s["status"] for s in unchanged["sources"]} == {"not_modified"}
-    later = time.time() + 60
     for feed in (root / "feeds").iterdir():
-        os.utime(feed, (later, later))  # a new Last-Modified: the server answers 200 again
+        touch_later(feed)  # a new Last-Modified: the server answers 200 again
     again = json.loads(cli("fetch", "--all", "--format", "json").stdout)
     assert {s["status"] for s in again["sources"]} == {"ok"}
     assert again["new_articles"] == 0

@@ -7,18 +7,17 @@ The site is fixtures/pages plus the article pages and feeds it points to (tests/
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 
-from tests.conftest import Cli, write_config
+from tests.conftest import SAMPLE_NOW, Cli, touch_later, write_config
 from tests.pagesite import EXPECTED, PAGE_DATE_SHIFT, build_page_site
 from tracker.devserver import serve_directory
 
@@ -47,8 +46,7 @@ def config_with(path: Path, sources: list[dict[str, str]], **fetch: object) -> P
 
 
 def make_cli(tmp_path: Path, sources: list[dict[str, str]], **fetch: object) -> Cli:
-    # workers = 1: parse and extract in threads (a few pages need no process pool)
-    config = config_with(tmp_path / "tracker.toml", sources, **{"workers": 1, **fetch})
+    config = config_with(tmp_path / "tracker.toml", sources, **fetch)
     return Cli(config, f"sqlite:///{tmp_path / 'test.db'}")
 
 
@@ -192,6 +190,9 @@ def test_page_sources_store_their_articles_with_dates_in_order_of_trust(
     assert texts[0][0] >= len(want) - 1  # all but the PDF
 
 
+# A sitemap source takes the entries since its last fetch (less a margin): the clock is pinned
+# to the sample's days, which the new entry's date follows.
+@time_machine.travel(SAMPLE_NOW, tick=True)
 def test_a_second_fetch_takes_only_what_is_new(tmp_path: Path, site: tuple[Path, str]) -> None:
     root, base = site
     cli = make_cli(
@@ -246,8 +247,7 @@ def test_a_second_fetch_takes_only_what_is_new(tmp_path: Path, site: tuple[Path,
 def changed(path: Path) -> None:
     """Mark ``path`` as changed for the server: Last-Modified has a one-second grain, and an
     edit within the second of the last fetch would otherwise be answered 304."""
-    later = time.time() + 60
-    os.utime(path, (later, later))
+    touch_later(path)
 
 
 def health_of(cli: Cli, name: str) -> dict[str, Any]:
@@ -270,6 +270,9 @@ def fetched_newsroom(
     return page, cli
 
 
+# Health is "silent" for a source whose stories stopped a while ago: the clock is pinned to
+# the sample's days, when the newsroom's stories are fresh.
+@time_machine.travel(SAMPLE_NOW, tick=True)
 def test_a_redesign_is_flagged_as_layout_changed_until_accepted(
     tmp_path: Path, site: tuple[Path, str]
 ) -> None:

@@ -4,13 +4,14 @@ ones whose state lives in the store run on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from tests.conftest import FEEDS, FIXTURES, Cli, query, write_config
+import pytest
+import time_machine
+
+from tests.conftest import FEEDS, FIXTURES, SAMPLE_NOW, Cli, query, touch_later, write_config
 from tests.sitegen import generate_site
 from tracker.devserver import serve_directory
 
@@ -84,6 +85,8 @@ def test_intervals_per_source(tmp_path: Path, db_url: str) -> None:
     assert cli("sources", "set", "nope", "--enable").exit_code == 2
 
 
+# Health reads the sources' publishing rhythm up to now: the clock is pinned to the sample's days.
+@time_machine.travel(SAMPLE_NOW, tick=True)
 def test_health_after_fetches_and_failures(tmp_path: Path, site_url: str, db_url: str) -> None:
     sources = {name: site_url + path for name, path in FEEDS.items()}
     sources["gone"] = site_url + "/feeds/nothing-here.xml"
@@ -96,7 +99,7 @@ def test_health_after_fetches_and_failures(tmp_path: Path, site_url: str, db_url
     assert health["gone"]["last_error_class"] == "http_404"
     assert health["gone"]["next_attempt_at"] > health["fabledger"]["last_success_at"]
     fab = health["fabledger"]
-    assert fab["state"] in {"ok", "silent"}  # the sample's dates are fixed, "now" is not
+    assert fab["state"] == "ok"
     assert fab["last_success_at"]
     assert fab["next_attempt_at"]
     assert fab["per_day_30d"] >= 0
@@ -145,8 +148,7 @@ def test_guid_churn_is_an_update_not_a_new_article(
     def fetch(title: str, guid: str, link: str) -> dict[str, object]:
         feed.write_text(CHURN_FEED.format(title=title, guid=guid, link=link), encoding="utf-8")
         # A new Last-Modified each time: a rewrite within the same second would get a 304.
-        stamp = time.time() + 60 * next(versions)
-        os.utime(feed, (stamp, stamp))
+        touch_later(feed, 60 * next(versions))
         result = cli("fetch", "--all", "--format", "json")
         assert result.exit_code == 0, result.output
         source: dict[str, object] = json.loads(result.stdout)["sources"][0]
@@ -171,6 +173,7 @@ def test_guid_churn_is_an_update_not_a_new_article(
     assert rows(cli, "SELECT count(*) FROM article") == [(1,)]
 
 
+@pytest.mark.slow
 def test_two_writers_at_once_store_each_article_once(tmp_path: Path, db_url: str) -> None:
     site = generate_site(
         tmp_path / "site", feeds=6, entries_per_feed=20, seed=5, text_chars=(600, 900)
@@ -211,12 +214,23 @@ def test_two_writers_at_once_store_each_article_once(tmp_path: Path, db_url: str
             for config in (config_a, config_b)
         ]
         outputs = [p.communicate(timeout=120) for p in procs]
-    for proc, (_out, err) in zip(procs, outputs, strict=True):
-        assert proc.returncode == 0, err
+        for proc, (_out, err) in zip(procs, outputs, strict=True):
+            assert proc.returncode == 0, err
+        # Nothing stored twice, ever. On PostgreSQL an entry whose store failed while the other
+        # writer was storing the same article is left for the next fetch (seen once: 239 links
+        # of 240): after the next fetches, every article is stored once, linked to both.
+        stored = query(db_url, "SELECT count(*), count(DISTINCT canonical_url) FROM article")
+        assert stored[0][0] == stored[0][1] <= site.entries
+        first_links = query(db_url, "SELECT count(*) FROM article_source")[0][0]
+        assert first_links <= 2 * site.entries
+        for config in (config_a, config_b):
+            again = [*init[:4], str(config), *init[5:], "fetch", "--all", "--format", "json"]
+            subprocess.run(again, check=True, capture_output=True, timeout=120)
     summaries = [json.loads(out) for out, _ in outputs]
     assert query(db_url, "SELECT count(*) FROM article") == [(site.entries,)]
     assert query(db_url, "SELECT count(*) FROM article_source") == [(2 * site.entries,)]
     if db_url.startswith("sqlite"):
+        assert first_links == 2 * site.entries  # one writer at a time: nothing gives way
         # One writer at a time: each process's own count of new and linked entries is exact.
         # On PostgreSQL the stored rows are (above), but the two processes' counters can be
         # off by one when both insert the same article at once (a known issue, left open).

@@ -25,6 +25,7 @@ RECALL_FLOOR = 0.970
 
 pytestmark = [
     pytest.mark.shared,
+    pytest.mark.slow,
     pytest.mark.skipif(not AEB.is_dir(), reason="../shared/data is not present"),
 ]
 

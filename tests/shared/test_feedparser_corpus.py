@@ -30,6 +30,7 @@ STATUS_TEXT = {200: "OK", 301: "Moved", 302: "Found", 303: "See Other", 304: "No
 
 pytestmark = [
     pytest.mark.shared,
+    pytest.mark.slow,
     pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/data is not present"),
 ]
 

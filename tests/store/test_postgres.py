@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FEEDS, Cli, write_config
 
 
@@ -25,6 +27,7 @@ def _ids_and_titles(cli: Cli, *args: str) -> list[str]:
     return sorted(h["title"] for h in json.loads(result.stdout))
 
 
+@pytest.mark.slow
 def test_fetch_search_and_export_match_sqlite(tmp_path: Path, site_url: str, pg_url: str) -> None:
     config = _config(tmp_path, site_url)
     pg = Cli(config, pg_url)
@@ -54,6 +57,7 @@ def test_fetch_search_and_export_match_sqlite(tmp_path: Path, site_url: str, pg_
     assert again["new_articles"] == 0
 
 
+@pytest.mark.slow
 def test_db_copy_round_trip(tmp_path: Path, site_url: str, pg_url: str) -> None:
     config = _config(tmp_path, site_url)
     original = f"sqlite:///{tmp_path / 'original.db'}"
