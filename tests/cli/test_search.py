@@ -184,8 +184,10 @@ def test_search_results_carry_id_and_url(filled: Cli) -> None:
     hit = next(h for h in search_json(filled, "Luxshare") if VIETNAM in str(h["url"]))
     table = wide(filled, "search", "Luxshare")
     assert table.exit_code == 0
-    header = next(line for line in table.stdout.splitlines() if "published at" in line)
-    assert header.split()[1] == "id"
+    header = next(
+        (line for line in table.stdout.splitlines() if "published at" in line), table.stdout
+    )
+    assert header.split()[1] == "id", table.stdout
     row = next(line for line in table.stdout.splitlines() if "Luxshare buys northern" in line)
     assert row.split()[1] == str(hit["id"])
     assert str(hit["url"]) in table.stdout

@@ -10,12 +10,31 @@ from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 from rich.text import Text
 
-stdout = Console(soft_wrap=False)
-stderr = Console(stderr=True)
+
+
+class _Console(Console):
+    """A rich Console that measures the terminal (and ``COLUMNS``) each time it prints. rich
+    reads ``COLUMNS`` once, when a console is made; ours are made when this module is first
+    imported, which need not be in the environment a command prints in (tests run commands
+    in environments of their own, one after another in one process)."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The console's width and height, measured now."""
+        self._width = self._height = None
+        return super().size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+
+stdout = _Console(soft_wrap=False)
+stderr = _Console(stderr=True)
 
 
 class Format(StrEnum):
