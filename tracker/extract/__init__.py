@@ -135,4 +135,5 @@ def _vendor_dict(vendor: Vendor) -> dict[str, object]:
         "ambiguous": vendor.is_ambiguous,
         "context": list(vendor.context),
         "negative": list(vendor.negative),
+        "topics": list(vendor.topics),
     }
