@@ -370,7 +370,7 @@ class VendorMatcher:
             and _NUMBER_BEFORE.search(before)
         ):
             return "no"  # "16 Gigabyte", "3 Tesla": a unit
-        name_before = _NAME_BEFORE.search(before)
+        name_before = _NAME_BEFORE.search(before) if " " not in alias.form else None
         is_in_longer_name = bool(
             name_before
             and not page.candidate_ending(start - 1)
