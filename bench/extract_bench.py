@@ -7,7 +7,9 @@ articles of realistic length until the corpus reaches the target size. One proce
     .venv/bin/python bench/extract_bench.py [--mb 50] [--seed 7]
 
 Prints: extractor load time; full extraction MB/s and articles/s; the raw Aho-Corasick pass
-over the same text (lower-casing included) in MB/s; their ratio.
+over the same text (lower-casing included) in MB/s; their ratio; and the time of one
+pathological text (vendor names repeated without a full stop, 36 and 72 KB), which must grow
+linearly.
 """
 
 from __future__ import annotations
@@ -109,6 +111,16 @@ def main() -> int:
     )
     print(f"full / raw time          {full_s / raw_s:8.2f}x")
     print("found: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    # A feed text without sentence ends, every word a vendor name: time must grow linearly.
+    unit = "TSMC Nvidia Apple Arm Intel Foxconn "
+    for size in (36_000, 72_000):
+        text = (unit * (size // len(unit) + 1))[:size]
+        started = time.perf_counter()
+        result = extractor.extract(None, text)
+        took = time.perf_counter() - started
+        print(
+            f"no full stop, {size // 1000} KB      {took:8.2f} s ({len(result.mentions):,} mentions)"
+        )
     return 0
 
 
