@@ -118,9 +118,8 @@ def main() -> int:
         started = time.perf_counter()
         result = extractor.extract(None, text)
         took = time.perf_counter() - started
-        print(
-            f"no full stop, {size // 1000} KB      {took:8.2f} s ({len(result.mentions):,} mentions)"
-        )
+        found = len(result.mentions)
+        print(f"no full stop, {size // 1000} KB      {took:8.2f} s ({found:,} mentions)")
     return 0
 
 
