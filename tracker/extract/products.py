@@ -77,6 +77,28 @@ class _Form:
     product: Product
     key: str
     is_short: bool
+    form: str = ""
+
+
+# Between the tokens of a match only spaces and hyphens may stand, unless the catalog's own
+# spelling has the mark ("EXE:5000"): "makes sense. I" is not "Sense.i", "z.B. 300" not B300.
+_GAP_MARKS = re.compile(r"[^\w\s+\-]")
+_MARK_SPACE = re.compile(r"([^\w\s+\-])\s")
+
+
+def _crosses_punctuation(found: str, form: str) -> bool:
+    """Whether a match spans a mark that breaks a token and the catalog form lacks."""
+    marks = set(_GAP_MARKS.findall(found))
+    if marks - set(_GAP_MARKS.findall(form)):
+        return True
+    # A mark before a space ends a sentence or a clause, unless the form is written so.
+    return bool(set(_MARK_SPACE.findall(found)) - set(_MARK_SPACE.findall(form)))
+
+
+def _case_breaks(found: str, form: str) -> bool:
+    """A one-letter token written in the other case than the form ("a 100-day" is no A100)."""
+    first = found.split()[0] if found.split() else ""
+    return len(first) == 1 and first.isalpha() and form[:1].isalpha() and first != form[:1]
 
 
 def normalise(text: str) -> str:
@@ -163,7 +185,7 @@ class ProductMatcher:
         existing = self._automaton.get(key, None)
         if existing is not None and (not existing.is_short or is_short):
             return  # first long form wins; a long form beats a short one
-        self._automaton.add_word(key, _Form(product, key, is_short))
+        self._automaton.add_word(key, _Form(product, key, is_short, form))
 
     def find(
         self,
@@ -182,6 +204,9 @@ class ProductMatcher:
                 continue
             span = tokens.span(last - len(form.key) + 1, last + 1)
             if span is None:
+                continue
+            found_text = text[span[0] : span[1]]
+            if _crosses_punctuation(found_text, form.form) or _case_breaks(found_text, form.form):
                 continue
             # A short name, once linked in an article, stays linked further on.
             if (
