@@ -31,3 +31,9 @@ def test_products_written_with_their_own_marks_still_match(extractor: Extractor)
     text = "ASML shipped a TWINSCAN EXE:5000 while Nvidia sold the A100 and B300 to Microsoft."
     found = {p.surface for p in extractor.extract(None, text).products}
     assert {"TWINSCAN EXE:5000", "A100", "B300"} <= found
+
+
+def test_model_letters_after_a_device_line(extractor: Extractor) -> None:
+    text = "Apple moved iPhone XS and iPhone SE assembly to India, Foxconn said."
+    found = {p.surface for p in extractor.extract(None, text).products}
+    assert {"iPhone XS", "iPhone SE"} <= found

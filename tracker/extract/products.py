@@ -64,9 +64,11 @@ _MODEL_TOKEN = (
 # A model number after a known name ("Core Ultra" + " 7 258V", "Cortex" + "-X925"): the
 # phrase names a more specific product than the catalog entry.
 _EXTENSION = re.compile(
-    r"(?:[ -](?:[A-Za-z]{0,3}\d{1,4}[A-Za-z]{0,2}|Pro|Max|Ultra|Plus|Elite|Gen|mini|Lite|XL))"
+    r"(?:[ -](?:[A-Za-z]{0,3}\d{1,4}[A-Za-z]{0,2}|[A-Z]{1,2}(?![\w-])|Pro|Max|Ultra|Plus|Elite"
+    r"|Gen|mini|Lite|XL))"
     r"{1,3}(?![\w-])"
 )
+_MODEL_LETTERS = re.compile(r"^[A-Z]{1,2}$")
 _UNIT_OR_YEAR = re.compile(
     r"^(?:\d+(?:GB|TB|MB|nm|mm|W|kW|GHz|MHz|Hz|mAh|K|k|x|X|fps|p|in)|(?:19|20)\d\d)$"
 )
@@ -252,7 +254,9 @@ class ProductMatcher:
             if _UNIT_OR_YEAR.match(token):
                 break
             kept.append(token)
-        if not any(_DIGITS.search(t) for t in kept):
+        # A model number, or model letters after a device line ("iPhone XS", "iPhone SE").
+        letters = bool(kept) and product.category == "device" and _MODEL_LETTERS.match(kept[0])
+        if not any(_DIGITS.search(t) for t in kept) and not letters:
             return None
         phrase_end = end + match.group().index(kept[-1]) + len(kept[-1])
         phrase = text[start:phrase_end]
