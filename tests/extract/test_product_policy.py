@@ -37,3 +37,25 @@ def test_model_letters_after_a_device_line(extractor: Extractor) -> None:
     text = "Apple moved iPhone XS and iPhone SE assembly to India, Foxconn said."
     found = {p.surface for p in extractor.extract(None, text).products}
     assert {"iPhone XS", "iPhone SE"} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The lenses were ordered from Kunlun Optics last year.", "Kunlun Optics"),
+        ("Brightwater, a Taiwanese ODM, builds the laptops.", "Brightwater"),
+        ("Apple supplier Norvane began shipping the hinges in May.", "Norvane"),
+    ],
+)
+def test_unknown_brands_treated_as_companies_are_candidates(
+    extractor: Extractor, text: str, name: str
+) -> None:
+    assert name in {c.name for c in extractor.extract(None, text).candidates}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Das Werk in SerbienBMW Group liefert Teile.", "The USB-C Power adapter is sold apart."],
+)
+def test_glued_words_and_codes_are_not_candidates(extractor: Extractor, text: str) -> None:
+    assert extractor.extract(None, text).candidates == []
