@@ -15,7 +15,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-SAMPLE = 4000
+SAMPLE = 2000
 _WORD = re.compile(r"[^\W\d_]+")
 # The commonest function words of each language (articles, prepositions, conjunctions,
 # pronouns, auxiliaries); words shared by two of the languages are left out.
@@ -53,6 +53,10 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
         "om nog dan werd wordt deze naar"
     ),
 }
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _lexicon in _FUNCTION_WORDS.items():
+    for _word in _lexicon:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -66,7 +70,7 @@ def detect_language(text: str) -> str:
     han = len(_HAN.findall(sample))
     kana = len(_KANA.findall(sample))
     hangul = len(_HANGUL.findall(sample))
-    words = [w.lower() for w in _WORD.findall(sample) if not _HAN.match(w)]
+    words = _WORD.findall(sample.lower())
     if hangul > max(20, len(words) // 4):
         return "ko"
     if kana > 10 and kana + han > len(words) // 4:
@@ -75,6 +79,9 @@ def detect_language(text: str) -> str:
         return "zh"
     if not words:
         return ""
-    counts = {lang: sum(w in lexicon for w in words) for lang, lexicon in _FUNCTION_WORDS.items()}
+    counts = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word in words:
+        for lang in _LANGUAGES_OF.get(word, ()):
+            counts[lang] += 1
     best = max(counts, key=lambda lang: counts[lang])
     return best if counts[best] >= _MIN_SHARE * len(words) else ""
