@@ -18,7 +18,10 @@ text labelled with the labeller's own company names, plus an alias table
 - vendors: recall over ``vendors_strict``; precision over ``vendors`` (a real company
   outside the supply chain found in the text is not an error, nor is it counted as a hit).
 - products: surface forms compared after folding case and dropping spaces and hyphens; a
-  found product matches a label by the text it matched or by the catalog name it linked to.
+  found product matches a label by the text it matched, or by any name the catalog gives the
+  entry it linked to or that entry's ancestors (as for the project gold: "7003" linked to
+  EPYC Milan, whose alias is "EPYC 7003", matches that label; "12-layer HBM3E" linked to
+  HBM3E 12-high matches "HBM3E").
 - relations: (supplier, customer) pairs through the name mapping; a predicted relation whose
   status is "negated" (denied, ended) is not a prediction.
 - Figures per field, per language, per vendor kind and per supplier kind of the relations;
@@ -340,7 +343,7 @@ def evaluate(
         for record in records:
             result = extractor.extract(record.get("title"), record["text"])
             report.records += 1
-            _score_news_record(report, record, result, names, kinds)
+            _score_news_record(report, record, result, names, kinds, extractor.catalog)
         return report
     report = Report()
     for record in records:
@@ -423,12 +426,13 @@ def _score_news_record(
     result: Extraction,
     names: VendorNames,
     kinds: dict[str, str],
+    catalog: Catalog,
 ) -> None:
     rid = str(record["id"])
     group = str(record.get("language") or "unknown")
     for miss, tp in (
         _news_vendors(report, rid, record, result, names, kinds),
-        _news_products(rid, record, result),
+        _news_products(rid, record, result, catalog),
         _news_relations(report, rid, record, result, names, kinds),
     ):
         miss.group = group
@@ -468,14 +472,30 @@ def _news_vendors(
     return Miss(rid, "vendors", missed, spurious), len(strict) - len(missed)
 
 
-def _news_products(rid: str, record: dict[str, Any], result: Extraction) -> tuple[Miss, int]:
-    """Folded surface forms; a find matches by the text it matched or the name it linked to."""
+def _catalog_keys(catalog: Catalog, product_id: str) -> set[str]:
+    """Folded names of a catalog entry and of its ancestors."""
+    keys: set[str] = set()
+    for ident in (product_id, *_ancestors(catalog, product_id)):
+        product = catalog.products.get(ident)
+        if product is not None:
+            forms = (*product.long_forms(), *product.short_names)
+            keys |= {surface_key(form) for form in forms}
+    return keys
+
+
+def _news_products(
+    rid: str, record: dict[str, Any], result: Extraction, catalog: Catalog
+) -> tuple[Miss, int]:
+    """Folded surface forms; a find matches by the text it matched or the names the catalog
+    gives the entry it linked to (and that entry's ancestors)."""
     labelled = {surface_key(p): p for p in _names(record.get("products"))}
     found: dict[str, tuple[str, set[str]]] = {}
     for product in result.products:
         ident = product.catalog_id or surface_key(product.name)
         _, keys = found.setdefault(ident, (product.name, set()))
         keys |= {surface_key(product.name), surface_key(product.surface)}
+        if product.catalog_id:
+            keys |= _catalog_keys(catalog, product.catalog_id)
     hit: set[str] = set()
     wrong: set[str] = set()
     for name, keys in found.values():

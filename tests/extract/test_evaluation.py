@@ -119,6 +119,23 @@ def test_products_fold_case_spaces_and_hyphens(extractor: Extractor) -> None:
     assert report.scores["vendors"].tp == 1
 
 
+def test_products_match_by_the_names_the_catalog_gives_what_they_link_to(
+    extractor: Extractor,
+) -> None:
+    record = news(
+        "n4b",
+        "AMD trimmed orders for Epyc 7002/7003 parts, and Micron began shipping 12-layer HBM3E.",
+        vendors=["AMD", "Micron"],
+        vendors_strict=["AMD", "Micron"],
+        # "7003" links to EPYC Milan, whose alias is "EPYC 7003"; the 12-high HBM3E link is
+        # a child of HBM3E.
+        products=["Epyc 7003", "HBM3E"],
+    )
+    report = evaluate([record], extractor, ALIASES)
+    products = report.scores["products"]
+    assert (products.tp, products.fn) == (2, 0), report.misses
+
+
 def test_relations_pair_through_names_and_skip_negated_claims(extractor: Extractor) -> None:
     records = [
         news(
