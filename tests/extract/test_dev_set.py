@@ -15,7 +15,7 @@ from tracker.extract import load_extractor
 
 DEV = SHARED_DATA / "supplychain-news-dev"
 # F1 floors per field; each a little under the score measured when it was pinned.
-FLOORS = {"vendors": 0.97, "products": 0.50, "relations": 0.45}
+FLOORS = {"vendors": 0.97, "products": 0.87, "relations": 0.45}
 # Vendors found on the texts whose labels name no company at all.
 VENDOR_FREE_CEILING = 0
 
