@@ -137,6 +137,8 @@ def _add_line(
     family: Product | None,
 ) -> None:
     vendor = Counter(p.vendor for p in items).most_common(1)[0][0]
+    if not vendor:
+        return  # a standard ("Wi-Fi 6", "PCIe 6"): no product of anyone's
     category = Counter(p.category for p in items).most_common(1)[0][0]
     device = category == "device"
     owner = vendor_forms.get(form)
