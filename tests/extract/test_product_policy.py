@@ -75,6 +75,8 @@ def found(extractor: Extractor, text: str) -> dict[str, tuple[str, str | None]]:
         "Funded by Horizon 2020, the consortium studied batteries.",
         "The Cortex-X4ALU count grew from six to eight.",
         "The router supports Wi-Fi 6 and PCIe 6 links.",  # standards, no one's product
+        "Nintendo said players will switch to the new console soon.",  # the word, not Switch
+        "Google engineers count every pixel twice.",
     ],
 )
 def test_no_part_number_without_a_word_boundary_or_a_plausible_context(

@@ -330,6 +330,8 @@ class ProductMatcher:
         found_text = text[span[0] : span[1]]
         if _crosses_punctuation(found_text, form.form) or _case_breaks(found_text, form.form):
             return None
+        if form.is_short and form.form.isalpha() and found_text.islower():
+            return None  # a short name that is a word, written as the word: "switch", "pixel"
         product = form.product
         code = not form.is_short and product.vendor != "" and _CODE.match(form.form) is not None
         if code and self._glued_into_word(text, span, vendor_ends):
