@@ -120,9 +120,11 @@ def test_a_model_written_again_without_its_line(extractor: Extractor) -> None:
     assert found(extractor, text)["S25 Ultra"] == ("Galaxy S25 Ultra", "samsung-galaxy-s25-ultra")
 
 
-def test_a_model_stops_before_a_share_or_a_year(extractor: Extractor) -> None:
+def test_a_model_stops_before_a_share_a_year_or_a_measure(extractor: Extractor) -> None:
     assert "iPhone 17 Pro" in found(extractor, "富士康取得iPhone 17 Pro 60%的组装份额。")
     assert "Xiaomi" not in " ".join(found(extractor, "Xiaomi 2025 results beat forecasts."))
+    names = [n for n, _ in found(extractor, "AMD sells Ryzen 16-core parts.").values()]
+    assert not any(n.startswith("Ryzen 16") for n in names), names
 
 
 def test_the_vendor_before_a_product_is_its_own_mention(extractor: Extractor) -> None:

@@ -52,6 +52,10 @@ _QUANTITY_AFTER = re.compile(
     r"\s*(?:%|％|percent\b|per cent\b|million\b|billion\b|trillion\b|units?\b|yuan\b|dollars?\b"
     r"|euros?\b|pieces\b|Prozent\b|Millionen\b|Milliarden\b|Stück\b|[万億亿元台片个個%대개])"
 )
+_MEASURE_AFTER = re.compile(
+    r"-(?:cores?|inch|in|layers?|bits?|nm|mm|cm|years?|months?|weeks?|days?|hours?|watts?|W|GB"
+    r"|TB|MB|megapixels?|MP|way|stack|high|hi|Hi|percent|fold|times|x|V|volt)\b"
+)
 _RUN = re.compile(r"[A-Za-z0-9.+]+")
 _LEADING_LETTERS = re.compile(r"^([A-Z]{1,2})\d")
 _SEPARATOR = re.compile(r"[ \u00a0]|-(?=[A-Za-z0-9])")
@@ -271,8 +275,13 @@ def _model(text: str, start: int, line: ProductLine, glued: bool) -> Model | Non
             i += 1
             continue
         break
-    # A number followed by a quantity is no model: "iPhone 15 Pro 12%", "Xiaomi 300 million".
-    while kept and _DIGIT.search(kept[-1][2]) and _QUANTITY_AFTER.match(text, kept[-1][1]):
+    # A number followed by a quantity is no model: "iPhone 15 Pro 12%", "Xiaomi 300 million",
+    # "Ryzen 16-core".
+    while (
+        kept
+        and _DIGIT.search(kept[-1][2])
+        and (_QUANTITY_AFTER.match(text, kept[-1][1]) or _MEASURE_AFTER.match(text, kept[-1][1]))
+    ):
         kept.pop()
     if not kept or not any(_DIGIT.search(t) or _LETTERS.match(t) for _, _, t in kept):
         return None
