@@ -13,6 +13,9 @@ first half of a compound such as "camera module supplier" or "notebook ODMs". A 
 does not make a part type ("300mm wafers" are every wafer). The mention's name is English and
 singular ("OLED panel" for "有機ELパネル"), so one part is one name in any language; a phrase
 that is a catalog entry ("ABF substrate", "LFP battery") links to it.
+
+The heads are found in the product matcher's one pass over the text's tokens (``heads``
+gives it their normalised forms); this module reads the words before each.
 """
 
 from __future__ import annotations
@@ -22,14 +25,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import ahocorasick
-
 from tracker.catalog.part_types import PartType, PartVocabulary, english_plurals
 from tracker.catalog.products import Product
 from tracker.models import ProductMention
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f]")
 _TWO_CAPITALS = re.compile(r"[A-Z].*[A-Z]")
+_SPAN_BREAK = re.compile(r"[^\w\s\-]|\n")
 # Sizes: inches, millimetres, display resolutions; the unit may follow a hyphen or space.
 _SIZE = re.compile(
     r"^(\d+(?:[.,]\d+)?)[- ]?"
@@ -74,7 +76,7 @@ _NON_MODIFIER_HEADS = frozenset({"device", "server"})  # "notebook computers" is
 
 
 @dataclass(frozen=True, slots=True)
-class _Head:
+class Head:
     part: PartType
     key: str  # lower-case form
     exact: str  # the form as written, for acronyms matched case-sensitively
@@ -96,12 +98,21 @@ def size_name(match: re.Match[str]) -> str:
 class PartTypeMatcher:
     """Finds part-type phrases; built once per vocabulary."""
 
-    def __init__(self, vocabulary: PartVocabulary, link: Callable[[str], Product | None]) -> None:
+    def __init__(
+        self,
+        vocabulary: PartVocabulary,
+        link: Callable[[str], Product | None],
+        key: Callable[[str], str],
+    ) -> None:
+        """``key`` normalises a head's form the way the caller's matcher writes the text it
+        matches against (the product matcher's joined tokens): heads are found in that pass,
+        and given to ``find``."""
         self._link = link
         self._not_modifiers = vocabulary.not_modifiers
-        self._automaton = ahocorasick.Automaton()
+        self.heads: dict[str, Head] = {}  # normalised form -> head, for the caller's matcher
         self._purpose: set[str] = set()  # names of modifiers that say what a part is for
         self._head_names: set[str] = set()  # part types that stand before another ("camera")
+        self._head_words: set[str] = set()  # heads in lower case, to tell a compound
         self._words: dict[str, str] = {}  # modifier key -> canonical name (any case)
         self._exact: dict[str, str] = {}  # acronym-like modifier, as written -> name
         self._cjk: dict[str, str] = {}  # modifier in CJK script -> name
@@ -114,11 +125,12 @@ class PartTypeMatcher:
             forms = list(part.forms)
             forms += [p for f in part.forms for p in english_plurals(f)]
             for form in forms:
-                key = form.casefold()
-                cjk = bool(_CJK.search(form))
-                if self._automaton.get(key, None) is None:
+                normalised = key(form)
+                self._head_words.add(form.casefold())
+                if normalised and normalised not in self.heads:
+                    cjk = bool(_CJK.search(form))
                     acronym = bool(_TWO_CAPITALS.search(form))
-                    self._automaton.add_word(key, _Head(part, key, form, cjk, acronym))
+                    self.heads[normalised] = Head(part, normalised, form, cjk, acronym)
             if part.category not in _NON_MODIFIER_HEADS and part.category != "device":
                 self._head_names.add(part.name)
                 for form in part.forms:
@@ -127,9 +139,6 @@ class PartTypeMatcher:
         # Last words of the vocabulary's modifiers ("carbide" of "silicon carbide").
         self._last_words = {key.rsplit(" ", 1)[-1] for key in self._words}
         self._last_words |= {key.rsplit(" ", 1)[-1].casefold() for key in self._exact}
-        if len(self._automaton) == 0:
-            self._automaton.add_word("\x00", None)
-        self._automaton.make_automaton()
 
     def _add_modifier(self, form: str, name: str) -> None:
         if _CJK.search(form):
@@ -142,24 +151,19 @@ class PartTypeMatcher:
     def find(
         self,
         text: str,
-        lowered: str,
         spans: list[tuple[int, int]],
         taken: list[tuple[int, int]],
+        hits: list[tuple[int, int, Head]],
     ) -> list[ProductMention]:
-        """Part-type phrases of ``text`` (``lowered`` is its same-length lower case), outside
-        the ``taken`` spans of companies and products."""
+        """Part-type phrases around the heads found in ``text`` (``hits``: their character
+        spans, the longest head ending at a place only), outside the ``taken`` spans of
+        companies and products."""
         taken = sorted(taken)
         starts = [s for s, _ in taken]
         sentence_starts = [s for s, _ in spans]
         found: list[tuple[int, int, str, PartType]] = []
-        previous = -1
-        for last, head in self._automaton.iter(lowered):
-            # The longest head ending here comes first: "camera module", not "module".
-            if head is None or last == previous:
-                continue
-            previous = last
-            start, end = last - len(head.key) + 1, last + 1
-            phrase = self._phrase(text, lowered, head, start, end, taken, starts, sentence_starts)
+        for start, end, head in hits:
+            phrase = self._phrase(text, head, start, end, taken, starts, sentence_starts)
             if phrase is not None:
                 found.append(phrase)
         found.sort(key=lambda f: (f[0], f[0] - f[1]))
@@ -175,14 +179,15 @@ class PartTypeMatcher:
     def _phrase(
         self,
         text: str,
-        lowered: str,
-        head: _Head,
+        head: Head,
         start: int,
         end: int,
         taken: list[tuple[int, int]],
         starts: list[int],
         sentence_starts: list[int],
     ) -> tuple[int, int, str, PartType] | None:
+        if _SPAN_BREAK.search(text, start, end):
+            return None  # "camera. Module": the head's words run across a mark
         if not head.cjk:
             if end < len(text) and text[end].isalnum() and not _CJK.match(text[end]):
                 return None  # inside a longer word
@@ -207,7 +212,7 @@ class PartTypeMatcher:
                 word_start = start
                 while word_start > floor and text[word_start - 1].isalpha():
                     word_start -= 1
-                name = self._words.get(lowered[word_start:start])
+                name = self._words.get(text[word_start:start].casefold())
                 if name is None:
                     return None
                 names.append(name)
@@ -220,7 +225,7 @@ class PartTypeMatcher:
             strong = [n for n in strong if n not in self._purpose]
         if not head.part.bare and not strong:
             return None
-        if not head.cjk and self._compound_next(lowered, end, modified=bool(names)):
+        if not head.cjk and self._compound_next(text, end, modified=bool(names)):
             return None
         name = " ".join(n for n in [*names, head.part.name] if n)
         return begin, end, name, head.part
@@ -382,15 +387,15 @@ class PartTypeMatcher:
             names.append(name)
         return begin
 
-    def _compound_next(self, lowered: str, end: int, *, modified: bool) -> bool:
+    def _compound_next(self, text: str, end: int, *, modified: bool) -> bool:
         """Whether the head is the first half of a compound: "camera module supplier",
         "notebook computers", "dual camera system". With technical words before it, only
         another part or a system makes it one ("ABF substrate suppliers" names a part)."""
-        match = _WORD.match(lowered, end + 1) if lowered[end : end + 1] in (" ", "-") else None
+        match = _WORD.match(text, end + 1) if text[end : end + 1] in (" ", "-") else None
         if match is None:
             return False
-        word = match.group().rstrip(".,;:")
-        if word in ("system", "systems") or self._automaton.exists(word):
+        word = match.group().rstrip(".,;:").casefold()
+        if word in ("system", "systems") or word in self._head_words:
             return True
         return not modified and word in _COMPOUND_NEXT
 

@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import Catalog, Product
-from tracker.extract.part_types import PartTypeMatcher
+from tracker.extract.part_types import Head, PartTypeMatcher
 from tracker.extract.product_lines import (
     Model,
     ProductLine,
@@ -104,6 +104,7 @@ class _Entry:
     key: str
     form: _Form | None
     lines: tuple[ProductLine, ...]  # lines written with this key, in their own case
+    head: Head | None  # a part type's head noun
 
 
 @dataclass(slots=True)
@@ -214,17 +215,22 @@ class ProductMatcher:
         for form, line in self._lines.items():
             if normalise(form):
                 lines[normalise(form)] = (*lines.get(normalise(form), ()), line)
-        self._automaton = ahocorasick.Automaton()
-        for key in sorted(self._forms.keys() | lines.keys()):
-            self._automaton.add_word(key, _Entry(key, self._forms.get(key), lines.get(key, ())))
-        if len(self._automaton) == 0:
-            self._automaton.add_word("\x00", None)
-        self._automaton.make_automaton()
         self._by_form = {
             normalise(form): product
             for product in catalog.products.values()
             for form in product.long_forms()
         }
+        self._parts = PartTypeMatcher(
+            catalog.parts, lambda name: self._by_form.get(normalise(name)), normalise
+        )
+        heads = self._parts.heads
+        self._automaton = ahocorasick.Automaton()
+        for key in sorted(self._forms.keys() | lines.keys() | heads.keys()):
+            entry = _Entry(key, self._forms.get(key), lines.get(key, ()), heads.get(key))
+            self._automaton.add_word(key, entry)
+        if len(self._automaton) == 0:
+            self._automaton.add_word("\x00", None)
+        self._automaton.make_automaton()
         self._any_form = {normalise(f): p for p in catalog.products.values() for f in p.short_names}
         self._any_form.update(self._by_form)
         # Fuzzy linking looks among the entries of the line's vendor and category.
@@ -233,9 +239,6 @@ class ProductMatcher:
             forms = self._line_forms.setdefault((product.vendor, product.category), {})
             forms.update((normalise(f), product) for f in product.long_forms())
         self._parents = {v.name: v.parent for v in gazetteer.vendors.values() if v.parent}
-        self._parts = PartTypeMatcher(
-            catalog.parts, lambda name: self._by_form.get(normalise(name))
-        )
 
     def _add(self, form: str, product: Product, *, is_short: bool) -> None:
         key = normalise(form)
@@ -260,10 +263,18 @@ class ProductMatcher:
         vendor_ends = {m.end: m for m in vendors}
         found: list[_Found] = []
         linked: set[str] = set()
+        heads: list[tuple[int, int, Head]] = []
+        head_end = -1
         for last, entry in self._automaton.iter(tokens.joined):
             if entry is None:
                 continue
             norm_start = last - len(entry.key) + 1
+            if entry.head is not None and last != head_end:
+                # The longest head ending here comes first: "camera module", not "module".
+                head_end = last
+                head = self._head_span(tokens, norm_start, last + 1, entry.head)
+                if head is not None:
+                    heads.append(head)
             first = tokens.first_at(norm_start)
             if first is None:
                 continue  # inside a word: "n3" in "un3..."
@@ -307,9 +318,22 @@ class ProductMatcher:
             for m in mentions
         ]
         taken = [(m.start, m.end) for m in mentions] + [(m.start, m.end) for m in vendors]
-        mentions.extend(self._parts.find(text, lowered, spans, taken))
+        mentions.extend(self._parts.find(text, spans, taken, heads))
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+    @staticmethod
+    def _head_span(
+        tokens: _Tokens, norm_start: int, norm_end: int, head: Head
+    ) -> tuple[int, int, Head] | None:
+        """A head's character span: it ends where a token ends, and starts at a token or,
+        at the end of a compound or among Chinese, Japanese and Korean letters, inside one."""
+        last = tokens.last_at(norm_end)
+        if last is None:
+            return None
+        first = tokens.first_at(norm_start)
+        start = tokens.starts[first] if first is not None else tokens.char_at(norm_start)
+        return start, tokens.ends[last], head
 
     def _form_hit(
         self,
