@@ -31,6 +31,7 @@ from tracker.models import ProductMention
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f]")
 _TWO_CAPITALS = re.compile(r"[A-Z].*[A-Z]")
+_CJK_REACH = 30  # characters before a head that its modifiers in CJK script may take
 _SPAN_BREAK = re.compile(r"[^\w\s\-]|\n")
 # Sizes: inches, millimetres, display resolutions; the unit may follow a hyphen or space.
 _SIZE = re.compile(
@@ -349,6 +350,7 @@ class PartTypeMatcher:
     ) -> int:
         """Walk left over modifiers written in CJK script, sizes and Latin codes glued to the
         head or one space before it (Korean, "OLED 面板")."""
+        floor = max(floor, begin - _CJK_REACH)  # a phrase is short; the scan stays linear
         while begin > floor:
             found = None
             for length in range(min(self._cjk_longest, begin - floor), 0, -1):
