@@ -29,7 +29,9 @@ from tracker.catalog.part_types import PartType, PartVocabulary, english_plurals
 from tracker.catalog.products import Product
 from tracker.models import ProductMention
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f]")
+# Letters of Chinese, Japanese (kana, half-width kana) and Korean: written without spaces.
+CJK_RANGES = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f"
+_CJK = re.compile(f"[{CJK_RANGES}]")
 _TWO_CAPITALS = re.compile(r"[A-Z].*[A-Z]")
 _CJK_REACH = 30  # characters before a head that its modifiers in CJK script may take
 _SPAN_BREAK = re.compile(r"[^\w\s\-]|\n")
@@ -45,14 +47,9 @@ _SIZE_UNITS |= {"zoll": "-inch", "インチ": "-inch", "英寸": "-inch", "吋":
 _CODE = re.compile(r"^(?:\d+[A-Z]|[A-Z]-series|\d+-series|[A-Z0-9][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)$")
 _PAREN_ACRONYM = re.compile(r"^\([A-Z][A-Za-z]{1,6}s?\)$")
 _COORDINATION = frozenset({"and", "or", "und", "oder", "&"})
-_WORD = re.compile(r"[^\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+_WORD = re.compile(f"[^\\s{CJK_RANGES}]+")
 # The last letter of Chinese, Japanese or Korean, or the last line break, in a word.
-_LAST_CJK = re.compile(
-    r"[\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af](?![^\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]*"
-    r"[\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])",
-    re.DOTALL,
-)
-_LAST_WORD = re.compile(r"[^\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+$")
+_LAST_CJK = re.compile(f"[\\s{CJK_RANGES}](?![^\\s{CJK_RANGES}]*[\\s{CJK_RANGES}])")
 _LATIN_BEFORE = re.compile(r"([A-Za-z0-9][A-Za-z0-9.,\-]*[A-Za-z0-9]|[A-Za-z0-9])(\s?)$")
 _CJK_SIZE_BEFORE = re.compile(r"(\d+(?:[.,]\d+)?)(インチ|英寸|吋|型)(の)?$")
 # After a head with nothing before it, these make it the first half of a compound ("camera
@@ -241,10 +238,7 @@ class PartTypeMatcher:
         names: list[str],
     ) -> int:
         """Walk left over the technical words before ``begin``; returns the phrase start."""
-        if begin <= floor or text[begin - 1] not in " -":
-            return begin
-        previous = _LAST_WORD.search(text, max(floor, begin - 40), begin - 1)
-        if previous is None or not self._may_modify(previous.group()):
+        if begin <= floor or text[begin - 1] not in " -" or not self._modifier_before(text, begin):
             return begin  # most heads: the word before is no technical word
         words = _words_before(text, begin - 1, max(floor, begin - 100))
         i = len(words) - 1

@@ -24,12 +24,13 @@ from dataclasses import dataclass, replace
 
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import Catalog, Product
+from tracker.extract.part_types import CJK_RANGES
 
 _NAME_TOKENS = re.compile(r" |-(?=[A-Za-z]{0,3}\d)")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(f"[{CJK_RANGES}]")
 # A line is a name: a capital ("Galaxy", "EPYC"), a brand's small letter and a capital
 # ("iPhone", "eMMC"), or letters of other scripts ("骁龙").
-_LINE_FORM = re.compile(r"^(?:[A-Z]|[a-z][A-Z]|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])")
+_LINE_FORM = re.compile(f"^(?:[A-Z]|[a-z][A-Z]|[{CJK_RANGES}])")
 _DIGIT = re.compile(r"\d")
 _TITLE_WORD = re.compile(r"^[A-Z][a-z]+$")
 # A model token: letters, a number, then letter-number groups ("9800X3D", "MI300X", "8Gen3",

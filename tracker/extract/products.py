@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import Catalog, Product
-from tracker.extract.part_types import Head, PartTypeMatcher
+from tracker.extract.part_types import CJK_RANGES, Head, PartTypeMatcher
 from tracker.extract.product_lines import (
     Model,
     ProductLine,
@@ -44,15 +44,14 @@ from tracker.extract.product_lines import (
 from tracker.extract.vendors import lower_same_length, sentence_at
 from tracker.models import ProductMention, VendorMention
 
-_CJK_RANGES = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f"
 # Word characters; a trailing "+" belongs to the token ("8+ Gen 1" is not "8 Gen 1"). Each
 # Chinese, Japanese or Korean letter is a token of its own.
-_TOKEN = re.compile(rf"[^\W_{_CJK_RANGES}]+\+*|[{_CJK_RANGES}]")
-_TOKEN_SPLIT = re.compile(rf"([^\W_{_CJK_RANGES}]+\+*|[{_CJK_RANGES}])")
+_TOKEN = re.compile(rf"[^\W_{CJK_RANGES}]+\+*|[{CJK_RANGES}]")
+_TOKEN_SPLIT = re.compile(rf"([^\W_{CJK_RANGES}]+\+*|[{CJK_RANGES}])")
 _LATIN_TOKEN_SPLIT = re.compile(r"([^\W_]+\+*)")
 # After a line a model may follow: a separator and a letter or digit, or a glued digit.
 _MODEL_MAY_FOLLOW = re.compile(r"[ \u00a0-][A-Za-z0-9]|[A-Z]?\d")
-_CJK_LETTER = re.compile(f"[{_CJK_RANGES}]")
+_CJK_LETTER = re.compile(f"[{CJK_RANGES}]")
 _DIGITS = re.compile(r"\d+")
 FUZZY_CUTOFF = 90.0
 
