@@ -101,7 +101,7 @@ def test_inspect_a_whole_folder(cli: Cli) -> None:
     assert [r["input"] for r in records] == [str(p) for p in pages]
     for record in records:
         assert set(record) == {"input", "title", "published", "text", "vendors", "products",
-                               "relations", "events"}  # fmt: skip
+                               "relations", "events", "candidates"}  # fmt: skip
         for vendor in record["vendors"]:
             assert vendor["matched"]
             assert vendor["evidence"]

@@ -16,7 +16,7 @@ GOLD = FIXTURES / "gold" / "articles.jsonl"
 # F1 floors per field; each a little under the score measured when it was pinned.
 FLOORS = {
     "vendors": 0.97,
-    "products": 0.91,
+    "products": 0.95,
     "relations": 0.74,
     "event_types": 0.65,
 }

@@ -34,6 +34,9 @@ class Vendor:
     is_ambiguous: bool = False
     context: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
+    # For a subsidiary or a group's affiliate named after the group ("LG Display"): what a
+    # sentence is about when a bare mention of the group's name means this company.
+    topics: tuple[str, ...] = ()
 
     def surface_forms(self) -> tuple[str, ...]:
         """Every string that names this vendor: name, legal name, aliases, tickers."""
@@ -103,6 +106,7 @@ def build_gazetteer(entries: Iterable[dict[str, Any]], origin: str = "gazetteer"
             is_ambiguous=bool(raw.get("ambiguous", False)),
             context=_strings(raw.get("context"), where),
             negative=_strings(raw.get("negative"), where),
+            topics=_strings(raw.get("topics"), where),
         )
         for form in vendor.surface_forms():
             owner = owners.setdefault(form.casefold(), name)
@@ -112,6 +116,10 @@ def build_gazetteer(entries: Iterable[dict[str, Any]], origin: str = "gazetteer"
     for vendor in gazetteer.vendors.values():
         if vendor.parent and vendor.parent not in gazetteer.vendors:
             raise ConfigError(f"{origin}: {vendor.name}: parent {vendor.parent!r} is not a vendor")
+        if vendor.topics and not (vendor.parent or " " in vendor.name):
+            raise ConfigError(
+                f"{origin}: {vendor.name}: topics are for a subsidiary or a group's affiliate"
+            )
     return gazetteer
 
 
@@ -128,6 +136,7 @@ def vendor_table(vendor: Vendor) -> dict[str, Any]:
         "ambiguous": vendor.is_ambiguous,
         "context": list(vendor.context),
         "negative": list(vendor.negative),
+        "topics": list(vendor.topics),
     }
 
 

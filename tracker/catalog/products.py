@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from tracker.catalog.part_types import PartVocabulary, part_vocabulary
 from tracker.errors import ConfigError
 
 CATEGORIES = frozenset(
@@ -64,6 +65,7 @@ class Catalog:
     """All catalog entries by id."""
 
     products: dict[str, Product] = field(default_factory=dict)
+    parts: PartVocabulary = field(default_factory=PartVocabulary)
 
     def __len__(self) -> int:
         return len(self.products)
@@ -118,7 +120,7 @@ class Catalog:
 
     def merged(self, overrides: Iterable[Product]) -> Catalog:
         """A copy with ``overrides`` (the user's parts) applied in turn (see ``apply``)."""
-        merged = Catalog(dict(self.products))
+        merged = Catalog(dict(self.products), self.parts)
         for product in overrides:
             entry = merged.apply(product)
             merged.products[entry.id] = entry
@@ -172,9 +174,11 @@ def product_from_dict(raw: dict[str, Any], where: str, origin: str = "catalog") 
     )
 
 
-def build_catalog(entries: Iterable[tuple[dict[str, Any], str]]) -> Catalog:
+def build_catalog(
+    entries: Iterable[tuple[dict[str, Any], str]], parts: PartVocabulary | None = None
+) -> Catalog:
     """Validate ``(table, where)`` pairs and index them; ids must be unique."""
-    catalog = Catalog()
+    catalog = Catalog(parts=parts or PartVocabulary())
     for raw, where in entries:
         product = product_from_dict(raw, where)
         if product.id in catalog.products:
@@ -184,22 +188,28 @@ def build_catalog(entries: Iterable[tuple[dict[str, Any], str]]) -> Catalog:
         for ref in (product.parent, *product.used_in, *(m.product for m in product.makers)):
             if ref and ref not in catalog.products:
                 raise ConfigError(f"catalog: {product.id}: refers to unknown entry {ref!r}")
+    for part in catalog.parts.part_types:
+        if part.catalog and part.catalog not in catalog.products:
+            raise ConfigError(f"catalog: part type {part.name!r}: unknown entry {part.catalog!r}")
     return catalog
 
 
 def load_catalog(folder: Path) -> Catalog:
-    """Read every ``*.toml`` of ``folder`` (``[[product]]`` tables); an absent folder is empty."""
+    """Read every ``*.toml`` of ``folder`` (``[[product]]``, ``[[part_type]]`` and
+    ``[[modifier]]`` tables); an absent folder is empty."""
     if not folder.is_dir():
         return Catalog()
     entries: list[tuple[dict[str, Any], str]] = []
+    files: list[tuple[dict[str, Any], str]] = []
     for path in sorted(folder.glob("*.toml")):
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"catalog: {path}: {exc}") from exc
+        files.append((data, f"catalog: {path.name}"))
         for i, raw in enumerate(data.get("product", []), 1):
             entries.append((raw, f"catalog: {path.name}: entry #{i} ({raw.get('id', '?')})"))
-    return build_catalog(entries)
+    return build_catalog(entries, part_vocabulary(files, CATEGORIES))
 
 
 def user_product(

@@ -64,6 +64,7 @@ def inspect_document(label: str, data: bytes, is_html: bool, matcher: Extractor)
         "products": extraction.product_summary(),
         "relations": extraction.relation_summary(),
         "events": extraction.event_summary(),
+        "candidates": [{"name": c.name, "sentence": c.sentence} for c in extraction.candidates],
     }
 
 

@@ -15,7 +15,6 @@ from rich.table import Table
 from rich.text import Text
 
 
-
 class _Console(Console):
     """A rich Console that measures the terminal (and ``COLUMNS``) each time it prints. rich
     reads ``COLUMNS`` once, when a console is made; ours are made when this module is first

@@ -11,7 +11,7 @@ from tracker.catalog.gazetteer import Gazetteer, load_gazetteer, with_user_vendo
 from tracker.catalog.products import Catalog, Product, load_catalog
 from tracker.extract.candidates import find_candidates
 from tracker.extract.events import find_events
-from tracker.extract.products import ProductMatcher
+from tracker.extract.products import ProductMatcher, reported
 from tracker.extract.relations import find_relations
 from tracker.extract.sentences import sentence_spans
 from tracker.extract.vendors import VendorMatcher
@@ -45,7 +45,7 @@ class Extractor:
         known = [(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in attributions]
         return Extraction(
             mentions=mentions,
-            products=products,
+            products=reported(products, self.catalog),
             relations=find_relations(
                 document, spans, mentions, products, attributions, self.parents, self.makers
             ),

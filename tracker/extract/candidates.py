@@ -1,4 +1,6 @@
-"""Unknown companies: names with company form that the gazetteer does not know."""
+"""Unknown companies: names the gazetteer does not know, with company form ("Zhenhua
+Precision Industry Co., Ltd.") or treated as companies by the sentence ("supplier Zhenhua",
+"ordered from Zhenhua", "Zhenhua, a Taiwanese ODM")."""
 
 from __future__ import annotations
 
@@ -34,6 +36,28 @@ _GENERIC = frozenset(
 )  # fmt: skip
 
 
+_BRAND = r"[A-Z][\w&'’\-]*[A-Za-z0-9](?:\s+[A-Z][\w&'’\-]*[A-Za-z0-9]){0,2}"
+_ROLE = (
+    r"(?:supplier|maker|manufacturer|vendor|assembler|ODM|OEM|EMS provider|foundry|chipmaker"
+    r"|contract manufacturer|firm|company)"
+)
+# Brand names with no company suffix that the sentence treats as companies: "supplier X",
+# "ordered from X", "X, a Taiwanese ODM".
+ROLE_RE = re.compile(
+    rf"(?:\b(?:supplier|suppliers|maker|vendor|assembler|partner)\s+|"
+    rf"\b(?:ordered|sourced|bought|buys|orders|sources)\s+(?:\w+\s+){{0,3}}?from\s+)"
+    rf"(?P<after>{_BRAND})"
+    rf"|(?P<before>{_BRAND}),\s+an?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}\b"
+)
+# Glued words ("SerbienBMW") and technical codes ("USB-C", "5G") are no company names.
+_GLUED = re.compile(r"[a-z][A-Z]{2,}")
+_CODE = re.compile(r"^[A-Z0-9]+(?:[-/][A-Z0-9]+)+$|^\d")
+
+
+def _is_junk(head: list[str]) -> bool:
+    return any(_GLUED.search(t) for t in head) or (len(head) == 1 and bool(_CODE.match(head[0])))
+
+
 def find_candidates(
     text: str, spans: list[tuple[int, int]], known: Iterable[tuple[int, int]]
 ) -> list[CandidateVendor]:
@@ -46,9 +70,22 @@ def find_candidates(
             continue
         name = _LEADING.sub("", match.group()).strip(" ,")
         head = _LEADING.sub("", match.group(1)).split()
-        if not head or all(token in _GENERIC for token in head):
+        if not head or all(token in _GENERIC for token in head) or _is_junk(head):
             continue
         if name in found or len(name) < 4:
+            continue
+        s_start, s_end = sentence_at(text, spans, start)
+        found[name] = CandidateVendor(name=name, sentence=text[s_start:s_end])
+    for match in ROLE_RE.finditer(text):
+        group = "after" if match.group("after") else "before"
+        start, end = match.span(group)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        name = _LEADING.sub("", match.group(group)).strip(" ,")
+        head = name.split()
+        if not head or all(t in _GENERIC for t in head) or _is_junk(head) or len(name) < 3:
+            continue
+        if name in found or any(name in other for other in found):
             continue
         s_start, s_end = sentence_at(text, spans, start)
         found[name] = CandidateVendor(name=name, sentence=text[s_start:s_end])

@@ -13,6 +13,10 @@ _ABBREVIATIONS = frozenset(
         "a.m", "p.m", "fig", "gen", "rev",
     }
 )  # fmt: skip
+# A longer run without a sentence end (a list, a table, a feed's text without full stops) is
+# cut into pieces of at most this many characters, at a space: every step after splitting
+# costs at most this much per piece, so work stays linear in the text.
+MAX_SENTENCE = 1000
 _BOUNDARY = re.compile(
     r"([.!?]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F])|([。！？]+)"
 )
@@ -46,6 +50,14 @@ def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> No
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        if cut < 0:
+            cut = start + MAX_SENTENCE
+        spans.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         spans.append((start, end))
 

@@ -1,0 +1,87 @@
+"""The language of a page, cheaply: the script of its letters, else its most common words.
+
+Chinese, Japanese and Korean are told by script (kana means Japanese, hangul Korean, han
+alone Chinese). Languages in Latin script are told by how many of the text's words are
+among the most frequent function words of each language; a text with too few of them is
+"" (unknown). Only the first few thousand characters are read: a page has one language.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+SAMPLE = 2000
+_WORD = re.compile(r"[^\W\d_]+")
+# The commonest function words of each language (articles, prepositions, conjunctions,
+# pronouns, auxiliaries); words shared by two of the languages are left out.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": _words(
+        "the of and to is that for with as was on are by this from at be have it not which "
+        "or an has were but its their they will would been said"
+    ),
+    "de": _words(
+        "der die und den das ist nicht mit sich des auf für dem ein eine auch als nach wird "
+        "bei einer um noch wie über aus sind zu im wurde werden oder"
+    ),
+    "fr": _words(
+        "le la les des et est une dans du pour qui pas sur au avec ce sont par plus ont aux "
+        "été cette mais elle ses leur nous vous"
+    ),
+    "es": _words(
+        "el los las del y en que es por una con para como más pero sus fue entre cuando "
+        "muy sin sobre también hasta desde esta está"
+    ),
+    "it": _words(
+        "il di che è della per gli delle nel alla sono del dei una anche più con non come "
+        "degli nella ha questo essere sulla tra"
+    ),
+    "pl": _words(
+        "i w na z się nie do to że jest o jak po przez od za dla oraz jego ale tak być "
+        "roku który które został jej tym"
+    ),
+    "pt": _words(
+        "o os da do das dos e em que não uma com para por mais como mas foi ao ele seu sua "
+        "são também pelo pela já está"
+    ),
+    "nl": _words(
+        "de het een van en in is dat op te zijn voor met niet aan er ook als bij door maar "
+        "om nog dan werd wordt deze naar"
+    ),
+}
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _lexicon in _FUNCTION_WORDS.items():
+    for _word in _lexicon:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# At least this share of the words must be one language's function words.
+_MIN_SHARE = 0.08
+
+
+def detect_language(text: str) -> str:
+    """An ISO 639-1 code ("en", "de", "zh"...) or "" when the text does not say."""
+    sample = text[:SAMPLE]
+    han = len(_HAN.findall(sample))
+    kana = len(_KANA.findall(sample))
+    hangul = len(_HANGUL.findall(sample))
+    words = _WORD.findall(sample.lower())
+    if hangul > max(20, len(words) // 4):
+        return "ko"
+    if kana > 10 and kana + han > len(words) // 4:
+        return "ja"
+    if han > max(20, len(words) // 4):
+        return "zh"
+    if not words:
+        return ""
+    counts = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word in words:
+        for lang in _LANGUAGES_OF.get(word, ()):
+            counts[lang] += 1
+    best = max(counts, key=lambda lang: counts[lang])
+    return best if counts[best] >= _MIN_SHARE * len(words) else ""
