@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from tracker.catalog.attributions import AttributionSource, load_attributions
@@ -11,9 +12,11 @@ from tracker.catalog.gazetteer import Gazetteer, Vendor, build_gazetteer, load_g
 from tracker.catalog.products import Catalog, Product, load_catalog
 from tracker.extract.candidates import find_candidates
 from tracker.extract.events import find_events
+from tracker.extract.language import guess_language
 from tracker.extract.products import ProductMatcher
-from tracker.extract.relations import find_relations
+from tracker.extract.relations import RelationFinder
 from tracker.extract.sentences import sentence_spans
+from tracker.extract.supply_order import SupplyOrder
 from tracker.extract.vendors import VendorMatcher
 from tracker.models import Extraction
 
@@ -35,19 +38,27 @@ class Extractor:
         self.products = ProductMatcher(self.catalog, gazetteer)
         self.parents = {v.name: v.parent for v in gazetteer.vendors.values() if v.parent}
         self.makers = known_makers(self.catalog)
+        self.order = SupplyOrder({v.name: v.kind for v in gazetteer.vendors.values()}, self.parents)
+        self.relations = RelationFinder(self.parents, self.makers, self.order)
 
-    def extract(self, title: str | None, text: str) -> Extraction:
-        """Vendors, products, relations, events and unknown companies of one article."""
+    def extract(
+        self, title: str | None, text: str, published_at: datetime | None = None
+    ) -> Extraction:
+        """Vendors, products, relations, events and unknown companies of one article.
+
+        ``published_at``, when known, dates the events: what the article recalls from
+        years before is not news."""
         document = f"{title}\n{text}" if title else text
         spans = sentence_spans(document)
         mentions, attributions = self.vendors.scan(document, spans)
         products = self.products.find(document, spans, mentions)
         known = [(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in attributions]
+        language = guess_language(text)
         return Extraction(
             mentions=mentions,
             products=products,
-            relations=find_relations(
-                document, spans, mentions, products, attributions, self.parents, self.makers
+            relations=self.relations.find(
+                document, spans, mentions, products, attributions, language
             ),
             events=find_events(document, spans, mentions, attributions),
             candidates=find_candidates(document, spans, known),
@@ -74,11 +85,16 @@ def known_makers(catalog: Catalog) -> dict[str, set[str]]:
     return makers
 
 
-def extract_text(extractor: Extractor | VendorMatcher, title: str | None, text: str) -> Extraction:
+def extract_text(
+    extractor: Extractor | VendorMatcher,
+    title: str | None,
+    text: str,
+    published_at: datetime | None = None,
+) -> Extraction:
     """Run every extractor over an article's headline and body."""
     if isinstance(extractor, VendorMatcher):
         extractor = Extractor(extractor.gazetteer, attributions=extractor.attributions)
-    return extractor.extract(title, text)
+    return extractor.extract(title, text, published_at)
 
 
 @dataclass(frozen=True)

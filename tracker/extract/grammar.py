@@ -1,0 +1,110 @@
+"""Building blocks of the relation grammars: slots, gaps, company lists and rules.
+
+A sentence becomes a template before any rule runs: each vendor mention is a slot, and
+coordinated vendors ("MediaTek, Qualcomm and Luxshare", "輝達、博通和超微") become one group
+slot ``\\x03N\\x04``; a product mention the companies do not cover is a slot ``\\x05N\\x06``
+standing for the product's vendor. A rule is a regular expression over the template whose
+named groups say who supplies whom:
+
+- ``s`` / ``c``: the supplier / customer group; ``ps`` / ``pc``: a product standing for one;
+- ``a`` / ``b``: two parties of an agreement that does not say which way goods go ("signed a
+  supply deal with", "partners with"); the companies' kinds decide (``SupplyOrder``), and
+  when they do not, no relation is made;
+- ``old``: a supplier the customer moves work away from ("shifts orders from old to s").
+
+Each rule names the words it cannot match without (``need``, lower case), so a sentence is
+only tried against the rules whose words it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SLOT_MARKS = "\x01\x02\x03\x04\x05\x06"
+ONE_SLOT = r"\x01\d+\x02"
+SLOT_INDEX = re.compile(r"\x01(\d+)\x02")
+
+GAP = r"[^\x03\x04]{0,%d}?"  # may pass over product slots, never over another company
+S = r"(?:\x03(?P<s>\d+)\x04|\x05(?P<ps>\d+)\x06)"
+C = r"(?:\x03(?P<c>\d+)\x04|\x05(?P<pc>\d+)\x06)"
+SV = r"\x03(?P<s>\d+)\x04"  # a supplier that must be a company, not a product
+CV = r"\x03(?P<c>\d+)\x04"
+AV = r"\x03(?P<a>\d+)\x04"
+BV = r"\x03(?P<b>\d+)\x04"
+POS = r"(?:'s|’s|'|’)?"
+WORDS = r"(?:(?:[\w-]+|\x05\d+\x06)\s+){0,%d}?"
+# A gap that crosses no clause boundary and no other company (for CJK text, which has no
+# spaces to count words by).
+CJK_GAP = r"[^\x03\x04。；;！？]{0,%d}?"
+
+# Words a company may carry in a list: legal forms, a ticker or native name in brackets.
+_SUFFIX = (
+    r"(?:,?\s+(?:Inc|Corp|Corporation|Co|Company|Ltd|Limited|LLC|AG|SE|SA|NV|N\.V|plc|PLC"
+    r"|Group|Holdings?|Holding Co|GmbH|KK|Technology|Technologies|Electronics)\.?(?![\w-]))*"
+)
+_PAREN = r"(?:\s*[(（](?:[^()（）\x01-\x06]{1,40}|\x01\d+\x02)[)）])?"
+# Words before a company in a list: "Taiwan's", "China-based", "Japanese".
+PREFIX = (
+    r"(?:(?:[A-Z][A-Za-z.]*\s+)?[A-Z][A-Za-z.]*(?:'s|’s)\s+|(?:[A-Z][\w.]*-based|Chinese"
+    r"|Taiwanese|Japanese|(?:South )?Korean|American|German|Dutch|French|Indian|European"
+    r"|U\.?S\.?|fellow)\s+)?"
+)
+_ITEM = ONE_SLOT + r"(?:'s|’s)?" + _SUFFIX + _PAREN
+_COMMA = r"\s*[,，]\s*"
+_CONJ = (
+    r"(?:\s*[,，]?\s*(?:and|or|as well as|&|plus|und|sowie|oder|et|ou)\s+(?:both\s+|also\s+)?"
+    r"|\s*(?:、|和|及|与|與|以及|跟|或)\s*|(?:と|や)|(?:와|과)\s*|\s+및\s+)"
+)
+# A list needs a conjunction or an enumeration comma (、), or ends the clause ("for BMW,
+# Mercedes"): "Apple, Samsung will ..." is two companies, not a list.
+LIST = re.compile(
+    _ITEM + r"(?:(?:(?:" + _COMMA + PREFIX + _ITEM + r")*" + _CONJ + PREFIX + _ITEM + r"|(?:"
+    r"\s*、\s*" + _ITEM + r")+)+|(?:" + _COMMA + _ITEM + r")+(?=\s*(?:$|[,.;:)]|and\b)))"
+    r"?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One pattern of a grammar: its name, regex over the template, and confidence."""
+
+    name: str
+    regex: re.Pattern[str]
+    confidence: float
+    need: str  # a regex over the lower-cased sentence the rule cannot match without
+    # The rule reads a role noun ("C's supplier S", "S's customers include C"): the role
+    # holds whatever the sentence says is being talked about.
+    role: bool = False
+
+
+def rule(name: str, pattern: str, confidence: float, need: str, role: bool = False) -> Rule:
+    """A case-insensitive rule; ``need`` must be lower case."""
+    assert not re.search(r"[A-Z]", re.sub(r"\\.", "", need)), need
+    return Rule(name, re.compile(pattern, re.IGNORECASE), confidence, need, role)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """The words that set a relation's status in one language."""
+
+    negated: re.Pattern[str]
+    planned: re.Pattern[str]
+    reported: re.Pattern[str]
+    # words that make the statement no relation at all: talks, samples, bids
+    not_yet: re.Pattern[str]
+    # words between two parties that make them rivals, litigants, owners or investors
+    apart: re.Pattern[str]
+    # a sentence opening that stands for the previous sentence's subject ("The company")
+    anaphor: re.Pattern[str]
+    # after the relation, in its clause: the goods are only samples or on trial
+    trial: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """The rules and cues of one language."""
+
+    language: str
+    rules: tuple[Rule, ...]
+    cues: Cues
