@@ -99,6 +99,8 @@ class Cues:
     anaphor: re.Pattern[str]
     # after the relation, in its clause: the goods are only samples or on trial
     trial: re.Pattern[str] | None = None
+    # a phrase inside a sentence that stands for the previous sentence's subject
+    referent: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,7 @@ USE_VERB = (
     r"(?:buy(?:s|ing)?|bought|order(?:s|ed|ing)?(?!\s+from\b)|deploy(?:s|ed|ing)?|purchas\w*|licens\w*"
     r"|adopt\w*|us(?:e|es|ed|ing)|integrat\w*|standardi[sz]\w* on|put(?:s|ting)?|install\w*"
     r"|ship(?:s|ped|ping)? (?:with|on)|run(?:s|ning)? on|reserv\w*|book\w*|pre-?book\w*"
-    r"|lock\w* in|(?:mov|shift|switch|migrat)\w* (?:to|onto)|feature[sd]?|featuring"
+    r"|lock\w* in|(?:mov|shift|switch|migrat)\w* (?:to|onto)|feature[sd]?|featuring|embrac\w*"
     r"|(?:is|are|was|were|comes?|came) equipped with|embed\w*|pack(?:s|ed|ing)?"
     r"|launch\w* (?:its |the |a |their )?" + WORDS % 3 + r"on|(?:is|are|was|were|be) powered by)"
 )
@@ -88,7 +88,7 @@ _FROM_CLASS = (
 _VIA = r"(?:\x03\d+\x04" + POS + r"\s+(?:\w+\s+)?" + ROLE + r"\s+)?" + PREFIX
 WIN_VERB = (
     r"(?:w[oi]n|wins|secur\w+|land(?:s|ed)?|bag(?:s|ged)?|receiv\w+|clinch\w*|snag\w*|got|gets"
-    r"|booked|gain\w*|tak(?:e|es|ing)|took|ha(?:s|ve|d)|hold(?:s|ing)?|held|see(?:s|ing)?|saw)"
+    r"|booked|gain\w*|tak(?:e|es|ing)|took)"
 )
 MAKE_VERB = (
     r"(?:mak(?:e|es|ing)|made|manufactur\w*|fabricat\w*|fab(?:s|bed|bing)?|produc(?:e|es|ed|ing)"
@@ -103,12 +103,36 @@ PASSIVE_VERB = (
     r"|designed|developed|powered|handled|tested|sourced|printed)"
 )
 # Between a subject and its verb: "S, which has long", "S (台積電) said it would".
-LEAD = r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:(?:which|who|that)\s+)?" + WORDS % 6
-# Words before a customer that name it as a class: "to companies such as C".
+# An aside between commas may name other companies ("BYD, which surpassed Tesla in sales,
+# becomes ..."); "said that it" passes the subject on.
+_ASIDE = (
+    r"(?:\s*[,—–]\s*(?:which|who|whose|a|an|the|one|now|once|formerly|part)\b[^;:,—–]{0,150}?[,—–])"
+)
+_THAT_IT = (
+    r"(?:(?:said|says|announced|confirmed|added|stated|disclosed|revealed|noted)\s+(?:on\s+)?"
+    r"(?:[\w-]+\s+)?(?:that\s+)?(?:it|the company|they)\s+)?"
+)
+_RELATIVE = (
+    r"(?:(?:(?:both|all|each|one|some|many|most|several) of )?(?:which|who|whom)\s+|that\s+)?"
+)
+LEAD = (
+    r"\s*(?:\([^)]{0,40}\)\s*)?(?:,\s*(?:[\w-]+\s+){0,2}?[\w-]+,)?" + _ASIDE + r"{0,2}"
+    r",?\s*" + _RELATIVE + _THAT_IT + WORDS % 6
+)
+# Words before a customer that name it as a class: "to companies such as C", "from multiple
+# cloud providers operating internationally, including San Francisco-based C".
 _CLASS = (
-    r"(?:(?:[\w-]+\s+){0,3}?(?:companies|customers|clients|firms|makers|chipmakers|brands"
-    r"|vendors|carmakers|automakers|hyperscalers|licensees|manufacturers)\s*,?\s*(?:such as"
-    r"|including|like)\s+)?"
+    r"(?:(?:[\w-]+\s+){0,5}?(?:companies|customers|clients|firms|makers|chipmakers|brands"
+    r"|vendors|carmakers|automakers|hyperscalers|licensees|manufacturers|providers|operators"
+    r"|players|labs|startups|giants|oems)\b[^\x03\x04;]{0,40}?(?:such as|including|like"
+    r"|namely|ranging from)\s+)?" + PREFIX
+)
+_WORDS_P = r"(?:(?:[\w$.,%%&/-]+|\([^)]{0,20}\)|\x05\d+\x06)\s+){0,%d}?"
+# What the parts are, after a maker's name: "with LG Chem batteries".
+_PARTS = (
+    r"(?:chips?|chipsets?|processors?|modems?|memory|dram|nand|hbm\w*|batter(?:y|ies)|cells"
+    r"|panels?|displays?|screens?|sensors?|modules?|cameras?|lenses|substrates?|wafers?"
+    r"|components?|parts?|gpus?|cpus?|socs?|accelerators?|servers?|motors?|inverters?)"
 )
 _COPULA = (
     r"(?:is|was|remains|remained|became|has become|have become|are|were|has been|have been"
@@ -135,13 +159,15 @@ _MORE = (
 MORE_CUSTOMERS = {
     "supply_to": re.compile(_MORE + r"\b(?:to|for)\s+(?:the\s+|its\s+)?" + C, re.IGNORECASE),
     "won_orders_from": re.compile(_MORE + r"\b(?:from|for)\s+(?:the\s+|its\s+)?" + C, re.I),
+    "has_orders_from": re.compile(_MORE + r"\b(?:from|for)\s+(?:the\s+|its\s+)?" + C, re.I),
 }
 
 RULES: tuple[Rule, ...] = (
     rule(
         "supply_to",
-        SV + POS + LEAD + SUPPLY_VERB + r"\b" + GAP % 100 + r"\b(?:to|for|used (?:in|by)|inside"
-        r"|into|in|on behalf of)\s+(?:the\s+|its\s+|both\s+)?" + _CLASS + C,
+        SV + POS + LEAD + SUPPLY_VERB + r"\b(?:" + GAP % 100 + r"\b(?:to|for|used (?:in|by)"
+        r"|on behalf of)|[^\x03\x04,;]{0,40}?\b(?:in|into|inside))\s+(?:the\s+|its\s+|both\s+"
+        r"|his\s+|their\s+)?" + _CLASS + C,
         0.9,
         SUPPLY_VERB,
     ),
@@ -248,7 +274,7 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         "hand_orders_to",
-        CV + LEAD + r"(?:hand|give|gave|giv|transfer|shift|mov|allocat|assign|entrust|direct"
+        CV + POS + LEAD + r"(?:hand|give|gave|giv|transfer|shift|mov|allocat|assign|entrust|direct"
         r"|redirect|divert|award|outsourc|split)\w*\s+" + GAP % 60 + r"\b(?:orders?|production"
         r"|assembly|work|business|contracts?|responsibilit\w*|volumes?|npi|projects?|deals?"
         r"|manufacturing)\b(?:(?!\bfrom\s+\x03)[^\x03\x04]){0,60}?\bto\s+(?:the\s+)?" + SV,
@@ -258,6 +284,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "shift_from_to",
         CV
+        + POS
         + LEAD
         + r"(?:shift|transfer|mov|switch|redirect|divert|reallocat|hand)\w*\s+"
         + GAP % 60
@@ -301,13 +328,14 @@ RULES: tuple[Rule, ...] = (
         "s_role_to_c",
         SV + r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:which is\s+|who is\s+|is\s+|was\s+|are\s+"
         r"|were\s+|became\s+|remains\s+|has been\s+|has become\s+|who has been\s+"
-        r"|which has been\s+)?"
+        r"|which has been\s+|(?:is|are|was|were)\s+(?:also\s+)?(?:rumou?red|said|believed"
+        r"|expected|reported|set|likely|poised|understood|tipped)\s+to\s+be\s+)?"
         + _A
         + r"\s+"
         + WORDS % 4
         + ROLE
         + r"\s+(?:of\s+"
-        + GAP % 40
+        + GAP % 80
         + r"\s+)?(?:to|of|for|behind)\s+(?:the\s+)?"
         + WORDS % 2
         + C,
@@ -425,7 +453,8 @@ RULES: tuple[Rule, ...] = (
         SV + r"\s*(?:\s+" + GAP % 30 + WIN_VERB + r"\b" + GAP % 60 + r"|:\s*" + GAP % 30 + r")"
         r"\b(?:orders?|contracts?|design wins?|deals?|business|sockets?)\b"
         + GAP % 40
-        + r"\b(?:from|with|for|at)\s+"
+        + r"\b(?:from|with|for|at)\s+(?:the\s+)?"
+        + _CLASS
         + C,
         0.8,
         r"order|contract|design win|deal|business|socket",
@@ -435,7 +464,7 @@ RULES: tuple[Rule, ...] = (
         SV + r"\s+" + GAP % 80 + r"\b(?:\d[\d.,]*\s*(?:%|percent|per cent|pct)|half|a third"
         r"|a quarter|two-thirds|the bulk|the majority|all|most|some|part|a share|a portion"
         r"|the lion's share)\s+of\s+(?:the\s+)?" + CV + POS + r"\s+" + WORDS % 3 + r"(?:orders?"
-        r"|business|production|assembly|shipments|volumes?|supply|output|demand)\b",
+        r"|business|production|assembly|shipments|volumes?|output)\b",
         0.8,
         r"\bof\b",
     ),
@@ -545,8 +574,9 @@ RULES: tuple[Rule, ...] = (
         + GAP % 120
         + r"\b(?:adding|with|gaining|bringing|serving|serves|serve)\s+"
         + GAP % 60
-        + r"\b(?:customers|clients|customer deals)\s*,?\s*(?:such as|including|like"
-        r"|ranging from)\s+" + CV,
+        + r"\b(?:customers|clients|customer deals|customer list|buyers)\b[^\x03\x04;]{0,40}?"
+        r"(?:such as|including|like|ranging from)\s+" + PREFIX + CV + r"(?:\s+to\s+"
+        r"\x03(?P<c2>\d+)\x04)?",
         0.7,
         r"customers|clients",
         role=True,
@@ -609,18 +639,107 @@ RULES: tuple[Rule, ...] = (
     ),
     # Agreements that do not say which way goods go: the kinds decide.
     rule(
+        "has_orders_from",
+        SV + LEAD + r"(?:ha(?:s|ve|d)|hold(?:s|ing)?|held|see(?:s|ing)?|saw|receiv\w*|gets?|got"
+        r"|getting)\s+" + WORDS % 4 + r"(?:orders?|business)\b" + GAP % 40 + r"\b(?:from|for)\s+"
+        r"(?:the\s+)?" + _CLASS + C,
+        0.8,
+        r"order|business",
+    ),
+    rule(
+        "wins_goods_from",
+        CV + LEAD + r"(?:secur\w*|won|wins?|land\w*|gets?|got|obtain\w*|receiv\w*|clinch\w*"
+        r"|snag\w*|book\w*|reserv\w*)\b" + _GOODS_GAP % 60 + r"\b(?:power|compute|capacity"
+        r"|capacities|supply|supplies|allocation|chips|wafers|units|machines|tools|equipment"
+        r"|panels|modules|cells|batteries|memory|stock|output)\b"
+        + GAP % 40
+        + r"\bfrom\s+"
+        + _FROM_CLASS
+        + _VIA
+        + S,
+        0.8,
+        r"from",
+    ),
+    rule(
+        "place_order",
+        CV + LEAD + r"(?:plac\w*|put\w*|lodg\w*|issu\w*)\s+(?:an?\s+|its\s+|their\s+|the\s+)?"
+        r"(?:[\w$.,-]+\s+){0,4}?orders?\s+(?:for|with)\s+" + WORDS % 3 + _VIA + S,
+        0.8,
+        r"order",
+    ),
+    rule(
+        "prepay",
+        CV
+        + LEAD
+        + r"(?:paid|pays|prepaid|prepays|prepaying|advanced|deposited)\s+"
+        + GAP % 60
+        + r"(?:[$€¥]|\b(?:millions?|billions?|deposits?|prepayments?|payments?)\b)"
+        + GAP % 40
+        + SV
+        + GAP % 80
+        + r"\bto\s+(?:secure|reserve|lock in|guarantee|ensure)\b",
+        0.8,
+        r"secure|reserve|lock in|guarantee|ensure",
+    ),
+    rule(
+        "make_with",
+        CV + LEAD + MAKE_VERB + r"\s+" + WORDS % 4 + r"with\s+" + SV + POS + r"\s+"
+        r"(?:[\w-]+\s+){0,2}?" + _PARTS + r"\b",
+        0.8,
+        r"with",
+    ),
+    rule(
+        "take_over_supply",
+        SV
+        + LEAD
+        + r"(?:tak(?:e|es|ing)|took) over\s+"
+        + GAP % 60
+        + r"(?:\x03(?P<s2>\d+)\x04"
+        + POS
+        + r"\s+)?"
+        + WORDS % 3
+        + r"(?:supply|supplies|orders?|production|business|volumes?)\b"
+        + GAP % 40
+        + r"\b(?:to|for)\s+"
+        + C,
+        0.8,
+        r"take over|took over|taking over|takes over",
+    ),
+    rule(
+        "supply_to_along",
+        SV
+        + POS
+        + LEAD
+        + SUPPLY_VERB
+        + r"\b"
+        + GAP % 100
+        + r"\b(?:to|for)\s+(?:the\s+|its\s+)?"
+        + CV
+        + r"\s*,?\s*(?:along with|alongside|together with|as does|as do)\s+"
+        + PREFIX
+        + r"\x03(?P<s2>\d+)\x04",
+        0.8,
+        r"along with|alongside|together with|as does|as do",
+    ),
+    rule(
         "supply_deal_with",
         AV + LEAD + r"(?:sign\w*|ink\w*|strik\w*|struck|enter\w* into|reach\w*|announc\w*"
         r"|agree\w* (?:on|to)|seal\w*|clinch\w*|forg\w*|expand\w*|extend\w*|renew\w*|amend\w*"
-        r"|ha(?:s|ve|d))\s+" + WORDS % 4 + r"(?:supply|purchase|procurement|sourcing|foundry"
-        r"|wafer|manufacturing|production|packaging|assembly|offtake)\s+" + WORDS % 2 + r"(?:deal"
-        r"|agreement|contract|pact|accord|partnership|arrangement|commitment)s?\s+"
-        + GAP % 40
-        + r"\bwith\s+"
-        + PREFIX
-        + BV,
+        r"|ha(?:s|ve|d))\s+(?P<what>" + _WORDS_P % 6 + r")(?:deal|agreement|contract|pact|accord"
+        r"|arrangement|commitment)s?\s+" + GAP % 40 + r"\bwith\s+" + PREFIX + BV,
         0.75,
-        r"deal|agreement|contract|pact|accord|partnership|arrangement|commitment",
+        r"deal|agreement|contract|pact|accord|arrangement|commitment",
+    ),
+    rule(
+        "pair_deal",
+        r"\x03(?P<pair>\d+)\x04" + LEAD + r"(?:jointly\s+)?(?:sign\w*|ink\w*|strik\w*|struck"
+        r"|enter\w* into|announc\w*|agree\w* (?:on|to)|seal\w*|reach\w*|form\w*|expand\w*"
+        r"|extend\w*|renew\w*|amend\w*|deepen\w*)\s+(?P<what>" + _WORDS_P % 6 + r")(?:deal"
+        r"|agreement|contract|pact|accord|arrangement|partnership|alliance|collaboration"
+        r"|cooperation)s?\b",
+        0.7,
+        r"deal|agreement|contract|pact|accord|arrangement|partnership|alliance|collaboration"
+        r"|cooperation",
     ),
     rule(
         "partners_with",
@@ -642,14 +761,15 @@ NEGATED = re.compile(
     r"|has not|hasn't|have not|haven't|won't|will not|never|replac\w*|absent from|out of"
     r"|not (?:be )?(?:supplying|selected|chosen|picked|qualified|get|win|won)|phas\w* out"
     r"|pull\w* out|lost out|struggl\w*|yet to|still waiting|not yet|remov\w*|kicked out"
-    r"|expelled|excluded|forced to leave|used to|formerly|previously supplied|former)",
+    r"|expelled|excluded|forced to leave|used to (?:supply|make|build|assemble|buy|source|provide"
+    r"|ship|sell)|formerly|former (?:supplier|customer|partner))\b",
     re.IGNORECASE,
 )
 PLANNED = re.compile(
     r"\b(?:plans?\b|planning|planned|will\b|would\b|expected to|expects to|is set to|are set to"
     r"|intends? to|aims? to|potential|proposed|preparing to|poised to|slated to|to begin"
     r"|to start|next year|memorandum|letter of intent|preliminary|agreed to|due to"
-    r"|from (?:the )?(?:first|second|third|fourth) quarter)",
+    r"|from (?:the )?(?:first|second|third|fourth) quarter)\b",
     re.IGNORECASE,
 )
 REPORTED = re.compile(
@@ -659,7 +779,7 @@ REPORTED = re.compile(
     r"|rumou?r\w*|reports? (?:that|said|say)|reported(?: that)?|citing|supply[- ]chain sources"
     r"|industry sources|unnamed|allegedly|purportedly|(?:told|tells) (?:the|a)\b|speculat\w*"
     r"|we believe|our checks|our supply[- ]chain checks|we think|we understand|widely understood"
-    r"|understood to|is believed|are believed|likely|has learned|have learned|analysts?\b)",
+    r"|understood to|is believed|are believed|likely|has learned|have learned|analysts?)\b",
     re.IGNORECASE,
 )
 # Not a relation yet: talks, bids, samples and tests before an order.
@@ -669,7 +789,8 @@ NOT_YET = re.compile(
     r"|sourcing)|explor\w*|courting|pitch(?:ed|es|ing)?|bid(?:s|ding)? for|samples?|sampling"
     r"|for (?:verification|qualification|evaluation|validation|testing)|evaluat\w*|vying"
     r"|competing for|hop(?:e|es|ing) to|eyeing|eyes|seek\w*|striv\w*|trying to|tries to"
-    r"|looking to|could|may|might|wooing|aspir\w*|in the running)\b",
+    r"|looking to|could|(?-i:may)|might|wooing|aspir\w*|in the running|efforts? to"
+    r"|attempt\w* to|bid to|exert\w*|push(?:es|ing)? to|wait\w* (?:until|for)|have to wait)\b",
     re.IGNORECASE,
 )
 # Between two parties: they compete, litigate, own or invest in each other.
@@ -679,7 +800,7 @@ APART = re.compile(
     r"|rather than|compared|comparison|beat\w*|lawsuits?|sue[sd]?|suing|litigation|infring\w*"
     r"|invest(?:s|ed|ing|ment|ments|or|ors)? in|investment from|stakes? in|joint[- ]ventures?"
     r"|acquir\w*|acquisition|merg\w*|owned by|owns|subsidiar\w*|parent company|spin-?off"
-    r"|spun off|takeover|took over|buyout|former employer|worked at)\b",
+    r"|spun off|takeover|took over|buyout|former employer|worked at|settle\w*)\b",
     re.IGNORECASE,
 )
 ANAPHOR = re.compile(
@@ -694,6 +815,10 @@ TRIAL = re.compile(
     r"|to (?:test|evaluate|qualify))\b",
     re.IGNORECASE,
 )
-CUES = Cues(NEGATED, PLANNED, REPORTED, NOT_YET, APART, ANAPHOR, TRIAL)
+REFERENT = re.compile(
+    r"\b(?:the|this) (?:[\w'’-]+ ){0,2}?(?:company|firm|chipmaker|foundry|assembler|supplier"
+    r"|manufacturer|carmaker|automaker|giant)\b(?!['’])"
+)
+CUES = Cues(NEGATED, PLANNED, REPORTED, NOT_YET, APART, ANAPHOR, TRIAL, REFERENT)
 GRAMMAR = Grammar("en", RULES, CUES)
 EXTRA_RULES: tuple[Rule, ...] = ()

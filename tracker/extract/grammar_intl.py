@@ -160,6 +160,7 @@ GERMAN_CUES = Cues(
         re.IGNORECASE,
     ),
     anaphor=re.compile(r"^(?:Das Unternehmen|Der Konzern|Die Firma|Der Hersteller|Er|Sie|Es)\b"),
+    referent=re.compile(r"\b(?:das Unternehmen|der Konzern|die Firma|der Hersteller)\b"),
 )
 
 # --- French ---------------------------------------------------------------------------------

@@ -47,9 +47,17 @@ _CLAUSE_LEAD = 50
 _STATUS_WEIGHT = {"confirmed": 1.0, "reported": 0.85, "planned": 0.8, "negated": 0.9}
 # A preposition before a party makes it an object, not the subject of a rule.
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|from|by|with|of|at|on|in|and also)\s*$", re.IGNORECASE)
+# ... unless a clause makes it the subject again: "calls for S to provide", "for S, which".
+_SUBJECT_AFTER = re.compile(r"(?:'s|’s)?\s*(?:to\s+[a-z]|,\s*(?:which|who)\b)", re.IGNORECASE)
 _DENIED_BREAKUP = re.compile(
     r"\bden(?:y|ies|ied|ying)\b.{0,60}\b(?:dropp\w*|end\w*|lost|replac\w*|cut|switch\w*"
     r"|remov\w*|kicked out)\b",
+    re.IGNORECASE,
+)
+# "ditch a Chinese company and use LG Innotek": the relation is the new one.
+_SWITCH_TO = re.compile(
+    r"\b(?:and|to|in favou?r of|instead)\s+(?:\w+\s+)?(?:use|using|tap|tapping|pick|picking"
+    r"|choose|choosing|select|turn to|switch to|go with|adopt|award|hand)\w*\b",
     re.IGNORECASE,
 )
 # Some of the work moved, not all of it: the old supplier still supplies.
@@ -74,7 +82,8 @@ def relation_status(clause: str, sentence: str, has_attribution: bool, cues: Cue
     A denied break-up ("denied a report that it had dropped X") affirms the relation."""
     if _DENIED_BREAKUP.search(sentence):
         return "confirmed"
-    if cues.negated.search(clause):
+    negation = cues.negated.search(clause)
+    if negation and not _SWITCH_TO.search(clause, negation.end()):
         return "negated"
     if has_attribution or cues.reported.search(sentence):
         return "reported"
@@ -129,9 +138,16 @@ def _template(
 
     def group(match: re.Match[str]) -> str:
         members = [vendors[int(i)] for i in SLOT_INDEX.findall(match.group())]
+        if len(members) > 1 and _RACING.match(slotted, match.end()):
+            # "supplier to Nvidia, Samsung and Micron catching up": only the first is listed
+            return SLOT_INDEX.sub(lambda m: one(vendors[int(m.group(1))]), match.group())
         groups.append(members)
         tail = "’s" if match.group().endswith(("'s", "’s")) else ""
         return f"\x03{len(groups) - 1}\x04{tail}"
+
+    def one(member: Party) -> str:
+        groups.append([member])
+        return f"\x03{len(groups) - 1}\x04"
 
     text = LIST.sub(group, slotted)
     group_at = [(m.start(), m.end()) for m in re.finditer(r"\x03\d+\x04", text)]
@@ -139,6 +155,13 @@ def _template(
         int(m.group(1)): (m.start(), m.end()) for m in re.finditer(r"\x05(\d+)\x06", text)
     }
     return _Template(text, groups, products, group_at, product_at)
+
+
+_RACING = re.compile(
+    r"\s+(?:are\s+|is\s+)?(?:catching up|trailing|lagging|following|closing in|close behind"
+    r"|behind|competing|racing)\b",
+    re.IGNORECASE,
+)
 
 
 def document_subject(
@@ -182,6 +205,7 @@ _KNOWN_MAKER_CONFIDENCE = 0.55
 # design will be manufactured by TSMC": a supplier whose customer goes unnamed in the
 # sentence supplies the company the passage is about. Only the plainest forms count.
 _SUPPLIES_UNNAMED = re.compile(
+    r"(?<!those )(?<!ones )(?<!anything )(?<!products )"
     r"(?:made|supplied|provided|built|fabricated|manufactured|produced|assembled)\s+by\s+"
     + SV.replace("<s>", "<s2>")
     + r"(?![\w'’])|"
@@ -320,9 +344,11 @@ class RelationFinder:
             lo, hi = bisect_left(vendor_starts, s_start), bisect_left(vendor_starts, s_end)
             parties: list[Party] = [(m.vendor, m.start, m.end) for m in vendors[lo:hi]]
             sentence = text[s_start:s_end]
-            anaphor = _anaphor(sentence, rules.grammars)
-            if anaphor and previous_subject and not (parties and parties[0][1] == s_start):
-                parties.insert(0, (previous_subject, s_start, s_start + anaphor))
+            anaphor = _anaphor(
+                sentence, rules.grammars, parties[0][1] - s_start if parties else None
+            )
+            if anaphor and previous_subject and previous_subject not in (p[0] for p in parties):
+                parties.insert(0, (previous_subject, s_start + anaphor[0], s_start + anaphor[1]))
             # who the passage is about, for "made by S": the sentence's first company, the
             # device reviewed, the subject that opened the previous sentence, the article's
             topics = [parties[0][0]] if parties else []
@@ -382,7 +408,11 @@ class RelationFinder:
     ) -> None:
         named = match.groupdict()
         first = min((match.start(g) for g in named if match.start(g) >= 0), default=match.start())
-        if first == match.start() + 1 and _OBJECT_BEFORE.search(template.text, 0, match.start()):
+        if (
+            first == match.start() + 1
+            and _OBJECT_BEFORE.search(template.text, 0, match.start())
+            and not _SUBJECT_AFTER.match(template.text, template.text.index("\x04", first) + 1)
+        ):
             return  # "... and also ships to Google": the leading party is an object
         clause = _CONTROL.sub(
             " ", template.text[max(0, match.start() - _CLAUSE_LEAD) : match.end()]
@@ -393,11 +423,19 @@ class RelationFinder:
         ):
             return  # talks, bids, samples: not a relation yet
         status = _status(clause, sentence, out.attribution is not None, cues)
+        if status != "negated" and _BUT_NOT.match(template.text, match.end()):
+            status = "negated"  # "had 20 percent of HP's orders in 2012 but will not get any"
         pairs: list[tuple[Party, Party, str, bool]] = []  # supplier, customer, status, via product
+        what = named.get("what") or ""
         if named.get("a") is not None:
             for a in template.groups[int(named["a"])]:
                 for b in template.groups[int(named["b"])]:
-                    pairs.extend(self._directed(a, b, status))
+                    pairs.extend(self._directed(a, b, status, what))
+        elif named.get("pair") is not None:
+            members = template.groups[int(named["pair"])]
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    pairs.extend(self._directed(a, b, status, what))
         else:
             suppliers = _side(match, "s", "ps", template)
             customer_sides = [_side(match, "c", "pc", template)]
@@ -429,11 +467,14 @@ class RelationFinder:
             if relation is not None:
                 sentence_found.append((Found(relation, r.name), via))
 
-    def _directed(self, a: Party, b: Party, status: str) -> list[tuple[Party, Party, str, bool]]:
-        """Two parties of an agreement, supplier first, when their kinds say which way."""
-        if self.order is None:
+    def _directed(
+        self, a: Party, b: Party, status: str, what: str
+    ) -> list[tuple[Party, Party, str, bool]]:
+        """Two parties of an agreement, supplier first, when their kinds (and what the
+        agreement is about: "a packaging deal") say which way."""
+        if self.order is None or a[0] == b[0]:
             return []
-        way = self.order.direction(a[0], b[0])
+        way = self.order.direction(a[0], b[0], what)
         if way is None:
             return []
         return [(a, b, status, False)] if way == (a[0], b[0]) else [(b, a, status, False)]
@@ -588,6 +629,11 @@ class _Out:
         )
 
 
+_BUT_NOT = re.compile(
+    r"[^.;\x03\x04]{0,60}?\bbut\s+(?:(?:will|would|did|does|do|has|have|had|is|are|was|were"
+    r"|could)\s+(?:not|no longer|never)|no longer|never|lost|not any)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"[,;:.。；，]|\s[-–—]\s|\b(?:but|while|whereas|although|though)\b", re.I)
 
 
@@ -604,13 +650,21 @@ def _leads(sentence: str, party: Party, offset: int) -> bool:
     return len(sentence[: party[1] - offset].split()) <= 3
 
 
-def _anaphor(sentence: str, grammars: Sequence[Grammar]) -> int:
-    """The length of an opening that stands for the previous subject, or 0."""
+def _anaphor(
+    sentence: str, grammars: Sequence[Grammar], first: int | None
+) -> tuple[int, int] | None:
+    """Where a phrase that stands for the previous sentence's subject sits ("The company",
+    "It", "This means the company"): at the start, or anywhere before the first company
+    named."""
     for g in grammars:
         match = g.cues.anaphor.match(sentence)
-        if match:
-            return match.end()
-    return 0
+        if match is None and g.cues.referent is not None:
+            match = g.cues.referent.search(
+                sentence, 0, first if first is not None else len(sentence)
+            )
+        if match is not None and (first is None or match.start() < first):
+            return match.start(), match.end()
+    return None
 
 
 def _apart(cues: Cues, template: _Template, s: Party, c: Party) -> bool:
@@ -642,7 +696,9 @@ def _side(
 ) -> list[Party]:
     names = match.groupdict()
     if names.get(vendor_group) is not None:
-        return template.groups[int(names[vendor_group])]
+        more = names.get(vendor_group + "2")  # "ranging from Tesla to Volkswagen"
+        side = template.groups[int(names[vendor_group])]
+        return side + template.groups[int(more)] if more is not None else side
     if names.get(product_group) is not None:
         product = template.products[int(names[product_group])]
         if product.vendor:

@@ -15,6 +15,7 @@ kind passes every test.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 DEPTH: dict[str, int] = {
@@ -54,6 +55,21 @@ RIVAL_KINDS = frozenset(
 # AI labs buy compute and chips; in this chain they supply nobody.
 BUYER_ONLY = frozenset({"ai_lab"})
 ASSEMBLERS = frozenset({"ems", "odm"})
+# What an agreement is about, and the kinds of company that supply it.
+_ABOUT: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
+    (re.compile(rf"\b(?:{words})", re.IGNORECASE), frozenset(kinds.split()))
+    for words, kinds in (
+        (r"packag|assembl|test", "osat ems odm"),
+        (r"foundry|wafer|fab\b", "foundry materials"),
+        (r"memory|hbm|dram|nand", "memory"),
+        (r"batter|cells?\b", "battery"),
+        (r"display|panel|oled|lcd", "display"),
+        (r"substrate", "pcb"),
+        (r"equipment|lithograph|tools?\b", "equipment"),
+        (r"cloud|compute|computing|data cent", "hyperscaler"),
+        (r"silicon carbide|sic\b|gallium", "materials idm"),
+    )
+)
 CHIP_FIRMS = frozenset({"fabless", "idm", "memory"})
 # A supplier may sit at most this many levels below its customer (assemblers build for chip
 # designers: an EMS at 3 supplies a fabless company at 2).
@@ -96,18 +112,29 @@ class SupplyOrder:
             return True
         return s_depth - c_depth <= UPSTREAM_SLACK
 
-    def direction(self, a: str, b: str) -> tuple[str, str] | None:
+    def direction(self, a: str, b: str, about: str = "") -> tuple[str, str] | None:
         """(supplier, customer) of two parties to an agreement that does not say which way
         goods go, from their kinds; None when the kinds do not tell.
 
-        The one further up the chain supplies the other. Not between an assembler and a chip
-        company (an assembler builds systems for a chip firm and buys its chips), nor for a
-        company whose family spans levels (Sony makes sensors and sells phones)."""
+        What the agreement is about may name the supplier's kind ("a packaging deal": the
+        packager supplies). Otherwise the one further up the chain supplies the other; not
+        between an assembler and a chip company (an assembler builds systems for a chip firm
+        and buys its chips), nor for a company whose family spans levels (Sony makes sensors
+        and sells phones)."""
+        favoured: set[str] = set()
+        for words, kinds in _ABOUT:
+            if words.search(about):
+                favoured |= kinds
+        if favoured:
+            makers = [n for n in (a, b) if self._kind.get(n) in favoured]
+            if len(makers) == 1:
+                way = (a, b) if makers[0] == a else (b, a)
+                return way if self.plausible(*way) else None
         depths = [self._own_depth(a), self._own_depth(b)]
         if depths[0] is None or depths[1] is None or depths[0] == depths[1]:
             return None
-        kinds = {self._kind.get(a), self._kind.get(b)}
-        if kinds & ASSEMBLERS and kinds & CHIP_FIRMS:
+        pair = {self._kind.get(a), self._kind.get(b)}
+        if pair & ASSEMBLERS and pair & CHIP_FIRMS:
             return None
         way = (a, b) if depths[0] < depths[1] else (b, a)
         return way if self.plausible(*way) else None
