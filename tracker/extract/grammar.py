@@ -46,7 +46,7 @@ _SUFFIX = (
 _PAREN = r"(?:\s*[(（](?:[^()（）\x01-\x06]{1,40}|\x01\d+\x02)[)）])?"
 # Words before a company in a list: "Taiwan's", "China-based", "Japanese".
 PREFIX = (
-    r"(?:(?:[A-Z][A-Za-z.]*\s+)?[A-Z][A-Za-z.]*(?:'s|’s)\s+|(?:[A-Z][\w.]*-based|Chinese"
+    r"(?:(?:(?-i:[A-Z])[A-Za-z.]*\s+)?(?-i:[A-Z])[A-Za-z.]*(?:'s|’s)\s+|(?:(?-i:[A-Z])[\w.]*-based|Chinese"
     r"|Taiwanese|Japanese|(?:South )?Korean|American|German|Dutch|French|Indian|European"
     r"|U\.?S\.?|fellow)\s+)?"
 )
@@ -60,7 +60,7 @@ _CONJ = (
 # Mercedes"): "Apple, Samsung will ..." is two companies, not a list.
 LIST = re.compile(
     _ITEM + r"(?:(?:(?:" + _COMMA + PREFIX + _ITEM + r")*" + _CONJ + PREFIX + _ITEM + r"|(?:"
-    r"\s*、\s*" + _ITEM + r")+)+|(?:" + _COMMA + _ITEM + r")+(?=\s*(?:$|[,.;:)]|and\b)))"
+    r"\s*、\s*" + _ITEM + r")+)+|(?:" + _COMMA + PREFIX + _ITEM + r")+(?=\s*(?:$|[,.;:)]|and\b)))"
     r"?"
 )
 

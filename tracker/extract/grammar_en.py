@@ -36,7 +36,7 @@ ROLE = (
     r"|licensors?|sources?)"
 )
 SUPPLY_VERB = (
-    r"(?:suppl(?:y|ies|ied|ying)|mak(?:e|es|ing)|made|manufactur\w*|fabricat\w*|fab(?:s|bed|bing)?"
+    r"(?<![\w-])(?:suppl(?:y|ies|ied|ying)|mak(?:e|es|ing)|made|manufactur\w*|fabricat\w*|fab(?:s|bed|bing)?"
     r"|produc(?:e|es|ed|ing)|assembl\w*|packag(?:e|es|ed|ing)|provid(?:e|es|ed|ing)"
     r"|ship(?:s|ped|ping)?|deliver(?:s|ed|ing)?|build(?:s|ing)?|built|sell(?:s|ing)?|sold"
     r"|design(?:s|ed|ing)?|develop(?:s|ed|ing)?|co-develop\w*|customi[sz]\w*|rent(?:s|ed|ing)?"
@@ -55,7 +55,7 @@ _GOODS = (
     r"|production)"
 )
 BUY_VERB = (
-    r"(?:tap(?:s|ped|ping)?|pick(?:s|ed|ing)?|select(?:s|ed|ing)?|chose|choos(?:e|es|ing)"
+    r"(?<![\w-])(?:tap(?:s|ped|ping)?|pick(?:s|ed|ing)?|select(?:s|ed|ing)?|chose|choos(?:e|es|ing)"
     r"|hire[sd]?|hiring|enlist(?:s|ed|ing)?|engag(?:e|es|ed|ing)|turn(?:s|ed|ing)? to"
     r"|opt(?:s|ed|ing)? for|went with|go(?:es)? with|settl\w* on|decid\w* on"
     r"|rel(?:y|ies|ied|ying) on|depend(?:s|ed|ing)? on|(?:mov|shift|switch|migrat)\w* to"
@@ -72,8 +72,9 @@ BUY_VERB = (
 )
 # Buying a company's goods: "C buys/deploys/licenses/uses S's chips", "C adopted S GPUs".
 USE_VERB = (
-    r"(?:buy(?:s|ing)?|bought|order(?:s|ed|ing)?(?!\s+from\b)|deploy(?:s|ed|ing)?|purchas\w*|licens\w*"
-    r"|adopt\w*|us(?:e|es|ed|ing)|integrat\w*|standardi[sz]\w* on|put(?:s|ting)?|install\w*"
+    r"(?<![\w-])(?:buy(?:s|ing)?|bought|order(?:s|ed|ing)?(?!\s+from\b)|deploy(?:s|ed|ing)?"
+    r"|purchas(?:e|es|ed|ing)|licens(?:e|es|ed|ing)|adopt(?:s|ed|ing)?|us(?:e|es|ed|ing)"
+    r"|integrat(?:e|es|ed|ing)|standardi[sz]\w* on|put(?:s|ting)?|install(?:s|ed|ing)?"
     r"|ship(?:s|ped|ping)? (?:with|on)|run(?:s|ning)? on|reserv\w*|book\w*|pre-?book\w*"
     r"|lock\w* in|(?:mov|shift|switch|migrat)\w* (?:to|onto)|feature[sd]?|featuring|embrac\w*"
     r"|(?:is|are|was|were|comes?|came) equipped with|embed\w*|pack(?:s|ed|ing)?"
@@ -87,11 +88,11 @@ _FROM_CLASS = (
 )
 _VIA = r"(?:\x03\d+\x04" + POS + r"\s+(?:\w+\s+)?" + ROLE + r"\s+)?" + PREFIX
 WIN_VERB = (
-    r"(?:w[oi]n|wins|secur\w+|land(?:s|ed)?|bag(?:s|ged)?|receiv\w+|clinch\w*|snag\w*|got|gets"
+    r"(?<![\w-])(?:w[oi]n|wins|secur\w+|land(?:s|ed)?|bag(?:s|ged)?|receiv\w+|clinch\w*|snag\w*|got|gets"
     r"|booked|gain\w*|tak(?:e|es|ing)|took)"
 )
 MAKE_VERB = (
-    r"(?:mak(?:e|es|ing)|made|manufactur\w*|fabricat\w*|fab(?:s|bed|bing)?|produc(?:e|es|ed|ing)"
+    r"(?<![\w-])(?:mak(?:e|es|ing)|made|manufactur\w*|fabricat\w*|fab(?:s|bed|bing)?|produc(?:e|es|ed|ing)"
     r"|assembl\w*|packag(?:e|es|ed|ing)|build(?:s|ing)?|built)"
 )
 # A gap that does not pass a "to": "licensed its designs to X" is not buying from X.
@@ -99,7 +100,7 @@ _NO_TO_GAP = r"(?:(?!\bto\s+(?:[\w-]+\s+){0,3}?\x03)[^\x03\x04,;]){0,%d}?"
 # A gap that names no business won: "received its first machine from S", not "orders from".
 _GOODS_GAP = r"(?:(?!\b" + _ORDER_NOUNS + r"\b)[^\x03\x04;]){0,%d}?"
 PASSIVE_VERB = (
-    r"(?:made|fabricated|manufactured|produced|assembled|packaged|built|supplied|fabbed|provided"
+    r"(?<![\w-])(?:made|fabricated|manufactured|produced|assembled|packaged|built|supplied|fabbed|provided"
     r"|designed|developed|powered|handled|tested|sourced|printed)"
 )
 # Between a subject and its verb: "S, which has long", "S (台積電) said it would".
@@ -116,7 +117,9 @@ _RELATIVE = (
     r"(?:(?:(?:both|all|each|one|some|many|most|several) of )?(?:which|who|whom)\s+|that\s+)?"
 )
 LEAD = (
-    r"\s*(?:\([^)]{0,40}\)\s*)?(?:,\s*(?:[\w-]+\s+){0,2}?[\w-]+,)?" + _ASIDE + r"{0,2}"
+    r"(?:(?:\s+(?-i:[A-Z])[\w-]*){1,2}(?=\s*,))?\s*(?:\([^)]{0,40}\)\s*)?(?:,\s*(?:[\w’'-]+\s+){0,4}?[\w’'-]+,)?"
+    + _ASIDE
+    + r"{0,2}"
     r",?\s*" + _RELATIVE + _THAT_IT + WORDS % 6
 )
 # Words before a customer that name it as a class: "to companies such as C", "from multiple
@@ -570,7 +573,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "adding_customers",
         SV
-        + r"\s+"
+        + r"\s*,?\s*"
         + GAP % 120
         + r"\b(?:adding|with|gaining|bringing|serving|serves|serve)\s+"
         + GAP % 60

@@ -115,6 +115,23 @@ GERMAN_RULES = (
         role=True,
     ),
     rule(
+        "de_waehlt",
+        CV + GAP % 60 + r"\b(?:entschied|entscheidet|setzt|setzte|wählte|wählt|beauftragt\w*"
+        r"|vertraut|vertraute)\s+(?:sich\s+)?(?:für|auf)?\s*" + S,
+        0.8,
+        r"entschied|entscheidet|setzt|wählt|beauftragt|vertraut",
+    ),
+    rule(
+        "de_waehlt_v2",
+        r"\b(?:entschied|entscheidet|setzt|setzte|wählte|wählt|vertraut|vertraute)\s+(?:sich\s+)?"
+        + CV
+        + GAP % 40
+        + r"\b(?:für|auf)\s+"
+        + S,
+        0.8,
+        r"entschied|entscheidet|setzt|wählt|vertraut",
+    ),
+    rule(
         "de_auftrag_von",
         SV + GAP % 60 + r"\b(?:Auftrag|Aufträge|Bestellung\w*|Order\w*)\s+(?:von|aus dem Hause)"
         r"\s+" + C,
@@ -160,7 +177,6 @@ GERMAN_CUES = Cues(
         re.IGNORECASE,
     ),
     anaphor=re.compile(r"^(?:Das Unternehmen|Der Konzern|Die Firma|Der Hersteller|Er|Sie|Es)\b"),
-    referent=re.compile(r"\b(?:das Unternehmen|der Konzern|die Firma|der Hersteller)\b"),
 )
 
 # --- French ---------------------------------------------------------------------------------
@@ -176,7 +192,7 @@ FRENCH_RULES = (
     ),
     rule(
         "fr_client_de",
-        CV + GAP % 120 + r"\bclient(?:e)?s?\b(?:\s+[\w°-]+){0,3}?\s+(?:de|du|d')\s*" + SV,
+        CV + GAP % 120 + r"\bclient(?:e)?s?\b[^\x03\x04.;]{0,30}?\s(?:de|du|d')\s*" + SV,
         0.8,
         r"client",
         role=True,
@@ -199,6 +215,19 @@ FRENCH_RULES = (
         + S,
         0.8,
         r"produit|fabriqué|gravé|assemblé|fourni|conçu",
+    ),
+    rule(
+        "fr_avance",
+        CV
+        + GAP % 60
+        + r"\b(?:avancé|payé|versé|prépayé)\b"
+        + GAP % 60
+        + r"(?:\bà|\bau)\s+"
+        + SV
+        + GAP % 60
+        + r"\bpour\s+(?:sécuriser|réserver|garantir|s'assurer)",
+        0.8,
+        r"sécuriser|réserver|garantir|assurer",
     ),
     rule(
         "fr_commande",
@@ -450,7 +479,7 @@ JAPANESE_CUES = Cues(
 # --- Korean ---------------------------------------------------------------------------------
 
 _SUBJ_KO = r"\s*(?:가|이|은|는|도)"
-_TO_KO = r"\s*(?:에|에게|에도|에는)"
+_TO_KO = r"(?:\s*[가-힣A-Za-z0-9]{1,8})?\s*(?:에|에게|에도|에는)"
 _SUPPLY_KO = r"(?:공급|납품|수출|생산|조립)"
 KOREAN_RULES = (
     rule(

@@ -310,12 +310,16 @@ class RelationFinder:
         attributions: Iterable[AttributionHit],
         language: str = "en",
     ) -> list[Relation]:
-        """Relations stated in ``text``, one per (supplier, customer), best first."""
+        """Relations stated in ``text``, one per (supplier, customer), best first.
+
+        A pair the article states as current anywhere is current (its surest statement); a
+        denial or an ending stands only when nothing in the article affirms the pair."""
         best: dict[tuple[str, str], Relation] = {}
         for found in self.candidates(text, spans, vendors, products, attributions, language):
             relation = found.relation
             pair = (relation.supplier, relation.customer)
-            if pair not in best or best[pair].confidence < relation.confidence:
+            held = best.get(pair)
+            if held is None or _rank(relation) > _rank(held):
                 best[pair] = relation
         return sorted(best.values(), key=lambda r: -r.confidence)
 
@@ -643,6 +647,10 @@ def _rest_of_clause(template: str, end: int) -> str:
     rest = template[end : end + 80]
     stop = _CLAUSE_END.search(rest)
     return " " + _CONTROL.sub(" ", rest[: stop.start()] if stop else rest)
+
+
+def _rank(relation: Relation) -> tuple[bool, float]:
+    return relation.status != "negated", relation.confidence
 
 
 def _leads(sentence: str, party: Party, offset: int) -> bool:

@@ -119,8 +119,8 @@ class SupplyOrder:
         What the agreement is about may name the supplier's kind ("a packaging deal": the
         packager supplies). Otherwise the one further up the chain supplies the other; not
         between an assembler and a chip company (an assembler builds systems for a chip firm
-        and buys its chips), nor for a company whose family spans levels (Sony makes sensors
-        and sells phones)."""
+        and buys its chips), nor when the customer's family reaches as far up as the supplier
+        (Sony makes sensors as well as phones)."""
         favoured: set[str] = set()
         for words, kinds in _ABOUT:
             if words.search(about):
@@ -137,11 +137,11 @@ class SupplyOrder:
         if pair & ASSEMBLERS and pair & CHIP_FIRMS:
             return None
         way = (a, b) if depths[0] < depths[1] else (b, a)
+        # Sony (which makes sensors) and a module maker: either may supply the other
+        if self._supplier_depth.get(way[1], 9) <= min(depths[0], depths[1]):
+            return None
         return way if self.plausible(*way) else None
 
     def _own_depth(self, name: str) -> int | None:
         kind = self._kind.get(name)
-        depth = DEPTH.get(kind) if kind is not None else None
-        if depth is None or self._supplier_depth.get(name, depth) != depth:
-            return None
-        return depth
+        return DEPTH.get(kind) if kind is not None else None
