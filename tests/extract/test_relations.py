@@ -141,6 +141,33 @@ def test_a_comma_between_two_companies_is_not_a_list(extractor: Extractor) -> No
     assert found == {("Samsung Electronics", "Google")}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Tesla has picked a new camera module supplier for its trucks. Samsung "
+            "Electro-Mechanics won the contract, beating LG Innotek.",
+            {("Samsung Electro-Mechanics", "Tesla")},
+        ),
+        (
+            "Nvidia wants a third HBM supplier for Rubin. Micron will supply the stacks from "
+            "next year.",
+            {("Micron", "Nvidia")},
+        ),
+        # the definite article points at a product, not back at the previous company
+        (
+            "Foxconn assembles most iPhones in China. Tata Electronics now builds the base "
+            "iPhone 17 in Hosur.",
+            {("Foxconn", "Apple"), ("Tata Electronics", "Apple")},
+        ),
+    ],
+)
+def test_the_customer_in_one_sentence_and_the_deal_in_the_next(
+    extractor: Extractor, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert pairs(extractor, text) == expected
+
+
 # --- what is not supply --------------------------------------------------------------------
 
 

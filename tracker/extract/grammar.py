@@ -67,21 +67,21 @@ LIST = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One pattern of a grammar: its name, regex over the template, and confidence."""
+    """One pattern of a grammar: its name and regex over the template. How sure its finds
+    are is measured, not declared (``tracker.extract.relation_confidence``)."""
 
     name: str
     regex: re.Pattern[str]
-    confidence: float
     need: str  # a regex over the lower-cased sentence the rule cannot match without
     # The rule reads a role noun ("C's supplier S", "S's customers include C"): the role
     # holds whatever the sentence says is being talked about.
     role: bool = False
 
 
-def rule(name: str, pattern: str, confidence: float, need: str, role: bool = False) -> Rule:
+def rule(name: str, pattern: str, need: str, role: bool = False) -> Rule:
     """A case-insensitive rule; ``need`` must be lower case."""
     assert not re.search(r"[A-Z]", re.sub(r"\\.", "", need)), need
-    return Rule(name, re.compile(pattern, re.IGNORECASE), confidence, need, role)
+    return Rule(name, re.compile(pattern, re.IGNORECASE), need, role)
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,7 +171,6 @@ RULES: tuple[Rule, ...] = (
         SV + POS + LEAD + SUPPLY_VERB + r"\b(?:" + GAP % 100 + r"\b(?:to|for|used (?:in|by)"
         r"|on behalf of)|[^\x03\x04,;]{0,40}?\b(?:in|into|inside))\s+(?:the\s+|its\s+|both\s+"
         r"|his\s+|their\s+)?" + _CLASS + C,
-        0.9,
         SUPPLY_VERB,
     ),
     rule(
@@ -181,7 +180,6 @@ RULES: tuple[Rule, ...] = (
         + _CLASS
         + CV
         + r"(?!\s*(?:'s|’s)\s+(?:[\w-]+\s+)?(?:rivals?|competitors?|peers?))",
-        0.85,
         r"suppl|serv|equip|provid",
     ),
     rule(
@@ -193,14 +191,12 @@ RULES: tuple[Rule, ...] = (
         + r"\s+(?:the\s+|its\s+|all\s+|most\s+|some\s+)?"
         + WORDS % 3
         + r"\x05(?P<pc>\d+)\x06",
-        0.85,
         MAKE_VERB,
     ),
     rule(
         "make_possessive",
         SV + POS + LEAD + MAKE_VERB + r"\s+(?:the\s+|its\s+|all\s+|most\s+|some\s+)?"
         r"(?:[\w-]+\s+)?" + CV + r"(?:'s|’s)\s",
-        0.8,
         MAKE_VERB,
     ),
     rule(
@@ -209,14 +205,12 @@ RULES: tuple[Rule, ...] = (
         r"|shipments?|deliver(?:y|ies)) (?:of|for|to)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
         + WORDS % 2
         + C,
-        0.8,
         r"production|manufacturing|assembly|packaging|supply|shipment|deliver",
     ),
     rule(
         "order_for",
         CV + POS + r"\s+" + WORDS % 3 + r"(?:orders?|purchases?|bookings?) (?:of|for)\s+"
         r"(?:the\s+)?" + WORDS % 2 + S,
-        0.8,
         r"order|purchase|booking",
     ),
     rule(
@@ -229,13 +223,11 @@ RULES: tuple[Rule, ...] = (
         + _FROM_CLASS
         + _VIA
         + S,
-        0.85,
         BUY_VERB,
     ),
     rule(
         "use",
         CV + POS + LEAD + USE_VERB + r"\s+" + _NO_TO_GAP % 80 + _FROM_CLASS + _VIA + S,
-        0.75,
         USE_VERB,
     ),
     rule(
@@ -244,7 +236,6 @@ RULES: tuple[Rule, ...] = (
         r"|snap\w* up|corner\w*|acquir\w*|obtain\w*|grab\w*)\s+(?:all of|most of|the bulk of"
         r"|much of|(?:a\s+)?(?:large |big |major |significant )?(?:share|portion|part|chunk"
         r"|majority) of|" + WORDS % 2 + r")\s*(?:the\s+)?" + SV + POS + r"\s+" + WORDS % 5 + _GOODS,
-        0.8,
         r"secur|reserv|book|lock|buy|bought|snap|corner|acquir|obtain|grab",
     ),
     rule(
@@ -256,7 +247,6 @@ RULES: tuple[Rule, ...] = (
         + _FROM_CLASS
         + _VIA
         + S,
-        0.8,
         r"receiv|got|get|obtain|import|deliver|sourc",
     ),
     rule(
@@ -265,14 +255,12 @@ RULES: tuple[Rule, ...] = (
         r"|bought|access\w*|procur\w*|rent\w*|deliver\w*|ship\w*)\b" + GAP % 100 + r"\b(?:through"
         r"|via|by way of)\s+(?:the\s+)?(?:(?:local|new|its|an?)\s+)?(?:(?:unit|arm|subsidiary"
         r"|plant|factory|affiliate)s?\s+of\s+)?" + S,
-        0.8,
         r"through|via|by way of",
     ),
     rule(
         "builds_with",
         CV + LEAD + MAKE_VERB + r"\b" + GAP % 80 + r",?\s*with\s+" + SV + r"\s+(?:both\s+|also\s+"
         r"|each\s+)?(?:manufactur|assembl|mak|build|produc)\w*",
-        0.8,
         r"with",
     ),
     rule(
@@ -281,7 +269,6 @@ RULES: tuple[Rule, ...] = (
         r"|redirect|divert|award|outsourc|split)\w*\s+" + GAP % 60 + r"\b(?:orders?|production"
         r"|assembly|work|business|contracts?|responsibilit\w*|volumes?|npi|projects?|deals?"
         r"|manufacturing)\b(?:(?!\bfrom\s+\x03)[^\x03\x04]){0,60}?\bto\s+(?:the\s+)?" + SV,
-        0.85,
         r"\bto\b",
     ),
     rule(
@@ -297,7 +284,6 @@ RULES: tuple[Rule, ...] = (
         + GAP % 40
         + r"\bto\s+(?:its\s+rivals?,?\s+)?"
         + SV,
-        0.85,
         r"from",
     ),
     rule(
@@ -310,7 +296,6 @@ RULES: tuple[Rule, ...] = (
         + r"\s+as\s+(?:a\s+|an\s+|its\s+)?"
         + WORDS % 2
         + r"(?:suppliers?|sources?|vendors?|partners?|foundry|assemblers?)",
-        0.8,
         r"\badd",
     ),
     rule(
@@ -323,7 +308,6 @@ RULES: tuple[Rule, ...] = (
         + r"\s*,?\s*(?:such as\s+|including\s+|like\s+|namely\s+)?"
         + PREFIX
         + SV,
-        0.8,
         ROLE,
         role=True,
     ),
@@ -342,7 +326,6 @@ RULES: tuple[Rule, ...] = (
         + r"\s+)?(?:to|of|for|behind)\s+(?:the\s+)?"
         + WORDS % 2
         + C,
-        0.8,
         ROLE,
         role=True,
     ),
@@ -351,7 +334,6 @@ RULES: tuple[Rule, ...] = (
         SV + r"(?:" + POS + GAP % 60 + r"\b(?:status|role|position|place|spot|ranks?|rank(?:ed|s)"
         r")\s+(?:as|of)|\s+" + _COPULA + r")\s+(?:now\s+|still\s+|also\s+|already\s+)?"
         r"(?:one of\s+|among\s+)?(?:the\s+)?" + CV + POS + r"\s+" + WORDS % 3 + ROLE,
-        0.8,
         ROLE,
         role=True,
     ),
@@ -359,7 +341,6 @@ RULES: tuple[Rule, ...] = (
         "supplies_what_c_uses",
         SV + r"\s+" + SUPPLY_VERB + r"\s+" + GAP % 60 + CV + r"\s+(?:uses|used|buys|bought|needs"
         r"|relies on|depends on|sells|sold|ships|shipped|orders|ordered)\b",
-        0.75,
         SUPPLY_VERB,
     ),
     rule(
@@ -371,7 +352,6 @@ RULES: tuple[Rule, ...] = (
         + CV
         + r"\s+as\s+(?:its\s+|a\s+|an\s+)?(?:first\s+|anchor\s+|launch\s+|new\s+|largest\s+"
         r"|biggest\s+|lead\s+)?" + WORDS % 2 + r"(?:customer|client|buyer)",
-        0.8,
         r"customer|client|buyer",
     ),
     rule(
@@ -383,7 +363,6 @@ RULES: tuple[Rule, ...] = (
         + r"\bto\s+(?:the\s+)?"
         + _CLASS
         + CV,
-        0.75,
         r"sales|shipment|deliveries|exports|orders",
     ),
     rule(
@@ -395,7 +374,6 @@ RULES: tuple[Rule, ...] = (
         + r"\s+"
         + WORDS % 3
         + _CUSTOMER,
-        0.8,
         r"customer|client|buyer|user",
         role=True,
     ),
@@ -410,14 +388,12 @@ RULES: tuple[Rule, ...] = (
         + r"\s+"
         + WORDS % 2
         + SUPPLY_VERB,
-        0.8,
         SUPPLY_VERB,
     ),
     rule(
         "s_used_in_c",
         SV + POS + r"\s+" + GAP % 40 + r"\b(?:is|are|was|were|will be)\s+(?:also\s+|only\s+)?"
         r"used\s+(?:on|in|by|at|for)\s+(?:every\s+|all\s+|the\s+|most\s+)?" + WORDS % 2 + C,
-        0.75,
         r"\bused\b",
     ),
     rule(
@@ -432,7 +408,6 @@ RULES: tuple[Rule, ...] = (
         + r"\s+(?:[\w-]+\s+){0,3}?"
         + _GOODS
         + r"\b)",
-        0.75,
         r"land|w[oi]n|bag|clinch|snag|secur",
     ),
     rule(
@@ -447,7 +422,6 @@ RULES: tuple[Rule, ...] = (
         + r"\s+"
         + WORDS % 2
         + ROLE,
-        0.8,
         ROLE,
         role=True,
     ),
@@ -459,7 +433,6 @@ RULES: tuple[Rule, ...] = (
         + r"\b(?:from|with|for|at)\s+(?:the\s+)?"
         + _CLASS
         + C,
-        0.8,
         r"order|contract|design win|deal|business|socket",
     ),
     rule(
@@ -468,7 +441,6 @@ RULES: tuple[Rule, ...] = (
         r"|a quarter|two-thirds|the bulk|the majority|all|most|some|part|a share|a portion"
         r"|the lion's share)\s+of\s+(?:the\s+)?" + CV + POS + r"\s+" + WORDS % 3 + r"(?:orders?"
         r"|business|production|assembly|shipments|volumes?|output)\b",
-        0.8,
         r"\bof\b",
     ),
     rule(
@@ -477,7 +449,6 @@ RULES: tuple[Rule, ...] = (
         r"|represent\w*|contribut\w*|generat\w*|was responsible for)\s+" + GAP % 60 + r"\bof\s+"
         r"(?:the\s+)?" + SV + POS + r"\s+" + WORDS % 3 + r"(?:sales|revenues?|business"
         r"|shipments|income|turnover|orders)\b",
-        0.85,
         r"account|made up|makes up|make up|compris|represent|contribut|generat|responsible",
         role=True,
     ),
@@ -485,7 +456,6 @@ RULES: tuple[Rule, ...] = (
         "revenue_from",
         SV + POS + r"\s+" + GAP % 60 + r"\b(?:sales|revenues?|income|turnover|earnings)\s+"
         r"(?:of\s+" + GAP % 30 + r"\s+)?from\s+(?:supplying\s+)?(?:the\s+)?" + C,
-        0.8,
         r"sales|revenue|income|turnover|earnings",
         role=True,
     ),
@@ -497,14 +467,12 @@ RULES: tuple[Rule, ...] = (
         r"|kicked out of|expelled from|excluded from|left|leav\w*|exit\w*|dropped from"
         r"|cut from)\s+(?:the\s+)?" + C + POS + r"\s+(?:[\w-]+\s+){0,3}?(?:supply chain"
         r"|supplier list|supplier base|suppliers' list|supply base|vendor list|supplier roster)",
-        0.8,
         r"supply chain|supplier list|supplier base|suppliers' list|supply base|vendor list|roster",
     ),
     rule(
         "made_by_for",
         PASSIVE_VERB + r"\s+" + GAP % 20 + r"\bby\s+" + S + r"[^\x03\x04,;]{0,60}?"
         r"\b(?:for|to)\s+" + C,
-        0.85,
         PASSIVE_VERB,
     ),
     rule(
@@ -512,21 +480,18 @@ RULES: tuple[Rule, ...] = (
         r"\x05(?P<ps>\d+)\x06s?\s*,?\s+" + GAP % 80 + r"\b(?:is|are|was|were|will be)\s+"
         r"(?:already\s+|now\s+|also\s+)?(?:shipping|shipped|sold|supplied|delivered|deployed)"
         r"\s+(?:to|at|in|by)\s+" + CV,
-        0.75,
         r"shipping|shipped|sold|supplied|delivered|deployed",
     ),
     rule(
         "first_product_customer",
         CV + r"\s+" + GAP % 40 + r"\b(?:a|an|the|its)\s+(?:first|second|lead|largest|biggest"
         r"|anchor|launch|new|main|only)?\s*\x05(?P<ps>\d+)\x06\s+(?:customer|client|user)",
-        0.75,
         r"customer|client|user",
     ),
     rule(
         "qualified_for",
         SV + POS + r"\s+" + GAP % 40 + r"\b(?:qualified|approved|certified|validated|selected"
         r"|chosen)\s+(?:for|by)\s+(?:the\s+|its\s+)?" + C,
-        0.75,
         r"qualified|approved|certified|validated|selected|chosen",
     ),
     rule(
@@ -540,13 +505,11 @@ RULES: tuple[Rule, ...] = (
         + PASSIVE_VERB
         + r"\s+(?:exclusively\s+|entirely\s+|solely\s+|primarily\s+|mainly\s+)?(?:by|on|at|in"
         r"|using)\s+(?:both\s+|the\s+)?" + S,
-        0.85,
         PASSIVE_VERB,
     ),
     rule(
         "c_chips_made_by",
         C + POS + r"\s*,?\s+" + GAP % 50 + r"\b" + PASSIVE_VERB + r"\s+(?:by|at)\s+" + S,
-        0.8,
         PASSIVE_VERB,
     ),
     rule(
@@ -555,7 +518,6 @@ RULES: tuple[Rule, ...] = (
         r"|offer|roll)\w*\s+(?:(?:[\w-]+|\x05\d+\x06)\s+){0,6}?)" + r",?\s*(?:which is\s+|are\s+"
         r"|is\s+)?(?:built|based|designed|running|runs|centred|centered|powered)\s+(?:around|on|upon"
         r"|with|by)\s+(?:the\s+|a\s+|an\s+)?" + S,
-        0.8,
         r"built|based|designed|running|runs|centred|centered|powered",
     ),
     rule(
@@ -563,13 +525,10 @@ RULES: tuple[Rule, ...] = (
         SV + POS + r"\s*[,—–-]?\s*(?:whose\s+)?" + WORDS % 3 + r"(?:customers?|clients?|buyers?)"
         r"\s+(?:include|including|such as|like|are|is|was|were|range from|ranging from|,|:)?"
         r"\s*" + GAP % 20 + PREFIX + CV,
-        0.8,
         r"customer|client|buyer",
         role=True,
     ),
-    rule(
-        "s_counts_c", SV + r"\s+counts\s+" + CV + r"\s+(?:as|among)", 0.8, r"\bcounts\b", role=True
-    ),
+    rule("s_counts_c", SV + r"\s+counts\s+" + CV + r"\s+(?:as|among)", r"\bcounts\b", role=True),
     rule(
         "adding_customers",
         SV
@@ -580,7 +539,6 @@ RULES: tuple[Rule, ...] = (
         + r"\b(?:customers|clients|customer deals|customer list|buyers)\b[^\x03\x04;]{0,40}?"
         r"(?:such as|including|like|ranging from)\s+" + PREFIX + CV + r"(?:\s+to\s+"
         r"\x03(?P<c2>\d+)\x04)?",
-        0.7,
         r"customers|clients",
         role=True,
     ),
@@ -594,7 +552,6 @@ RULES: tuple[Rule, ...] = (
         + _CUSTOMER
         + r"\s+(?:of|for)\s+"
         + SV,
-        0.8,
         r"customer|client|buyer|user",
         role=True,
     ),
@@ -603,7 +560,6 @@ RULES: tuple[Rule, ...] = (
         SV + POS + r"\s+" + GAP % 40 + r"\b(?:fail\w*|pass\w*|clear\w*|flunk\w*|stumbled in"
         r"|missed|completed)\s+" + GAP % 20 + CV + POS + r"\s+" + WORDS % 2 + r"(?:qualification"
         r"|certification|validation|tests?|quality checks?|quals?)",
-        0.8,
         r"qualif|certif|validat|test|quality|qual",
     ),
     rule(
@@ -613,7 +569,6 @@ RULES: tuple[Rule, ...] = (
         + SV
         + r"\s+to\s+(?:help\s+)?(?:build|make|supply|assemble|produce|manufacture|design"
         r"|develop|package|fabricate|provide|ship|deliver)\b",
-        0.8,
         r"\bto (?:help )?(?:build|make|suppl|assembl|produc|manufactur|design|develop|packag"
         r"|fabricat|provid|ship|deliver)",
     ),
@@ -629,15 +584,13 @@ RULES: tuple[Rule, ...] = (
         + PREFIX
         + WORDS % 2
         + SV,
-        0.8,
         r"tasked|hired|chosen|contracted|picked|selected",
     ),
     rule(
         "dropped",
-        CV + r"\s+" + WORDS % 3 + r"(?:dropp\w*|drops|ditch\w*|replac\w*|end\w*|terminat\w*"
+        CV + LEAD + r"(?<![\w-])(?:dropp\w*|drops|ditch\w*|replac\w*|end\w*|terminat\w*"
         r"|cancel\w*|cut\w* ties with|stopp\w* (?:buying|ordering|sourcing)|walk\w* away from"
         r"|phas\w* out)\s+" + GAP % 40 + S,
-        0.75,
         r"drop|ditch|replac|end|terminat|cancel|cut|stopp|walk|phas",
     ),
     # Agreements that do not say which way goods go: the kinds decide.
@@ -646,7 +599,6 @@ RULES: tuple[Rule, ...] = (
         SV + LEAD + r"(?:ha(?:s|ve|d)|hold(?:s|ing)?|held|see(?:s|ing)?|saw|receiv\w*|gets?|got"
         r"|getting)\s+" + WORDS % 4 + r"(?:orders?|business)\b" + GAP % 40 + r"\b(?:from|for)\s+"
         r"(?:the\s+)?" + _CLASS + C,
-        0.8,
         r"order|business",
     ),
     rule(
@@ -660,14 +612,12 @@ RULES: tuple[Rule, ...] = (
         + _FROM_CLASS
         + _VIA
         + S,
-        0.8,
         r"from",
     ),
     rule(
         "place_order",
         CV + LEAD + r"(?:plac\w*|put\w*|lodg\w*|issu\w*)\s+(?:an?\s+|its\s+|their\s+|the\s+)?"
         r"(?:[\w$.,-]+\s+){0,4}?orders?\s+(?:for|with)\s+" + WORDS % 3 + _VIA + S,
-        0.8,
         r"order",
     ),
     rule(
@@ -681,14 +631,12 @@ RULES: tuple[Rule, ...] = (
         + SV
         + GAP % 80
         + r"\bto\s+(?:secure|reserve|lock in|guarantee|ensure)\b",
-        0.8,
         r"secure|reserve|lock in|guarantee|ensure",
     ),
     rule(
         "make_with",
         CV + LEAD + MAKE_VERB + r"\s+" + WORDS % 4 + r"with\s+" + SV + POS + r"\s+"
         r"(?:[\w-]+\s+){0,2}?" + _PARTS + r"\b",
-        0.8,
         r"with",
     ),
     rule(
@@ -705,7 +653,6 @@ RULES: tuple[Rule, ...] = (
         + GAP % 40
         + r"\b(?:to|for)\s+"
         + C,
-        0.8,
         r"take over|took over|taking over|takes over",
     ),
     rule(
@@ -721,7 +668,6 @@ RULES: tuple[Rule, ...] = (
         + r"\s*,?\s*(?:along with|alongside|together with|as does|as do)\s+"
         + PREFIX
         + r"\x03(?P<s2>\d+)\x04",
-        0.8,
         r"along with|alongside|together with|as does|as do",
     ),
     rule(
@@ -730,7 +676,6 @@ RULES: tuple[Rule, ...] = (
         r"|agree\w* (?:on|to)|seal\w*|clinch\w*|forg\w*|expand\w*|extend\w*|renew\w*|amend\w*"
         r"|ha(?:s|ve|d))\s+(?P<what>" + _WORDS_P % 6 + r")(?:deal|agreement|contract|pact|accord"
         r"|arrangement|commitment)s?\s+" + GAP % 40 + r"\bwith\s+" + PREFIX + BV,
-        0.75,
         r"deal|agreement|contract|pact|accord|arrangement|commitment",
     ),
     rule(
@@ -740,7 +685,6 @@ RULES: tuple[Rule, ...] = (
         r"|extend\w*|renew\w*|amend\w*|deepen\w*)\s+(?P<what>" + _WORDS_P % 6 + r")(?:deal"
         r"|agreement|contract|pact|accord|arrangement|partnership|alliance|collaboration"
         r"|cooperation)s?\b",
-        0.7,
         r"deal|agreement|contract|pact|accord|arrangement|partnership|alliance|collaboration"
         r"|cooperation",
     ),
@@ -751,7 +695,6 @@ RULES: tuple[Rule, ...] = (
         r"|cooperat\w*|join(?:s|ed|ing)? (?:forces|hands)|(?:expand\w*|announc\w*|deepen\w*"
         r"|extend\w*|strengthen\w*) (?:its |their |a |an )?(?:[\w-]+\s+){0,2}?(?:partnership"
         r"|collaboration|cooperation|alliance))\s+(?:with\s+)?" + GAP % 30 + BV,
-        0.6,
         r"partner|team|collaborat|cooperat|join|partnership|collaboration|cooperation|alliance"
         r"|work",
     ),

@@ -47,7 +47,6 @@ GERMAN_RULES = (
         "de_liefert_an",
         SV + _LEAD_DE + _SUPPLY_DE + r"\b" + GAP % 80 + r"\b(?:an|für|fuer)\s+(?:den|die|das"
         r"|dem|seinen?|ihren?)?\s*" + WORDS % 2 + C,
-        0.85,
         r"liefer|fertig|produzier|herstell|baut|bauen|gebaut|montier|verkauf|stell",
     ),
     rule(
@@ -55,14 +54,12 @@ GERMAN_RULES = (
         SV + _LEAD_DE + r"\b(?:an|für|fuer)\s+(?:den|die|das|dem)?\s*" + C + GAP % 80 + r"\b"
         r"(?:geliefert|gefertigt|liefern|fertigen|produziert|produzieren|herstellen|hergestellt"
         r"|gebaut|bauen|montiert)\b",
-        0.8,
         r"geliefert|gefertigt|liefern|fertigen|produziert|produzieren|herstell|gebaut|bauen"
         r"|montiert",
     ),
     rule(
         "de_beliefert",
         SV + _LEAD_DE + r"beliefer\w*\s+(?:den|die|das|dem)?\s*" + WORDS % 2 + CV,
-        0.85,
         r"beliefer",
     ),
     rule(
@@ -72,14 +69,12 @@ GERMAN_RULES = (
         + GAP % 80
         + r"\b(?:von|bei|aus dem Hause)\s+(?:den|dem|der)?\s*"
         + S,
-        0.8,
         r"bezieh|bezog|kauf|bestell|order|erhält|erhielt|bekommt|bekam|liefervertrag"
         r"|liefervereinbarung|lieferabkommen",
     ),
     rule(
         "de_c_role_s",
         CV + _POS_DE + r"\s+" + WORDS % 2 + _ROLE_DE + r"\s*,?\s*(?:wie\s+|darunter\s+)?" + SV,
-        0.8,
         r"zulieferer|lieferant|hersteller|auftragsfertiger|fertiger|ausrüster|produzent",
         role=True,
     ),
@@ -94,7 +89,6 @@ GERMAN_RULES = (
         + _KUNDE
         + r"\s*(?:sind|wie|darunter|zählen|gehören|:|,)?\s*"
         + CV,
-        0.8,
         r"kunde|kundinnen|abnehmer|auftraggeber",
         role=True,
     ),
@@ -102,7 +96,6 @@ GERMAN_RULES = (
         "de_c_ist_kunde",
         CV + r"\s+(?:ist|sind|war|waren|gilt als|gelten als|bleibt|bleiben|wurde|wurden)\s+"
         r"(?:nun\s+|jetzt\s+|weiterhin\s+)?" + WORDS % 3 + _KUNDE + r"\s+(?:von\s+|bei\s+)?" + SV,
-        0.8,
         r"kunde|abnehmer|auftraggeber",
         role=True,
     ),
@@ -110,7 +103,6 @@ GERMAN_RULES = (
         "de_s_ist_role",
         SV + r"\s+(?:ist|sind|war|waren|gilt als|gelten als|bleibt|bleiben|wurde|wurden)\s+"
         r"(?:als\s+)?" + WORDS % 3 + _ROLE_DE + r"\s+(?:der|des|von|für|fuer)\s+" + WORDS % 3 + C,
-        0.8,
         r"zulieferer|lieferant|hersteller|auftragsfertiger|fertiger|ausrüster|produzent",
         role=True,
     ),
@@ -118,7 +110,6 @@ GERMAN_RULES = (
         "de_waehlt",
         CV + GAP % 60 + r"\b(?:entschied|entscheidet|setzt|setzte|wählte|wählt|beauftragt\w*"
         r"|vertraut|vertraute)\s+(?:sich\s+)?(?:für|auf)?\s*" + S,
-        0.8,
         r"entschied|entscheidet|setzt|wählt|beauftragt|vertraut",
     ),
     rule(
@@ -128,14 +119,12 @@ GERMAN_RULES = (
         + GAP % 40
         + r"\b(?:für|auf)\s+"
         + S,
-        0.8,
         r"entschied|entscheidet|setzt|wählt|vertraut",
     ),
     rule(
         "de_auftrag_von",
         SV + GAP % 60 + r"\b(?:Auftrag|Aufträge|Bestellung\w*|Order\w*)\s+(?:von|aus dem Hause)"
         r"\s+" + C,
-        0.8,
         r"auftrag|aufträge|bestellung|order",
     ),
     rule(
@@ -146,7 +135,6 @@ GERMAN_RULES = (
         + GAP % 40
         + r"\bmit\s+"
         + BV,
-        0.75,
         r"liefervertr|liefervereinbarung|lieferabkommen",
     ),
 )
@@ -187,13 +175,11 @@ FRENCH_RULES = (
         "fr_fournit_a",
         SV + GAP % 80 + r"\b" + _SUPPLY_FR + r"\b" + GAP % 80 + r"(?:\bà|\bpour|\baux?)\s+(?:l'|la"
         r"\s+|le\s+|les\s+)?" + C,
-        0.85,
         r"fourni|livr|produi|fabriqu|assembl|grav|vend",
     ),
     rule(
         "fr_client_de",
         CV + GAP % 120 + r"\bclient(?:e)?s?\b[^\x03\x04.;]{0,30}?\s(?:de|du|d')\s*" + SV,
-        0.8,
         r"client",
         role=True,
     ),
@@ -201,7 +187,6 @@ FRENCH_RULES = (
         "fr_ses_clients",
         SV + GAP % 60 + r"\b(?:ses|leurs?)\s+(?:[\w-]+\s+){0,2}?clients?\s*(?:sont|comme|dont"
         r"|tels? que|:|,)?\s*" + CV,
-        0.8,
         r"client",
         role=True,
     ),
@@ -213,7 +198,6 @@ FRENCH_RULES = (
         + GAP % 40
         + r"\bpar\s+"
         + S,
-        0.8,
         r"produit|fabriqué|gravé|assemblé|fourni|conçu",
     ),
     rule(
@@ -226,13 +210,11 @@ FRENCH_RULES = (
         + SV
         + GAP % 60
         + r"\bpour\s+(?:sécuriser|réserver|garantir|s'assurer)",
-        0.8,
         r"sécuriser|réserver|garantir|assurer",
     ),
     rule(
         "fr_commande",
         CV + GAP % 60 + r"\bcommand\w*" + GAP % 40 + r"(?:\bà|\bauprès de|\bchez)\s+" + S,
-        0.8,
         r"command",
     ),
 )
@@ -278,7 +260,6 @@ CHINESE_RULES = (
     rule(
         "zh_for_c_supply",
         SV + CJK_GAP % 20 + r"(?:为|為|向|给|給|替)\s*" + C + CJK_GAP % 30 + _SUPPLY_ZH,
-        0.85,
         r"供|提供|代工|生产|生產|制造|製造|组装|組裝|封装|封裝|交付|出货|出貨|打造",
     ),
     rule(
@@ -287,20 +268,17 @@ CHINESE_RULES = (
         + CJK_GAP % 20
         + r"(?:独家|獨家|主要|长期|長期)?(?:供应|供應|供货|供貨|代工)(?:给|給)?\s*"
         + C,
-        0.85,
         r"供应|供應|供货|供貨|代工",
     ),
     rule(
         "zh_c_adopts_s",
         C + CJK_GAP % 20 + _ADOPT_ZH + r"(?:了|的)?\s*" + CJK_GAP % 6 + S,
-        0.8,
         r"新增|纳入|納入|引入|加入|选|選|采用|採用|搭载|搭載|使用|依赖|依賴|交由|委托|委託|基于|基於"
         r"|导入|導入|订购|訂購|购买|購買|采购|採購",
     ),
     rule(
         "zh_c_role_is_s",
         C + CJK_GAP % 40 + _ROLE_ZH + r"\s*(?:是|为|為|包括|包含|有|如|则是|則是)\s*" + S,
-        0.8,
         r"供应商|供應商|代工|组装厂|組裝廠|合作伙伴|合作夥伴|供货商|供貨商",
         role=True,
     ),
@@ -312,7 +290,6 @@ CHINESE_RULES = (
         + r"\s*(?:的)?\s*"
         + CJK_GAP % 10
         + _ROLE_ZH,
-        0.8,
         r"供应商|供應商|代工|组装厂|組裝廠|合作伙伴|合作夥伴|供货商|供貨商",
         role=True,
     ),
@@ -325,7 +302,6 @@ CHINESE_RULES = (
         + CJK_GAP % 10
         + r"(?:包括|包含|有|如|来自|來自|涵盖|涵蓋|为|為|是)\s*"
         + C,
-        0.8,
         r"客户|客戶|订单|訂單",
         role=True,
     ),
@@ -337,14 +313,23 @@ CHINESE_RULES = (
         + r"\s*(?:的)?\s*"
         + CJK_GAP % 8
         + r"(?:客户|客戶)",
-        0.8,
         r"客户|客戶",
         role=True,
     ),
     rule(
+        "zh_c_orders_from_s",
+        CV
+        + CJK_GAP % 20
+        + r"(?:向|从|從|跟)\s*"
+        + SV
+        + CJK_GAP % 20
+        + r"(?:订购|訂購|采购|採購|购买|購買"
+        r"|进货|進貨|下单|下單|拿货|拿貨|购入|購入)",
+        r"订购|訂購|采购|採購|购买|購買|进货|進貨|下单|下單|拿货|拿貨|购入|購入",
+    ),
+    rule(
         "zh_by_s",
         C + CJK_GAP % 20 + r"由\s*" + S + r"\s*(?:独家|獨家|负责|負責)?\s*" + _SUPPLY_ZH,
-        0.85,
         r"由",
     ),
     rule(
@@ -359,7 +344,6 @@ CHINESE_RULES = (
         + r"\s*(?:的)?\s*"
         + CJK_GAP % 12
         + r"(?:产能|產能|晶圆|晶圓|芯片|晶片)",
-        0.8,
         r"产能|產能|晶圆|晶圓|芯片|晶片",
     ),
     rule(
@@ -371,14 +355,12 @@ CHINESE_RULES = (
         + r"\s*(?:的)?\s*"
         + CJK_GAP % 12
         + r"(?:订单|訂單|合同|合約|大单|大單)",
-        0.8,
         r"订单|訂單|合同|合約|大单|大單",
     ),
     rule(
         "zh_agreement",
         AV + r"\s*(?:与|與|和|跟|同)\s*" + BV + CJK_GAP % 20 + r"(?:签署|簽署|签订|簽訂|达成|達成"
         r"|敲定)" + CJK_GAP % 10 + r"(?:供应|供應|供货|供貨|采购|採購|代工)(?:协议|協議|合同|合約)",
-        0.75,
         r"协议|協議|合同|合約",
     ),
 )
@@ -411,25 +393,21 @@ JAPANESE_RULES = (
     rule(
         "ja_s_ga_c_ni",
         SV + _SUBJ_JA + CJK_GAP % 40 + C + _TO_JA + CJK_GAP % 60 + _SUPPLY_JA,
-        0.85,
         r"供給|納入|出荷|量産|受託|製造|生産|提供|組み立て|組立",
     ),
     rule(
         "ja_c_ni_s_ga",
         C + _TO_JA + CJK_GAP % 40 + SV + _SUBJ_JA + CJK_GAP % 60 + _SUPPLY_JA,
-        0.85,
         r"供給|納入|出荷|量産|受託|製造|生産|提供|組み立て|組立",
     ),
     rule(
         "ja_c_kara_s",
         CV + r"\s*(?:が|は|も)" + CJK_GAP % 40 + SV + r"\s*(?:から|より)" + CJK_GAP % 40 + _BUY_JA,
-        0.8,
         r"調達|購入|買|仕入|採用|搭載",
     ),
     rule(
         "ja_c_adopts_s",
         CV + r"\s*(?:が|は|も)" + CJK_GAP % 40 + SV + r"\s*(?:の|製の?)" + CJK_GAP % 30 + _BUY_JA,
-        0.8,
         r"調達|購入|買|仕入|採用|搭載",
     ),
     rule(
@@ -441,7 +419,6 @@ JAPANESE_RULES = (
         + r"\s*の"
         + CJK_GAP % 20
         + r"(?:取引先|顧客|主要顧客|得意先|お客様|大口顧客)",
-        0.8,
         r"取引先|顧客|得意先|お客様",
         role=True,
     ),
@@ -449,7 +426,6 @@ JAPANESE_RULES = (
         "ja_c_role_s",
         C + r"\s*の?" + CJK_GAP % 10 + r"(?:サプライヤー|供給元|供給業者|受託先|委託先|組立業者"
         r"|部品メーカー)\s*(?:である|です|は|、|の)?\s*" + SV,
-        0.8,
         r"サプライヤー|供給元|供給業者|受託先|委託先|組立業者|部品メーカー",
         role=True,
     ),
@@ -462,7 +438,6 @@ JAPANESE_RULES = (
         + r"\s*(?:の|向けの?)"
         + CJK_GAP % 20
         + r"(?:サプライヤー|供給元|供給業者|部品メーカー)",
-        0.8,
         r"サプライヤー|供給元|供給業者|部品メーカー",
         role=True,
     ),
@@ -485,13 +460,11 @@ KOREAN_RULES = (
     rule(
         "ko_s_ga_c_e",
         SV + _SUBJ_KO + CJK_GAP % 40 + C + _TO_KO + CJK_GAP % 60 + _SUPPLY_KO,
-        0.85,
         r"공급|납품|수출|생산|조립",
     ),
     rule(
         "ko_c_e_s_ga",
         C + _TO_KO + CJK_GAP % 40 + SV + _SUBJ_KO + CJK_GAP % 60 + _SUPPLY_KO,
-        0.85,
         r"공급|납품|수출|생산|조립",
     ),
     rule(
@@ -503,13 +476,11 @@ KOREAN_RULES = (
         + r"\s*(?:등\s*)?(?:으로부터|로부터|에서)"
         + CJK_GAP % 40
         + r"(?:매입|구매|조달|구입|수입|공급받)",
-        0.8,
         r"매입|구매|조달|구입|수입|공급받",
     ),
     rule(
         "ko_c_adopts_s",
         C + _SUBJ_KO + CJK_GAP % 30 + SV + r"\s*(?:의)?" + CJK_GAP % 20 + r"(?:채택|탑재|사용)",
-        0.75,
         r"채택|탑재|사용",
     ),
     rule(
@@ -522,7 +493,6 @@ KOREAN_RULES = (
         + CJK_GAP % 10
         + r"(?:공급사|공급업체|협력사"
         r"|납품업체|파트너)",
-        0.8,
         r"공급사|공급업체|협력사|납품업체|파트너",
         role=True,
     ),

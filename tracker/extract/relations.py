@@ -35,6 +35,7 @@ from tracker.extract import grammar_en
 from tracker.extract.grammar import LIST, SLOT_INDEX, SLOT_MARKS, SV, Cues, Grammar, Rule
 from tracker.extract.grammar_intl import GRAMMARS
 from tracker.extract.prefilter import Prefilter
+from tracker.extract.relation_confidence import relation_confidence
 from tracker.extract.supply_order import SupplyOrder
 from tracker.extract.vendors import AttributionHit
 from tracker.models import ProductMention, Relation, VendorMention
@@ -44,7 +45,6 @@ Party = tuple[str, int, int]  # (vendor name, start, end)
 _CONTROL = re.compile(r"[\x01-\x06]\d*|\d+[\x02\x04\x06]")
 # How far before a rule's match negation and intent still apply ("denied that it ...").
 _CLAUSE_LEAD = 50
-_STATUS_WEIGHT = {"confirmed": 1.0, "reported": 0.85, "planned": 0.8, "negated": 0.9}
 # A preposition before a party makes it an object, not the subject of a rule.
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|from|by|with|of|at|on|in|and also)\s*$", re.IGNORECASE)
 # ... unless a clause makes it the subject again: "calls for S to provide", "for S, which".
@@ -198,8 +198,6 @@ _PART_NOUN = (
 _PART_FROM = re.compile(
     r"\b" + _PART_NOUN + r"\s+(?:\S+\s+){0,3}?from\s+" + SV + r"(?![\w'’])", re.IGNORECASE
 )
-_PART_FROM_CONFIDENCE = 0.6
-_KNOWN_MAKER_CONFIDENCE = 0.55
 
 # "Sony remains the sole supplier of the main camera sensor" in an article about Apple; "the
 # design will be manufactured by TSMC": a supplier whose customer goes unnamed in the
@@ -218,8 +216,25 @@ _SUPPLIES_UNNAMED = re.compile(
     r"(?!to\b|for\b)" + r"[^\x03\x04,;]{0,80}?(?:[,;]|\band\b|$))",
     re.IGNORECASE,
 )
-_SUPPLIES_UNNAMED_CONFIDENCE = 0.55
 _NAMED_AFTER = re.compile(r"[^\x03\x04]{0,40}?\b(?:for|to)\s+\x03", re.IGNORECASE)
+_NO_CUSTOMER_AFTER = r"(?![^\x03\x04]{0,60}\b(?:to|for|with|from|by)\s+\x03)"
+# The customer named in the sentence before, the deal in this one: "Tesla has picked a new
+# camera supplier. Samsung Electro-Mechanics won the contract." The definite article points
+# back; the customer is the company that led the previous sentence.
+_REFERS_BACK = re.compile(
+    SV + r"\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:(?:has|have|had|will|would|also|now|already|then"
+    r"|is|are|was|were)\s+){0,2}(?:to\s+)?(?:won|wins|win|secured|secures|secure|landed|lands"
+    r"|land|received|receives|bagged|clinched|snagged|got|gets)\s+the\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:order|orders|contract|deal|business|tender|award)\b"
+    + _NO_CUSTOMER_AFTER
+    + r"|"
+    + SV.replace("<s>", "<s3>")
+    + r"\s+(?:(?:has|have|will|would|also|now|already|then|is"
+    r"|are)\s+){0,2}(?:to\s+)?(?:supply|supplies|supplied|supplying|provide|provides|provided"
+    r"|deliver|delivers|delivered|build|builds|make|makes|assemble|assembles|manufacture"
+    r"|manufactures)\s+(?:the|these|those|them)\b(?![^.;,\x03]{0,40}\x05)" + _NO_CUSTOMER_AFTER,
+    re.IGNORECASE,
+)
 
 # A review or teardown of a device: the chips and parts of other companies it names are
 # that device maker's supplies ("Our review unit came with Qualcomm's Snapdragon X Elite",
@@ -230,7 +245,6 @@ _COMPARISON = re.compile(
     r"|against|instead of|rather than|switch\w* (?:away )?from|dropp\w*)\b",
     re.IGNORECASE,
 )
-_PART_OF_DEVICE_CONFIDENCE = 0.5
 _REVIEW = re.compile(
     r"\b(?:review(?:ed|s)?|teardown|tore down|hands-on|unboxing|our (?:test|review) unit"
     r"|score:|verdict|benchmarks?)\b",
@@ -283,9 +297,9 @@ def _rules_for(language: str) -> _Grammars:
 
 
 _HELPERS = Prefilter(
-    [grammar_en.THROUGH, _PART_FROM, _SUPPLIES_UNNAMED], opaque=SLOT_MARKS
+    [grammar_en.THROUGH, _PART_FROM, _SUPPLIES_UNNAMED, _REFERS_BACK], opaque=SLOT_MARKS
 )  # the English-only tests
-_THROUGH_ID, _PART_FROM_ID, _SUPPLIES_UNNAMED_ID = range(3)
+_THROUGH_ID, _PART_FROM_ID, _SUPPLIES_UNNAMED_ID, _REFERS_BACK_ID = range(4)
 
 
 class RelationFinder:
@@ -357,6 +371,7 @@ class RelationFinder:
             # device reviewed, the subject that opened the previous sentence, the article's
             topics = [parties[0][0]] if parties else []
             topics += [t for t in (device_subject, previous_lead, subject) if t]
+            before = previous_lead
             if parties:
                 previous_subject = parties[0][0]
             previous_lead = (
@@ -378,6 +393,8 @@ class RelationFinder:
                 self._supplies_unnamed(
                     sentence, s_start, parties, topics, unnamed, in_sentence, out
                 )
+            if _REFERS_BACK_ID in helpers and before and before not in names:
+                self._refers_back(sentence, s_start, parties, before, in_sentence, out)
             if device_subject:
                 self._parts_of_device(sentence, device_subject, in_sentence, out)
             if len(names) < 2 or not parties:
@@ -421,12 +438,16 @@ class RelationFinder:
         clause = _CONTROL.sub(
             " ", template.text[max(0, match.start() - _CLAUSE_LEAD) : match.end()]
         )
-        if not r.role and (
-            cues.not_yet.search(clause)
-            or (cues.trial or cues.not_yet).search(_rest_of_clause(template.text, match.end()))
-        ):
-            return  # talks, bids, samples: not a relation yet
         status = _status(clause, sentence, out.attribution is not None, cues)
+        if (
+            not r.role
+            and status != "negated"
+            and (
+                cues.not_yet.search(clause)
+                or (cues.trial or cues.not_yet).search(_rest_of_clause(template.text, match.end()))
+            )
+        ):
+            return  # talks, bids, samples: not a relation yet (a denial or an end still is)
         if status != "negated" and _BUT_NOT.match(template.text, match.end()):
             status = "negated"  # "had 20 percent of HP's orders in 2012 but will not get any"
         pairs: list[tuple[Party, Party, str, bool]] = []  # supplier, customer, status, via product
@@ -467,7 +488,7 @@ class RelationFinder:
         for supplier, customer, pair_status, via in pairs:
             if _apart(cues, template, supplier, customer):
                 continue
-            relation = out.relation(supplier, customer, pair_status, r.confidence)
+            relation = out.relation(supplier, customer, pair_status, r.name)
             if relation is not None:
                 sentence_found.append((Found(relation, r.name), via))
 
@@ -498,7 +519,7 @@ class RelationFinder:
                 status = out.status()
                 relation = out.relation(
                     party, (product.vendor, product.start, product.end), status,
-                    _KNOWN_MAKER_CONFIDENCE, [product],
+                    "known_maker", [product],
                 )  # fmt: skip
                 if relation is not None:
                     out.found.append(Found(relation, "known_maker"))
@@ -517,7 +538,7 @@ class RelationFinder:
             return
         status = out.status()
         relation = out.relation(
-            party, (subject, offset, offset), status, _PART_FROM_CONFIDENCE, products
+            party, (subject, offset, offset), status, "part_from_subject", products
         )
         if relation is not None:
             out.found.append(Found(relation, "part_from_subject"))
@@ -553,10 +574,32 @@ class RelationFinder:
                     continue
                 relation = out.relation(
                     supplier, (customer, offset, offset), status,
-                    _SUPPLIES_UNNAMED_CONFIDENCE, products,
+                    "supplies_unnamed", products,
                 )  # fmt: skip
                 if relation is not None:
                     out.found.append(Found(relation, "supplies_unnamed"))
+
+    def _refers_back(
+        self,
+        sentence: str,
+        offset: int,
+        parties: list[Party],
+        customer: str,
+        products: list[ProductMention],
+        out: _Out,
+    ) -> None:
+        template = _template(sentence, offset, parties, products)
+        match = _REFERS_BACK.search(template.text)
+        if match is None or out.not_yet:
+            return
+        slot = match.group("s") if match.group("s") is not None else match.group("s3")
+        status = out.status()
+        for supplier in template.groups[int(slot)]:
+            relation = out.relation(
+                supplier, (customer, offset, offset), status, "refers_back", products
+            )
+            if relation is not None:
+                out.found.append(Found(relation, "refers_back"))
 
     def _parts_of_device(
         self, sentence: str, maker: str, products: list[ProductMention], out: _Out
@@ -571,7 +614,7 @@ class RelationFinder:
             assert part.vendor is not None
             relation = out.relation(
                 (part.vendor, part.start, part.end), (maker, part.start, part.start), status,
-                _PART_OF_DEVICE_CONFIDENCE, [part],
+                "part_of_device", [part],
             )  # fmt: skip
             if relation is not None:
                 out.found.append(Found(relation, "part_of_device"))
@@ -607,7 +650,7 @@ class _Out:
         supplier: Party,
         customer: Party,
         status: str,
-        confidence: float,
+        rule: str,
         products: list[ProductMention] | None = None,
     ) -> Relation | None:
         s, c = supplier[0], customer[0]
@@ -627,7 +670,7 @@ class _Out:
             customer=c,
             product=product.name if product else None,
             status=status,
-            confidence=round(confidence * _STATUS_WEIGHT[status], 3),
+            confidence=relation_confidence(rule, status),
             evidence=self.sentence,
             attribution=self.attribution,
         )
