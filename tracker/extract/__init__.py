@@ -14,7 +14,7 @@ from tracker.extract.candidates import find_candidates
 from tracker.extract.events import find_events
 from tracker.extract.language import guess_language
 from tracker.extract.products import ProductMatcher
-from tracker.extract.relations import RelationFinder
+from tracker.extract.relations import RelationFinder, document_subject
 from tracker.extract.sentences import sentence_spans
 from tracker.extract.supply_order import SupplyOrder
 from tracker.extract.vendors import VendorMatcher
@@ -60,7 +60,14 @@ class Extractor:
             relations=self.relations.find(
                 document, spans, mentions, products, attributions, language
             ),
-            events=find_events(document, spans, mentions, attributions),
+            events=find_events(
+                document,
+                spans,
+                mentions,
+                attributions,
+                published_at.date() if published_at else None,
+                document_subject(spans, mentions, products),
+            ),
             candidates=find_candidates(document, spans, known),
         )
 
