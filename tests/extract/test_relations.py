@@ -3,6 +3,9 @@ reads, one way round and the other, and the statements that must not become supp
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from tests.conftest import ROOT
@@ -10,9 +13,14 @@ from tracker.catalog.attributions import load_attributions
 from tracker.catalog.gazetteer import build_gazetteer, load_gazetteer
 from tracker.catalog.products import load_catalog
 from tracker.extract import Extractor, _vendor_dict
+from tracker.extract.grammar_en import GRAMMAR
+from tracker.extract.grammar_intl import GRAMMARS
+from tracker.extract.relations import _template
+from tracker.extract.sentences import sentence_spans
 from tracker.models import Relation
 
 CONFIG = ROOT / "config"
+GOLD = ROOT / "fixtures" / "gold" / "articles.jsonl"
 # Names in Japanese and Korean script the tests use, in case the gazetteer lacks them.
 EXTRA_ALIASES = {
     "Apple": ["アップル", "애플", "苹果", "蘋果"],
@@ -330,3 +338,29 @@ def test_other_languages(extractor: Extractor, text: str, expected: set[tuple[st
 )
 def test_other_languages_not_supply(extractor: Extractor, text: str) -> None:
     assert pairs(extractor, text) == set()
+
+
+def test_a_rule_never_matches_without_the_words_it_needs(extractor: Extractor) -> None:
+    """Each rule names words it cannot match without, and is skipped on sentences that lack
+    them: on the labelled articles, no rule matches a sentence without its words."""
+    grammars = (GRAMMAR, *GRAMMARS.values())
+    needs = {r.name: re.compile(r.need) for g in grammars for r in g.rules}
+    checked = 0
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["text"]
+        spans = sentence_spans(text)
+        mentions, _ = extractor.vendors.scan(text, spans)
+        products = extractor.products.find(text, spans, mentions)
+        for start, end in spans:
+            parties = [(m.vendor, m.start, m.end) for m in mentions if start <= m.start < end]
+            if len(parties) < 2:
+                continue
+            in_sentence = [p for p in products if start <= p.start < end]
+            template = _template(text[start:end], start, parties, in_sentence).text
+            lowered = text[start:end].lower()
+            for g in grammars:
+                for r in g.rules:
+                    if r.regex.search(template):
+                        checked += 1
+                        assert needs[r.name].search(lowered), (r.name, text[start:end])
+    assert checked > 100

@@ -29,13 +29,8 @@ from tracker.models import EVENT_TYPES, Event, VendorMention
 
 _LEXICON: dict[str, str] = {
     "disruption": (
-        r"fires? (?:at|broke out|hit|damaged|destroyed|in the|in its|swept)\b|(?:plant|factory|fab"
-        r"|facility|warehouse|site|line|workshop)s?\W{0,2} fires?\b|caught fire|blaze|earthquakes?"
-        r"|quake|tremors?|floods?|flooding|typhoons?|hurricanes?"
-        r"|power (?:cut|outage|failure|loss)s?|blackouts?|outages?|on strike|went on strike"
-        r"|go on strike|strike action|(?:workers|union|labou?r|staff)(?:'s)? strikes?\b"
-        r"|strikes? (?:at|by|over) (?:the |its |a )?(?:plant|factory|fab|site|workers|union)"
-        r"|walkouts?|walked off"
+        r"fires?\b|blaze|earthquakes?|quake|tremors?|floods?|flooding|typhoons?|hurricanes?"
+        r"|power (?:cut|outage|failure|loss)s?|blackouts?|outages?|strikes?\b|walkouts?|walked off"
         r"|industrial action|cyber ?attacks?|ransomware|hack(?:ed|ers?)|explosions?|evacuat\w+"
         r"|halted production|suspended (?:production|operations)|production (?:halt|stoppage)s?"
         r"|shut(?:s|ting)? down (?:production|lines?|the plant|operations)|disrupt\w+"
@@ -59,32 +54,22 @@ _LEXICON: dict[str, str] = {
         r"|pricing|price per|ASPs?\b|average selling prices?|surcharges?|more expensive|cheaper"
     ),
     "capacity": (
-        r"capacity|new fab|new plant|new factory|new lines?|production lines?|(?:capacity|plant"
-        r"|fab|factory|production|facility|output|line|site|manufacturing)s? expansions?"
-        r"|expan(?:d|ds|ded|ding) (?:its |their |the )?(?:[\w-]+ ){0,2}?(?:capacity|production"
-        r"|plants?|fabs?|factory|factories|output|facilit(?:y|ies)|lines?|manufacturing|footprint)"
-        r"|capex|capital (?:expenditure|spending)|break(?:s)? ground|groundbreaking"
-        r"|ramp(?:s|ed|ing)? (?:up|production)|add\w* (?:a )?(?:second |third |new |night )?"
-        r"(?:shifts?|production lines?)|(?:raise|boost|increase|lift|doubl|cut)\w* "
-        r"(?:its |their )?output|output (?:rose|fell|jumped|climbed|increased|decreased|cuts?"
-        r"|halts?)|wafer starts|build(?:s|ing)? (?:a |an |its |two |the )?(?:[\w$.-]+ ){0,3}?"
-        r"(?:fab|plant|factory)|invest\w* .{0,30}(?:fab|plant|factory|facility)|mass production"
+        r"capacity|new fab|new plant|new factory|new lines?|production lines?|expan(?:d|ds|ded"
+        r"|sion|sions|ding)|capex|capital (?:expenditure|spending)|break(?:s)? ground"
+        r"|groundbreaking|ramp(?:s|ed|ing)? (?:up|production)|add(?:s|ed|ing)? (?:a )?(?:second"
+        r"|third|new|night) (?:shifts?|production lines?)|output|wafer starts|build(?:s|ing)?\b"
+        r"|invest\w* .{0,30}(?:fab|plant|factory|facility)|mass production"
         r"|cut(?:s|ting)? production|idl(?:e|es|ed|ing) (?:lines?|plants?|capacity)|utili[sz]ation"
     ),
     "design_win": (
         r"design wins?|won (?:an? )?(?:order|contract|deal)|wins? (?:an? )?(?:order|contract|deal)"
         r"|secur\w+ (?:an? )?(?:order|contract|deal)|orders? (?:from|for)|placed orders?"
         r"|purchase orders?|supply (?:deal|agreement|contract)|contract (?:with|from)"
-        r"|(?:select|pick|tap|chos|choos|award)\w* (?:[\w&.-]+ ){0,3}?(?:as (?:a |the |its )?"
-        r"(?:[\w-]+ ){0,3}?(?:supplier|vendor|partner|foundry|assembler|manufacturer|source|tool)"
-        r"|to (?:co-develop|develop|supply|build|make|assemble|produce|manufacture|provide|package"
-        r"|fab)|for (?:the |its |a )?(?:[\w-]+ ){0,2}?(?:order|contract|supply))|taps (?!into)"
-        r"|picks (?!up)|qualif(?:ied|ication)|sole supplier"
+        r"|select(?:s|ed)|picked|tapped|chosen|chose|taps|picks|awarded|qualif(?:ied|ication)"
+        r"|sole supplier"
         r"|bulk of (?:the )?orders|(?:first|anchor|launch) customer|(?:multi-year |new )?"
         r"agreement with|agreed to (?:deploy|buy|supply|use)|signed .{0,40} as (?:its |a )?"
-        r"(?:first |new )?customer|(?:lands?|landed|won|wins) (?:an? |the )?(?:[\w$.,-]+ ){0,6}?"
-        r"(?:orders?|contracts?|deals?|customers?|design wins?|sockets?|accelerators?|chips?"
-        r"|business|projects?|programs?)\b"
+        r"(?:first |new )?customer|lands?\b|landed|won\b|wins\b"
     ),
     "m_and_a": (
         r"acqui(?:re|res|red|ring|sition)s?|merg(?:e|er|ers|ed|ing)|takeover|buyout|buy(?:s|ing)? "
@@ -127,6 +112,39 @@ _LEXICON: dict[str, str] = {
         r"|scrap(?:ped)? wafers"
     ),
 }
+# Words that are an event only in context, and the contexts (searched around the word).
+_WEAK = re.compile(
+    r"fires?|strikes?|expan\w*|output|build(?:s|ing)?|select(?:s|ed)|picked|tapped|chosen|chose"
+    r"|taps|picks|awarded|lands?|landed|won|wins"
+)
+_CONTEXT: dict[str, re.Pattern[str]] = {
+    "disruption": re.compile(
+        r"fires? (?:at|broke out|hit|damaged|destroyed|in the|in its|swept)\b|(?:plant|factory"
+        r"|fab|facility|warehouse|site|line|workshop)s?\W{0,2} fires?\b|caught fire|on strike"
+        r"|went on strike|go on strike|strike action|(?:workers|union|labou?r|staff)(?:'s)? "
+        r"strikes?\b|strikes? (?:at|by|over) (?:the |its |a )?(?:plant|factory|fab|site|workers"
+        r"|union)"
+    ),
+    "capacity": re.compile(
+        r"(?:capacity|plant|fab|factory|production|facility|output|line|site|manufacturing)s? "
+        r"expansions?|expan(?:d|ds|ded|ding) (?:its |their |the )?(?:[\w-]+ ){0,2}?(?:capacity"
+        r"|production|plants?|fabs?|factory|factories|output|facilit(?:y|ies)|lines?"
+        r"|manufacturing|footprint)|(?:raise|boost|increase|lift|doubl|cut)\w* (?:its |their )?"
+        r"output|output (?:rose|fell|jumped|climbed|increased|decreased|cuts?|halts?)"
+        r"|build(?:s|ing)? (?:a |an |its |two |the )?(?:[\w$.-]+ ){0,3}?(?:fab|plant|factory)"
+    ),
+    "design_win": re.compile(
+        r"(?:select|pick|tap|chos|choos|award)\w* (?:[\w&.-]+ ){0,3}?(?:as (?:a |the |its )?"
+        r"(?:[\w-]+ ){0,3}?(?:supplier|vendor|partner|foundry|assembler|manufacturer|source|tool)"
+        r"|to (?:co-develop|develop|supply|build|make|assemble|produce|manufacture|provide|package"
+        r"|fab)|for (?:the |its |a )?(?:[\w-]+ ){0,2}?(?:order|contract|supply))|taps (?!into)"
+        r"|picks (?!up)|(?:lands?|landed|won|wins) (?:an? |the )?(?:[\w$.,-]+ ){0,6}?(?:orders?"
+        r"|contracts?|deals?|customers?|design wins?|sockets?|accelerators?|chips?|business"
+        r"|projects?|programs?)\b"
+    ),
+}
+_WINDOW = (60, 120)  # characters before and after a weak word searched for its context
+
 # One pass over the text finds every lexicon hit; the group name says which type.
 # Matched against the lower-cased text: much faster than an IGNORECASE pattern. The word-start
 # test comes once, before the alternatives: most positions fail it (three times faster).
@@ -189,7 +207,8 @@ def find_events(
     lowered = lower_same_length(text)
     ends = _EVENTS_FILTER.ends(lowered)
     mention_starts = [m.start for m in vendors]
-    now = reference.year if reference else _usual_year(text)
+    now: int | None = reference.year if reference else None
+    dated = reference is not None
     # An event is about someone: look in sentences that name a company, and in the
     # headline and lede, where industry-wide events are announced.
     for index, (s_start, s_end) in enumerate(spans):
@@ -205,11 +224,21 @@ def find_events(
             if first == len(ends) or ends[first] >= s_end:
                 continue
         for match in EVENTS_RE.finditer(lowered, s_start, s_end):
-            kinds_at.setdefault(index, []).append((str(match.lastgroup), match.start()))
+            kind = str(match.lastgroup)
+            context = _CONTEXT.get(kind)
+            if context is not None and _WEAK.fullmatch(match.group()):
+                low, high = match.start() - _WINDOW[0], match.end() + _WINDOW[1]
+                if not context.search(lowered, max(s_start, low), min(s_end, high)):
+                    continue  # "under fire from analysts", "its expansion into software"
+            kinds_at.setdefault(index, []).append((kind, match.start()))
     for index in sorted(kinds_at):
         s_start, s_end = spans[index]
         sentence = text[s_start:s_end]
-        if _HYPOTHETICAL.search(sentence) or _recalls_the_past(sentence, now):
+        if _HYPOTHETICAL.search(sentence):
+            continue
+        if not dated and _YEAR.search(sentence):
+            now, dated = _usual_year(text[:limit]), True
+        if _recalls_the_past(sentence, now):
             continue
         lo = bisect.bisect_left(mention_starts, s_start)
         hi = bisect.bisect_left(mention_starts, s_end)
@@ -265,7 +294,7 @@ def _usual_year(text: str) -> int | None:
 def _recalls_the_past(sentence: str, now: int | None) -> bool:
     """True when the sentence is dated only years before the article ("the 2011
     earthquake", "five years ago")."""
-    if _YEARS_AGO.search(sentence):
+    if " ago" in sentence and _YEARS_AGO.search(sentence):
         return True
     if now is None:
         return False

@@ -76,17 +76,21 @@ class Rule:
     # The rule reads a role noun ("C's supplier S", "S's customers include C"): the role
     # holds whatever the sentence says is being talked about.
     role: bool = False
+    # a cheap test of the template the rule cannot match without ("with" before a company)
+    guard: re.Pattern[str] | None = None
 
 
-def rule(name: str, pattern: str, need: str, role: bool = False) -> Rule:
+def rule(name: str, pattern: str, need: str, role: bool = False, guard: str = "") -> Rule:
     """A case-insensitive rule; ``need`` must be lower case."""
     assert not re.search(r"[A-Z]", re.sub(r"\\.", "", need)), need
-    return Rule(name, re.compile(pattern, re.IGNORECASE), need, role)
+    compiled = re.compile(guard, re.IGNORECASE) if guard else None
+    return Rule(name, re.compile(pattern, re.IGNORECASE), need, role, compiled)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Cues:
-    """The words that set a relation's status in one language."""
+    """The words that set a relation's status in one language (one object per language:
+    compared and hashed by identity, which is cheap)."""
 
     negated: re.Pattern[str]
     planned: re.Pattern[str]

@@ -47,7 +47,9 @@ SUPPLY_VERB = (
 # A noun phrase of goods, and of business that is won rather than bought.
 _ORDER_NOUNS = (
     r"(?:orders?|contracts?|deals?|design wins?|business|sockets?|awards?|projects?|tenders?"
-    r"|approvals?|investments?|funding|stakes?|complaints?|subsid\w+|grants?|payments?|bids?)"
+    r"|approvals?|investments?|funding|stakes?|complaints?|subsid\w+|grants?|payments?|bids?"
+    r"|qualifications?|certifications?|validations?|verifications?|permission|licen[cs]es?"
+    r"|feedback|requests?)"
 )
 _GOODS = (
     r"(?:stock|capacity|capacities|supply|supplies|output|chips|wafers|equipment|machines|tools"
@@ -180,7 +182,7 @@ RULES: tuple[Rule, ...] = (
         + _CLASS
         + CV
         + r"(?!\s*(?:'s|’s)\s+(?:[\w-]+\s+)?(?:rivals?|competitors?|peers?))",
-        r"suppl|serv|equip|provid",
+        r"suppl|\bserv(?:e|es|ed|ing)\b|equip|provid",
     ),
     rule(
         "make_product",
@@ -192,12 +194,14 @@ RULES: tuple[Rule, ...] = (
         + WORDS % 3
         + r"\x05(?P<pc>\d+)\x06",
         MAKE_VERB,
+        guard=r"\x05",
     ),
     rule(
         "make_possessive",
         SV + POS + LEAD + MAKE_VERB + r"\s+(?:the\s+|its\s+|all\s+|most\s+|some\s+)?"
         r"(?:[\w-]+\s+)?" + CV + r"(?:'s|’s)\s",
         MAKE_VERB,
+        guard=r"\x04(?:'s|’s)",
     ),
     rule(
         "production_of",
@@ -248,6 +252,7 @@ RULES: tuple[Rule, ...] = (
         + _VIA
         + S,
         r"receiv|got|get|obtain|import|deliver|sourc",
+        guard=r"\bfrom\s",
     ),
     rule(
         "through",
@@ -261,7 +266,8 @@ RULES: tuple[Rule, ...] = (
         "builds_with",
         CV + LEAD + MAKE_VERB + r"\b" + GAP % 80 + r",?\s*with\s+" + SV + r"\s+(?:both\s+|also\s+"
         r"|each\s+)?(?:manufactur|assembl|mak|build|produc)\w*",
-        r"with",
+        r"manufactur|assembl|\bmak|build|produc",
+        guard=r"with\s+\x03",
     ),
     rule(
         "hand_orders_to",
@@ -269,7 +275,8 @@ RULES: tuple[Rule, ...] = (
         r"|redirect|divert|award|outsourc|split)\w*\s+" + GAP % 60 + r"\b(?:orders?|production"
         r"|assembly|work|business|contracts?|responsibilit\w*|volumes?|npi|projects?|deals?"
         r"|manufacturing)\b(?:(?!\bfrom\s+\x03)[^\x03\x04]){0,60}?\bto\s+(?:the\s+)?" + SV,
-        r"\bto\b",
+        r"hand|give|gave|giv|transfer|shift|mov|allocat|assign|entrust|direct|divert|award|outsourc|split",
+        guard=r"\bto\s+(?:the\s+)?\x03",
     ),
     rule(
         "shift_from_to",
@@ -284,7 +291,8 @@ RULES: tuple[Rule, ...] = (
         + GAP % 40
         + r"\bto\s+(?:its\s+rivals?,?\s+)?"
         + SV,
-        r"from",
+        r"shift|transfer|mov|switch|redirect|divert|reallocat|hand",
+        guard=r"\bfrom\s",
     ),
     rule(
         "add_as",
@@ -353,6 +361,7 @@ RULES: tuple[Rule, ...] = (
         + r"\s+as\s+(?:its\s+|a\s+|an\s+)?(?:first\s+|anchor\s+|launch\s+|new\s+|largest\s+"
         r"|biggest\s+|lead\s+)?" + WORDS % 2 + r"(?:customer|client|buyer)",
         r"customer|client|buyer",
+        guard=r"\bas\s",
     ),
     rule(
         "sales_of_to",
@@ -364,6 +373,7 @@ RULES: tuple[Rule, ...] = (
         + _CLASS
         + CV,
         r"sales|shipment|deliveries|exports|orders",
+        guard=r"\bto\s",
     ),
     rule(
         "c_is_s_customer",
@@ -441,7 +451,8 @@ RULES: tuple[Rule, ...] = (
         r"|a quarter|two-thirds|the bulk|the majority|all|most|some|part|a share|a portion"
         r"|the lion's share)\s+of\s+(?:the\s+)?" + CV + POS + r"\s+" + WORDS % 3 + r"(?:orders?"
         r"|business|production|assembly|shipments|volumes?|output)\b",
-        r"\bof\b",
+        r"\d|half|third|quarter|bulk|majority|\ball\b|most|some|part|share|portion",
+        guard=r"\bof\s+(?:the\s+)?\x03",
     ),
     rule(
         "revenue_share",
@@ -474,6 +485,7 @@ RULES: tuple[Rule, ...] = (
         PASSIVE_VERB + r"\s+" + GAP % 20 + r"\bby\s+" + S + r"[^\x03\x04,;]{0,60}?"
         r"\b(?:for|to)\s+" + C,
         PASSIVE_VERB,
+        guard=r"\bby\s+[\x03\x05]",
     ),
     rule(
         "product_shipping_to",
@@ -481,12 +493,14 @@ RULES: tuple[Rule, ...] = (
         r"(?:already\s+|now\s+|also\s+)?(?:shipping|shipped|sold|supplied|delivered|deployed)"
         r"\s+(?:to|at|in|by)\s+" + CV,
         r"shipping|shipped|sold|supplied|delivered|deployed",
+        guard=r"\x05",
     ),
     rule(
         "first_product_customer",
         CV + r"\s+" + GAP % 40 + r"\b(?:a|an|the|its)\s+(?:first|second|lead|largest|biggest"
         r"|anchor|launch|new|main|only)?\s*\x05(?P<ps>\d+)\x06\s+(?:customer|client|user)",
         r"customer|client|user",
+        guard=r"\x06\s+(?:customer|client|user)",
     ),
     rule(
         "qualified_for",
@@ -506,11 +520,13 @@ RULES: tuple[Rule, ...] = (
         + r"\s+(?:exclusively\s+|entirely\s+|solely\s+|primarily\s+|mainly\s+)?(?:by|on|at|in"
         r"|using)\s+(?:both\s+|the\s+)?" + S,
         PASSIVE_VERB,
+        guard=r"\b(?:by|on|at|in|using)\s+(?:both\s+|the\s+)?[\x03\x05]",
     ),
     rule(
         "c_chips_made_by",
         C + POS + r"\s*,?\s+" + GAP % 50 + r"\b" + PASSIVE_VERB + r"\s+(?:by|at)\s+" + S,
         PASSIVE_VERB,
+        guard=r"\b(?:by|at)\s+[\x03\x05]",
     ),
     rule(
         "built_around",
@@ -591,7 +607,7 @@ RULES: tuple[Rule, ...] = (
         CV + LEAD + r"(?<![\w-])(?:dropp\w*|drops|ditch\w*|replac\w*|end\w*|terminat\w*"
         r"|cancel\w*|cut\w* ties with|stopp\w* (?:buying|ordering|sourcing)|walk\w* away from"
         r"|phas\w* out)\s+" + GAP % 40 + S,
-        r"drop|ditch|replac|end|terminat|cancel|cut|stopp|walk|phas",
+        r"\bdrop|\bditch|\breplac|\bend(?:s|ed|ing)?\b|\bterminat|\bcancel|\bcut|\bstopp|\bwalk|\bphas",
     ),
     # Agreements that do not say which way goods go: the kinds decide.
     rule(
@@ -612,7 +628,8 @@ RULES: tuple[Rule, ...] = (
         + _FROM_CLASS
         + _VIA
         + S,
-        r"from",
+        r"secur|won|win|land|get|got|obtain|receiv|clinch|snag|book|reserv",
+        guard=r"\bfrom\s",
     ),
     rule(
         "place_order",
@@ -632,12 +649,14 @@ RULES: tuple[Rule, ...] = (
         + GAP % 80
         + r"\bto\s+(?:secure|reserve|lock in|guarantee|ensure)\b",
         r"secure|reserve|lock in|guarantee|ensure",
+        guard=r"\bto\s+(?:secure|reserve|lock in|guarantee|ensure)",
     ),
     rule(
         "make_with",
         CV + LEAD + MAKE_VERB + r"\s+" + WORDS % 4 + r"with\s+" + SV + POS + r"\s+"
         r"(?:[\w-]+\s+){0,2}?" + _PARTS + r"\b",
-        r"with",
+        r"chip|processor|modem|memory|dram|nand|hbm|batter|cells|panel|display|screen|sensor|module|camera|lens|substrate|wafer|component|part|gpu|cpu|soc|accelerator|server|motor|inverter",
+        guard=r"with\s+\x03",
     ),
     rule(
         "take_over_supply",
@@ -735,7 +754,10 @@ NOT_YET = re.compile(
     r"|sourcing)|explor\w*|courting|pitch(?:ed|es|ing)?|bid(?:s|ding)? for|samples?|sampling"
     r"|for (?:verification|qualification|evaluation|validation|testing)|evaluat\w*|vying"
     r"|competing for|hop(?:e|es|ing) to|eyeing|eyes|seek\w*|striv\w*|trying to|tries to"
-    r"|looking to|could|(?-i:may)|might|wooing|aspir\w*|in the running|efforts? to"
+    r"|looking to|could|may\s+(?:be|have|also|still|soon|eventually|well|need|take|supply"
+    r"|provide|use|start|begin|become|get|win|face|see|shift|turn|switch|add|order|buy|choose"
+    r"|receive"
+    r"|pick|not)|might|wooing|aspir\w*|in the running|efforts? to"
     r"|attempt\w* to|bid to|exert\w*|push(?:es|ing)? to|wait\w* (?:until|for)|have to wait)\b",
     re.IGNORECASE,
 )

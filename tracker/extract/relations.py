@@ -76,24 +76,41 @@ def _grammars(language: str) -> tuple[Grammar, ...]:
     return (own, grammar_en.GRAMMAR)
 
 
-def relation_status(clause: str, sentence: str, has_attribution: bool, cues: Cues) -> str:
+def relation_status(
+    clause: str, sentence: str, has_attribution: bool, cues: Cues, marks: int = 0b1111
+) -> str:
     """negated, reported, planned or confirmed, in that order of precedence: negation and
     intent from the clause that states the relation, reporting from the whole sentence.
-    A denied break-up ("denied a report that it had dropped X") affirms the relation."""
-    if _DENIED_BREAKUP.search(sentence):
+    A denied break-up ("denied a report that it had dropped X") affirms the relation.
+    ``marks`` (``_marks``) says which of the four tests the sentence's words allow."""
+    if marks & 1 and _DENIED_BREAKUP.search(sentence):
         return "confirmed"
-    negation = cues.negated.search(clause)
+    negation = cues.negated.search(clause) if marks & 2 else None
     if negation and not _SWITCH_TO.search(clause, negation.end()):
         return "negated"
-    if has_attribution or cues.reported.search(sentence):
+    if has_attribution or (marks & 4 and cues.reported.search(sentence)):
         return "reported"
-    if cues.planned.search(clause):
+    if marks & 8 and cues.planned.search(clause):
         return "planned"
     return "confirmed"
 
 
 # The same sentence's status is asked for once per rule match, product and party.
 _status = functools.lru_cache(maxsize=256)(relation_status)
+
+
+@functools.lru_cache(maxsize=16)
+def _cue_filter(cues: Cues) -> Prefilter:
+    return Prefilter([_DENIED_BREAKUP, cues.negated, cues.reported, cues.planned, cues.not_yet])
+
+
+_NOT_YET_MARK = 16
+
+
+def _marks(cues: Cues, lowered: str) -> int:
+    """Which status tests can match the (lower-cased) sentence, as bits: denied break-up,
+    negated, reported, planned, not yet. Most sentences have none of their words."""
+    return sum(1 << i for i in _cue_filter(cues).candidates(lowered))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +121,29 @@ class Found:
     rule: str
 
 
-@dataclass(slots=True)
 class _Template:
-    text: str
-    groups: list[list[Party]]
-    products: list[ProductMention]
-    # where each group slot and product slot sits in the template
-    group_at: list[tuple[int, int]]
-    product_at: dict[int, tuple[int, int]]
+    """A sentence with its companies and products as slots."""
+
+    def __init__(
+        self, text: str, groups: list[list[Party]], products: list[ProductMention]
+    ) -> None:
+        self.text = text
+        self.groups = groups
+        self.products = products
+
+    @functools.cached_property
+    def group_at(self) -> list[tuple[int, int]]:
+        """Where each group slot sits in the template."""
+        return [(m.start(), m.end()) for m in _GROUP_SLOT.finditer(self.text)]
+
+    @functools.cached_property
+    def product_at(self) -> dict[int, tuple[int, int]]:
+        """Where each product slot sits in the template, by product index."""
+        return {int(m.group(1)): (m.start(), m.end()) for m in _PRODUCT_SLOT.finditer(self.text)}
+
+
+_GROUP_SLOT = re.compile(r"\x03\d+\x04")
+_PRODUCT_SLOT = re.compile(r"\x05(\d+)\x06")
 
 
 def _template(
@@ -149,12 +181,7 @@ def _template(
         groups.append([member])
         return f"\x03{len(groups) - 1}\x04"
 
-    text = LIST.sub(group, slotted)
-    group_at = [(m.start(), m.end()) for m in re.finditer(r"\x03\d+\x04", text)]
-    product_at = {
-        int(m.group(1)): (m.start(), m.end()) for m in re.finditer(r"\x05(\d+)\x06", text)
-    }
-    return _Template(text, groups, products, group_at, product_at)
+    return _Template(LIST.sub(group, slotted), groups, products)
 
 
 _RACING = re.compile(
@@ -202,13 +229,15 @@ _PART_FROM = re.compile(
 # "Sony remains the sole supplier of the main camera sensor" in an article about Apple; "the
 # design will be manufactured by TSMC": a supplier whose customer goes unnamed in the
 # sentence supplies the company the passage is about. Only the plainest forms count.
+# "many of which are believed to be manufactured by SMIC", but not "those made by Nvidia"
+_MADE_BY = re.compile(
+    r"(?<![\w-])(?:made|supplied|provided|built|fabricated|manufactured|produced|assembled)\s+by"
+    r"\s+" + SV.replace("<s>", "<s2>") + r"(?![\w'’])",
+    re.IGNORECASE,
+)
+_ANY_MADE = re.compile(r"\b(?:those|ones|anything|products)\s+$", re.IGNORECASE)
 _SUPPLIES_UNNAMED = re.compile(
-    r"(?<!those )(?<!ones )(?<!anything )(?<!products )"
-    r"(?:made|supplied|provided|built|fabricated|manufactured|produced|assembled)\s+by\s+"
-    + SV.replace("<s>", "<s2>")
-    + r"(?![\w'’])|"
-    + SV
-    + r"\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:(?:also|still|now|already|again)\s+)?"
+    SV + r"\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:(?:also|still|now|already|again)\s+)?"
     r"(?:(?:remains?|remained|is|are|was|were|became|has been|will remain|stays?)"
     r"\s+(?:the|a|an|its)\s+(?:(?:sole|lead|main|primary|key|largest|biggest|exclusive|second"
     r"|only|principal|dominant|major|preferred)\s+)+" + grammar_en.ROLE + r"\b"
@@ -267,28 +296,25 @@ class _Grammars:
     def __init__(self, grammars: Sequence[Grammar]) -> None:
         self.grammars = tuple(grammars)
         needs: dict[str, int] = {}
+        self.by_need: list[list[tuple[int, Grammar, Rule]]] = []
+        order = 0
         for g in grammars:
             for r in g.rules:
-                needs.setdefault(r.need, len(needs))
-        self.need_of = {(g.language, r.name): needs[r.need] for g in grammars for r in g.rules}
-        self.need_list = [re.compile(n) for n in needs]
-        self.filter = Prefilter(self.need_list, opaque=SLOT_MARKS)
+                index = needs.setdefault(r.need, len(needs))
+                if index == len(self.by_need):
+                    self.by_need.append([])
+                self.by_need[index].append((order, g, r))
+                order += 1
+        self.filter = Prefilter([re.compile(n) for n in needs], opaque=SLOT_MARKS)
 
     def possible(self, lowered: str) -> list[tuple[Grammar, Rule]]:
-        """The rules whose words the (lower-cased) sentence holds."""
-        maybe = self.filter.candidates(lowered)
-        passed: dict[int, bool] = {}
-        found: list[tuple[Grammar, Rule]] = []
-        for g in self.grammars:
-            for r in g.rules:
-                need = self.need_of[(g.language, r.name)]
-                ok = passed.get(need)
-                if ok is None:
-                    ok = need in maybe and self.need_list[need].search(lowered) is not None
-                    passed[need] = ok
-                if ok:
-                    found.append((g, r))
-        return found
+        """The rules whose words the (lower-cased) sentence may hold, in grammar order (the
+        prefilter only rules out; a rule that runs is its own test)."""
+        found: list[tuple[int, Grammar, Rule]] = []
+        for need in self.filter.candidates(lowered):
+            found.extend(self.by_need[need])
+        found.sort(key=lambda item: item[0])
+        return [(g, r) for _, g, r in found]
 
 
 @functools.lru_cache(maxsize=8)
@@ -297,9 +323,9 @@ def _rules_for(language: str) -> _Grammars:
 
 
 _HELPERS = Prefilter(
-    [grammar_en.THROUGH, _PART_FROM, _SUPPLIES_UNNAMED, _REFERS_BACK], opaque=SLOT_MARKS
+    [grammar_en.THROUGH, _PART_FROM, _SUPPLIES_UNNAMED, _REFERS_BACK, _MADE_BY], opaque=SLOT_MARKS
 )  # the English-only tests
-_THROUGH_ID, _PART_FROM_ID, _SUPPLIES_UNNAMED_ID, _REFERS_BACK_ID = range(4)
+_THROUGH_ID, _PART_FROM_ID, _SUPPLIES_UNNAMED_ID, _REFERS_BACK_ID, _MADE_BY_ID = range(5)
 
 
 class RelationFinder:
@@ -358,48 +384,55 @@ class RelationFinder:
         device_subject = _device_subject(text, spans, products) if english else None
         vendor_starts = [m.start for m in vendors]
         product_starts = [p.start for p in products]
+        cues = rules.grammars[0].cues
         for s_start, s_end in spans:
             lo, hi = bisect_left(vendor_starts, s_start), bisect_left(vendor_starts, s_end)
             parties: list[Party] = [(m.vendor, m.start, m.end) for m in vendors[lo:hi]]
             sentence = text[s_start:s_end]
-            anaphor = _anaphor(
-                sentence, rules.grammars, parties[0][1] - s_start if parties else None
-            )
-            if anaphor and previous_subject and previous_subject not in (p[0] for p in parties):
-                parties.insert(0, (previous_subject, s_start + anaphor[0], s_start + anaphor[1]))
-            # who the passage is about, for "made by S": the sentence's first company, the
-            # device reviewed, the subject that opened the previous sentence, the article's
-            topics = [parties[0][0]] if parties else []
-            topics += [t for t in (device_subject, previous_lead, subject) if t]
-            before = previous_lead
-            if parties:
-                previous_subject = parties[0][0]
-            previous_lead = (
-                parties[0][0] if parties and _leads(sentence, parties[0], s_start) else None
-            )
+            if previous_subject is not None and previous_subject not in (p[0] for p in parties):
+                first = parties[0][1] - s_start if parties else None
+                anaphor = _anaphor(sentence, rules.grammars, first)
+                if anaphor:
+                    at = (previous_subject, s_start + anaphor[0], s_start + anaphor[1])
+                    parties.insert(0, at)
             in_sentence = products[
                 bisect_left(product_starts, s_start) : bisect_left(product_starts, s_end)
             ]
+            if not parties:
+                previous_lead = None
+                if device_subject and in_sentence:
+                    out = _Out(self, found, sentence, None, in_sentence, cues)
+                    self._parts_of_device(sentence, device_subject, in_sentence, out)
+                continue
+            # who the passage is about, for "made by S": the sentence's first company, the
+            # device reviewed, the subject that opened the previous sentence, the article's
+            topics = [parties[0][0]]
+            topics += [t for t in (device_subject, previous_lead, subject) if t]
+            before = previous_lead
+            previous_subject = parties[0][0]
+            previous_lead = parties[0][0] if _leads(sentence, parties[0], s_start) else None
             names = {name for name, _, _ in parties} | {p.vendor for p in in_sentence if p.vendor}
             attribution = next((n for pos, n in attribution_at if s_start <= pos < s_end), None)
-            out = _Out(self, found, sentence, attribution, in_sentence, rules.grammars[0].cues)
-            lowered = sentence.lower() if parties else ""
-            helpers = _HELPERS.candidates(lowered) if parties and english else set()
-            single = len(names) == 1 and len(parties) == 1
-            if single and _PART_FROM_ID in helpers and subject and subject not in names:
-                self._part_from_subject(sentence, s_start, parties[0], subject, in_sentence, out)
-            if parties and _SUPPLIES_UNNAMED_ID in helpers:
-                unnamed = subject if subject not in names else None
-                self._supplies_unnamed(
-                    sentence, s_start, parties, topics, unnamed, in_sentence, out
-                )
-            if _REFERS_BACK_ID in helpers and before and before not in names:
-                self._refers_back(sentence, s_start, parties, before, in_sentence, out)
-            if device_subject:
-                self._parts_of_device(sentence, device_subject, in_sentence, out)
-            if len(names) < 2 or not parties:
+            out = _Out(self, found, sentence, attribution, in_sentence, cues)
+            lowered = sentence.lower()
+            helpers = _HELPERS.candidates(lowered) if english else set()
+            if not helpers and len(names) < 2:
+                if device_subject:
+                    self._parts_of_device(sentence, device_subject, in_sentence, out)
                 continue
             template = _template(sentence, s_start, parties, in_sentence)
+            single = len(names) == 1 and len(parties) == 1
+            if single and _PART_FROM_ID in helpers and subject and subject not in names:
+                self._part_from_subject(template, s_start, parties[0], subject, out)
+            if _SUPPLIES_UNNAMED_ID in helpers or _MADE_BY_ID in helpers:
+                unnamed = subject if subject not in names else None
+                self._supplies_unnamed(template, s_start, topics, unnamed, out)
+            if _REFERS_BACK_ID in helpers and before and before not in names:
+                self._refers_back(template, s_start, before, out)
+            if device_subject:
+                self._parts_of_device(sentence, device_subject, in_sentence, out)
+            if len(names) < 2:
+                continue
             suppressed: set[tuple[str, str]] = set()
             if _THROUGH_ID in helpers:
                 for through in grammar_en.THROUGH.finditer(template.text):
@@ -407,7 +440,12 @@ class RelationFinder:
                         for via in template.groups[int(through.group("via"))]:
                             suppressed.add((supplier[0], via[0]))
             sentence_found: list[tuple[Found, bool]] = []
+            listed = any(len(group) > 1 for group in template.groups)
             for g, r in rules.possible(lowered):
+                if r.guard is not None and not r.guard.search(template.text):
+                    continue
+                if not listed and "pair" in r.regex.groupindex:
+                    continue  # pairs within one list, and there is none
                 for match in r.regex.finditer(template.text):
                     self._apply(g.cues, r, match, template, sentence, out, sentence_found)
             for item in _prefer_named(sentence_found, suppressed):
@@ -438,7 +476,7 @@ class RelationFinder:
         clause = _CONTROL.sub(
             " ", template.text[max(0, match.start() - _CLAUSE_LEAD) : match.end()]
         )
-        status = _status(clause, sentence, out.attribution is not None, cues)
+        status = _status(clause, sentence, out.attribution is not None, cues, out.marks(cues))
         if (
             not r.role
             and status != "negated"
@@ -507,14 +545,12 @@ class RelationFinder:
     def _known_makers(
         self, sentence: str, parties: list[Party], products: list[ProductMention], out: _Out
     ) -> None:
-        if out.not_yet:
-            return
         for product in products:
             known = self.makers.get(product.catalog_id or "")
             if not known or not product.vendor:
                 continue
             for party in parties:
-                if party[0] not in known:
+                if party[0] not in known or out.not_yet:
                     continue
                 status = out.status()
                 relation = out.relation(
@@ -525,79 +561,58 @@ class RelationFinder:
                     out.found.append(Found(relation, "known_maker"))
 
     def _part_from_subject(
-        self,
-        sentence: str,
-        offset: int,
-        party: Party,
-        subject: str,
-        products: list[ProductMention],
-        out: _Out,
+        self, template: _Template, offset: int, party: Party, subject: str, out: _Out
     ) -> None:
-        template = _template(sentence, offset, [party], []).text
-        if out.not_yet or not _PART_FROM.search(template):
+        if out.not_yet or not _PART_FROM.search(template.text):
             return
-        status = out.status()
-        relation = out.relation(
-            party, (subject, offset, offset), status, "part_from_subject", products
-        )
+        relation = out.relation(party, (subject, offset, offset), out.status(), "part_from_subject")
         if relation is not None:
             out.found.append(Found(relation, "part_from_subject"))
 
     def _supplies_unnamed(
         self,
-        sentence: str,
+        template: _Template,
         offset: int,
-        parties: list[Party],
         topics: list[str],
         subject: str | None,
-        products: list[ProductMention],
         out: _Out,
     ) -> None:
-        template = _template(sentence, offset, parties, [])
-        for match in _SUPPLIES_UNNAMED.finditer(template.text):
-            if "\x03" in template.text[match.end() : match.end() + 3]:
+        text = template.text
+        found = [*_MADE_BY.finditer(text), *_SUPPLIES_UNNAMED.finditer(text)]
+        for match in sorted(found, key=lambda m: m.start()):
+            if "\x03" in text[match.end() : match.end() + 3]:
                 continue
-            slot = match.group("s")
+            slot = match.groupdict().get("s")
             # "S supplied ...": the article's subject, when the sentence does not name it
             candidates = [subject] if subject else []
             if slot is None:  # "made by S": not when a customer is named after it
                 slot = match.group("s2")
-                if _NAMED_AFTER.match(template.text, match.end()):
+                if _NAMED_AFTER.match(text, match.end()) or _ANY_MADE.search(
+                    text, 0, match.start()
+                ):
                     continue
                 candidates = topics
-            status = out.status()
             if out.not_yet:
                 continue
+            status = out.status()
             for supplier in template.groups[int(slot)]:
                 customer = next((t for t in candidates if t != supplier[0]), None)
                 if customer is None:
                     continue
                 relation = out.relation(
-                    supplier, (customer, offset, offset), status,
-                    "supplies_unnamed", products,
-                )  # fmt: skip
+                    supplier, (customer, offset, offset), status, "supplies_unnamed"
+                )
                 if relation is not None:
                     out.found.append(Found(relation, "supplies_unnamed"))
 
-    def _refers_back(
-        self,
-        sentence: str,
-        offset: int,
-        parties: list[Party],
-        customer: str,
-        products: list[ProductMention],
-        out: _Out,
-    ) -> None:
-        template = _template(sentence, offset, parties, products)
+    def _refers_back(self, template: _Template, offset: int, customer: str, out: _Out) -> None:
         match = _REFERS_BACK.search(template.text)
         if match is None or out.not_yet:
             return
         slot = match.group("s") if match.group("s") is not None else match.group("s3")
         status = out.status()
         for supplier in template.groups[int(slot)]:
-            relation = out.relation(
-                supplier, (customer, offset, offset), status, "refers_back", products
-            )
+            relation = out.relation(supplier, (customer, offset, offset), status, "refers_back")
             if relation is not None:
                 out.found.append(Found(relation, "refers_back"))
 
@@ -638,12 +653,31 @@ class _Out:
         self.attribution = attribution
         self.products = products
         self.cues = cues
-        # talks, bids and samples: the heuristics below a rule make no relation of them
-        self.not_yet = cues.not_yet.search(sentence) is not None
+        self._marks: dict[Cues, int] = {}
+
+    @functools.cached_property
+    def not_yet(self) -> bool:
+        """Talks, bids and samples: the heuristics below a rule make no relation of them."""
+        if not self.marks(self.cues) & _NOT_YET_MARK:
+            return False
+        return self.cues.not_yet.search(self.sentence) is not None
 
     def status(self) -> str:
         """The sentence's status, for relations read without a rule."""
-        return _status(self.sentence, self.sentence, self.attribution is not None, self.cues)
+        return _status(
+            self.sentence,
+            self.sentence,
+            self.attribution is not None,
+            self.cues,
+            self.marks(self.cues),
+        )
+
+    def marks(self, cues: Cues) -> int:
+        """The status tests the sentence's words allow (``_marks``), once per grammar."""
+        found = self._marks.get(cues)
+        if found is None:
+            found = self._marks[cues] = _marks(cues, self.sentence.lower())
+        return found
 
     def relation(
         self,
@@ -796,7 +830,8 @@ def _attribute(found: list[Found], text: str, hits: list[AttributionHit]) -> Non
     if not any(f.relation.status == "reported" and f.relation.attribution is None for f in found):
         return
     sources: list[tuple[int, str]] = [(a.start, a.name) for a in hits]
-    for match in _ANALYST.finditer(text):
+    analysts = _ANALYST.finditer(text) if "nalyst" in text or "trategist" in text else ()
+    for match in analysts:
         name = match.group("name1") or match.group("name2")
         firm = match.group("firm")
         sources.append((match.start(), f"{name} ({firm})" if firm else name))
