@@ -97,6 +97,17 @@ def pairs(extractor: Extractor, text: str, title: str | None = None) -> set[tupl
             {("Goertek", "Sony"), ("Pegatron", "Sony")},
         ),
         ("Inventec, another major supplier for Dell, expects more orders.", {("Inventec", "Dell")}),
+        # a company after "at" or "with" that a relative clause makes the subject again
+        (
+            "He heads sales at NXP Semiconductors, a Dutch chipmaker, which has been supplying "
+            "Bosch and Continental for years.",
+            {("NXP", "Bosch"), ("NXP", "Continental")},
+        ),
+        (
+            "Apple signed contracts with LG Display and Samsung Display, both of which will "
+            "supply Apple with OLED panels.",
+            {("LG Display", "Apple"), ("Samsung Display", "Apple")},
+        ),
         (
             "Nintendo's main assembly partner, Foxconn, owns a stake in the plant.",
             {("Foxconn", "Nintendo")},
@@ -135,6 +146,16 @@ def test_roles_come_from_the_sentence(
         (
             "CATL to build a battery plant for BMW, Mercedes",
             {("CATL", "BMW"), ("CATL", "Mercedes-Benz")},
+        ),
+        # a name the gazetteer lacks inside a list of names it knows
+        (
+            "Dell booked capacity from makers including Ibiden and Kyoden, and Austria's AT&S.",
+            {("Ibiden", "Dell"), ("AT&S", "Dell")},
+        ),
+        (
+            "CATL signed a new buyer, adding to customer deals with carmakers ranging from "
+            "Tesla Inc. to Volkswagen AG and General Motors Co.",
+            {("CATL", "Tesla"), ("CATL", "Volkswagen"), ("CATL", "General Motors")},
         ),
     ],
 )

@@ -57,11 +57,29 @@ _CONJ = (
     r"|\s*(?:、|和|及|与|與|以及|跟|或)\s*|(?:と|や)|(?:와|과)\s*|\s+및\s+)"
 )
 # A list needs a conjunction or an enumeration comma (、), or ends the clause ("for BMW,
-# Mercedes"): "Apple, Samsung will ..." is two companies, not a list.
+# Mercedes"): "Apple, Samsung will ..." is two companies, not a list. A name the gazetteer
+# does not know may sit between two it knows ("Ibiden and Shinko, and Austria's AT&S").
+_UNKNOWN = r"(?:[A-Z][\w&.-]+(?: [A-Z][\w&.-]+)?)"
+_SKIP = r"(?:" + PREFIX + _UNKNOWN + r"(?:" + _COMMA + r"|" + _CONJ + r"))?"
 LIST = re.compile(
-    _ITEM + r"(?:(?:(?:" + _COMMA + PREFIX + _ITEM + r")*" + _CONJ + PREFIX + _ITEM + r"|(?:"
-    r"\s*、\s*" + _ITEM + r")+)+|(?:" + _COMMA + PREFIX + _ITEM + r")+(?=\s*(?:$|[,.;:)]|and\b)))"
-    r"?"
+    _ITEM
+    + r"(?:(?:(?:"
+    + _COMMA
+    + _SKIP
+    + PREFIX
+    + _ITEM
+    + r")*"
+    + _CONJ
+    + _SKIP
+    + PREFIX
+    + _ITEM
+    + r"|(?:\s*、\s*"
+    + _ITEM
+    + r")+)+|(?:"
+    + _COMMA
+    + PREFIX
+    + _ITEM
+    + r")+(?=\s*(?:$|[,.;:)]|and\b)))?"
 )
 
 

@@ -555,7 +555,7 @@ RULES: tuple[Rule, ...] = (
         + r"\b(?:customers|clients|customer deals|customer list|buyers)\b[^\x03\x04;]{0,40}?"
         r"(?:such as|including|like|ranging from)\s+" + PREFIX + CV + r"(?:\s+to\s+"
         r"\x03(?P<c2>\d+)\x04)?",
-        r"customers|clients",
+        r"customer|client|buyer",
         role=True,
     ),
     rule(

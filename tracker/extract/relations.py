@@ -48,7 +48,11 @@ _CLAUSE_LEAD = 50
 # A preposition before a party makes it an object, not the subject of a rule.
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|from|by|with|of|at|on|in|and also)\s*$", re.IGNORECASE)
 # ... unless a clause makes it the subject again: "calls for S to provide", "for S, which".
-_SUBJECT_AFTER = re.compile(r"(?:'s|’s)?\s*(?:to\s+[a-z]|,\s*(?:which|who)\b)", re.IGNORECASE)
+_SUBJECT_AFTER = re.compile(
+    r"(?:'s|’s)?\s*(?:to\s+[a-z]|(?:\s+(?-i:[A-Z])[\w-]*){0,2}(?:\s*,\s*(?:a|an|the)\b[^,;]{0,150}"
+    r"(?=,))?\s*,\s*(?:(?:both|all|each|one|some|many|most|several) of )?(?:which|who|whom)\b)",
+    re.IGNORECASE,
+)
 _DENIED_BREAKUP = re.compile(
     r"\bden(?:y|ies|ied|ying)\b.{0,60}\b(?:dropp\w*|end\w*|lost|replac\w*|cut|switch\w*"
     r"|remov\w*|kicked out)\b",
