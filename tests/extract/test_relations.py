@@ -117,6 +117,15 @@ def pairs(extractor: Extractor, text: str, title: str | None = None) -> set[tupl
             "Quanta has orders from Sony and a few orders from Apple for 2013.",
             {("Quanta", "Sony"), ("Quanta", "Apple")},
         ),
+        # two subjects with a relative clause each, not one list of customers
+        (
+            "Micron is closing the gap with SK hynix, which dominates supply to Nvidia, and "
+            "Samsung Electronics, which has been slower to qualify its parts.",
+            {("SK hynix", "Nvidia")},
+        ),
+        ("Nvidia qualified Micron's HBM3E for the B300.", {("Micron", "Nvidia")}),
+        ("Micron expects to be qualified for Nvidia's Rubin platform.", {("Micron", "Nvidia")}),
+        ("Cable makers such as Amphenol added capacity to keep up with Nvidia's demand.", set()),
     ],
 )
 def test_roles_come_from_the_sentence(

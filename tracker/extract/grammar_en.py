@@ -58,19 +58,29 @@ _GOODS = (
 )
 BUY_VERB = (
     r"(?<![\w-])(?:tap(?:s|ped|ping)?|pick(?:s|ed|ing)?|select(?:s|ed|ing)?|chose|choos(?:e|es|ing)"
-    r"|hire[sd]?|hiring|enlist(?:s|ed|ing)?|engag(?:e|es|ed|ing)|turn(?:s|ed|ing)? to"
-    r"|opt(?:s|ed|ing)? for|went with|go(?:es)? with|settl\w* on|decid\w* on"
-    r"|rel(?:y|ies|ied|ying) on|depend(?:s|ed|ing)? on|(?:mov|shift|switch|migrat)\w* to"
+    r"|hire[sd]?|hiring|enlist(?:s|ed|ing)?|opt(?:s|ed|ing)? for|went with|go(?:es)? with"
+    r"|settl\w* on|decid\w* on"
     r"|(?:order(?!s?\s+from\b)|source|buy|purchase|procure|lease|rent|import)(?:s|d|ed|ing)? "
     + GAP % 60
     + r"\bfrom|bought "
     + GAP % 60
     + r"\bfrom|tap(?:e|es|ed|ing) out "
     + GAP % 60
-    + r"\b(?:at|with|on)"
-    r"|qualif(?:y|ies|ied|ying)|certif(?:y|ies|ied|ying)"
-    r"|with (?:support|help) from|keep(?:s|ing)?|kept|stay(?:s|ed|ing)? with|stick(?:s|ing)? with"
-    r"|outsourc\w*(?: " + GAP % 40 + r"\bto)?)"
+    + r"\b(?:at|with|on)|outsourc\w*(?: "
+    + GAP % 40
+    + r"\bto)?)"
+)
+# Weaker than choosing or buying: leaning on a supplier, moving to one, staying with one.
+TURN_VERB = (
+    r"(?<![\w-])(?:turn(?:s|ed|ing)? to|rel(?:y|ies|ied|ying) on|depend(?:s|ed|ing)? on"
+    r"|(?:mov|shift|switch|migrat)\w* to|with (?:support|help) from|stay(?:s|ed|ing)? with"
+    r"|stick(?:s|ing)? with|engag(?:e|es|ed|ing)|kept (?:buying|ordering|sourcing) from)"
+)
+# Qualifying a supplier: active only ("Nvidia qualified Micron's HBM", not "Micron expects to
+# be qualified for Rubin", not "Certified Design Flows for TSMC").
+QUALIFY_VERB = (
+    r"(?<![\w-])(?<!be )(?<!been )(?<!being )(?<!is )(?<!are )(?<!was )(?<!were )(?<!get )"
+    r"(?:qualif(?:ies|ied|ying)|certif(?:ies|ied|ying)|validat(?:es|ed|ing))"
 )
 # Buying a company's goods: "C buys/deploys/licenses/uses S's chips", "C adopted S GPUs".
 USE_VERB = (
@@ -228,6 +238,23 @@ RULES: tuple[Rule, ...] = (
         + _VIA
         + S,
         BUY_VERB,
+    ),
+    rule(
+        "turns_to",
+        CV
+        + LEAD
+        + TURN_VERB
+        + r"\s+(?:both\s+)?"
+        + r"[^\x03\x04,;]{0,40}?"
+        + _FROM_CLASS
+        + _VIA
+        + S,
+        r"turn|rel|depend|mov|shift|switch|migrat|support|help|stay|stick|engag|kept",
+    ),
+    rule(
+        "qualifies",
+        CV + LEAD + QUALIFY_VERB + r"\s+(?:the\s+|its\s+)?" + _VIA + S,
+        r"qualif|certif|validat",
     ),
     rule(
         "use",

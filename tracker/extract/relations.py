@@ -177,6 +177,14 @@ def _template(
         if len(members) > 1 and _RACING.match(slotted, match.end()):
             # "supplier to Nvidia, Samsung and Micron catching up": only the first is listed
             return SLOT_INDEX.sub(lambda m: one(vendors[int(m.group(1))]), match.group())
+        if len(members) > 1 and _OWN_CLAUSE.match(slotted, match.end()):
+            last = _LAST_AFTER_COMMA_AND.search(match.group())
+            if last is not None:
+                # "SK hynix, which supplies Nvidia, and Samsung, which ...": two subjects
+                head = match.group()[: last.start()]
+                groups.append([vendors[int(i)] for i in SLOT_INDEX.findall(head)])
+                first = f"\x03{len(groups) - 1}\x04"
+                return first + match.group()[last.start() : last.start(1) - 1] + one(members[-1])
         groups.append(members)
         tail = "’s" if match.group().endswith(("'s", "’s")) else ""
         return f"\x03{len(groups) - 1}\x04{tail}"
@@ -188,6 +196,9 @@ def _template(
     return _Template(LIST.sub(group, slotted), groups, products)
 
 
+# A last member after ", and" with a relative clause of its own parallels an earlier subject.
+_OWN_CLAUSE = re.compile(r"\s*,\s*(?:which|who)\b", re.IGNORECASE)
+_LAST_AFTER_COMMA_AND = re.compile(r",\s*and\s+\x01(\d+)\x02$")
 _RACING = re.compile(
     r"\s+(?:are\s+|is\s+)?(?:catching up|trailing|lagging|following|closing in|close behind"
     r"|behind|competing|racing)\b",
