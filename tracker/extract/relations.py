@@ -431,9 +431,12 @@ class RelationFinder:
             out = _Out(self, found, sentence, attribution, in_sentence, cues)
             lowered = sentence.lower()
             helpers = _HELPERS.candidates(lowered) if english else set()
-            if not helpers and len(names) < 2:
+            possible = rules.possible(lowered) if len(names) > 1 else []
+            if not helpers and not possible:
                 if device_subject:
                     self._parts_of_device(sentence, device_subject, in_sentence, out)
+                if self.makers and len(names) > 1:
+                    self._known_makers(sentence, parties, in_sentence, out)
                 continue
             template = _template(sentence, s_start, parties, in_sentence)
             single = len(names) == 1 and len(parties) == 1
@@ -456,7 +459,7 @@ class RelationFinder:
                             suppressed.add((supplier[0], via[0]))
             sentence_found: list[tuple[Found, bool]] = []
             listed = any(len(group) > 1 for group in template.groups)
-            for g, r in rules.possible(lowered):
+            for g, r in possible:
                 if r.guard is not None and not r.guard.search(template.text):
                     continue
                 if not listed and "pair" in r.regex.groupindex:
