@@ -344,7 +344,13 @@ _THROUGH_ID, _PART_FROM_ID, _SUPPLIES_UNNAMED_ID, _REFERS_BACK_ID, _MADE_BY_ID =
 
 
 class RelationFinder:
-    """Finds supplier relations in articles. Build once per gazetteer and catalog."""
+    """Finds supplier relations in articles. Build once per gazetteer and catalog.
+
+    ``parents`` keeps a parent from supplying its own unit; ``makers`` (catalog id ->
+    companies that make its parts) lets a sentence that names a product and one of its known
+    makers count as that maker supplying the product's vendor; ``order`` checks directions
+    by company kind and directs agreements.
+    """
 
     def __init__(
         self,
@@ -863,24 +869,3 @@ def _attribute(found: list[Found], text: str, hits: list[AttributionHit]) -> Non
         where = at.setdefault(relation.evidence, text.find(relation.evidence))
         nearest = min(sources, key=lambda s: (abs(s[0] - where), s[0]))
         found[index] = Found(replace(relation, attribution=nearest[1]), item.rule)
-
-
-def find_relations(
-    text: str,
-    spans: list[tuple[int, int]],
-    vendors: list[VendorMention],
-    products: list[ProductMention],
-    attributions: Iterable[AttributionHit],
-    parents: dict[str, str],
-    makers: dict[str, set[str]] | None = None,
-    order: SupplyOrder | None = None,
-    language: str = "en",
-) -> list[Relation]:
-    """Supplier relations stated in ``text``, one per (supplier, customer), best first.
-
-    ``makers`` (catalog id -> companies that make its parts) lets a sentence that names a
-    product and one of its known makers count as evidence of that maker supplying the
-    product's vendor, at a lower confidence than an explicit rule.
-    """
-    finder = RelationFinder(parents, makers, order)
-    return finder.find(text, spans, vendors, products, attributions, language)
