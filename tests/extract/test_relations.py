@@ -221,6 +221,8 @@ def test_the_customer_in_one_sentence_and_the_deal_in_the_next(
         "Micron, SK hynix and Samsung provided Nvidia with HBM3E samples for verification.",
         "Texas Instruments and Infineon see auto chip orders recover as Toyota, Volkswagen restock",
         "Intel and AMD compete for server orders from Microsoft.",
+        "The startup was launched to help Microsoft woo customers to compete with Amazon Web "
+        "Services.",
     ],
 )
 def test_not_supply(extractor: Extractor, text: str) -> None:
