@@ -348,6 +348,10 @@ def test_the_seed_story(extractor: Extractor) -> None:
             {("Japan Display", "Apple")},
         ),
         ("ソニーはTSMCの最大の取引先である。", {("TSMC", "Sony")}),
+        (
+            "アップル向けパネルは、BOEが約20%、ジャパンディスプレイが約10%を供給している。",
+            {("BOE", "Apple"), ("Japan Display", "Apple")},
+        ),
         # Korean
         ("LG이노텍이 애플에 카메라 모듈을 공급한다.", {("LG Innotek", "Apple")}),
         (

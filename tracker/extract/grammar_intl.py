@@ -383,6 +383,10 @@ CHINESE_CUES = Cues(
     anaphor=re.compile(r"^(?:该公司|該公司|公司|其)"),
 )
 
+# After the first of several suppliers, each with its own subject particle, the gap to the
+# verb may pass the others ("S1が約半分、S2が約30%を供給").
+_CO_GAP = r"(?:[^\x03\x04。；;！？]|\x03\d+\x04){0,%d}?"
+
 # --- Japanese -------------------------------------------------------------------------------
 
 _SUBJ_JA = r"(?:の\d社)?\s*(?:が|は|も)"
@@ -392,12 +396,12 @@ _BUY_JA = r"(?:調達|購入|買|仕入|採用|搭載)"
 JAPANESE_RULES = (
     rule(
         "ja_s_ga_c_ni",
-        SV + _SUBJ_JA + CJK_GAP % 40 + C + _TO_JA + CJK_GAP % 60 + _SUPPLY_JA,
+        SV + _SUBJ_JA + CJK_GAP % 40 + C + _TO_JA + _CO_GAP % 60 + _SUPPLY_JA,
         r"供給|納入|出荷|量産|受託|製造|生産|提供|組み立て|組立",
     ),
     rule(
         "ja_c_ni_s_ga",
-        C + _TO_JA + CJK_GAP % 40 + SV + _SUBJ_JA + CJK_GAP % 60 + _SUPPLY_JA,
+        C + _TO_JA + CJK_GAP % 40 + SV + _SUBJ_JA + _CO_GAP % 60 + _SUPPLY_JA,
         r"供給|納入|出荷|量産|受託|製造|生産|提供|組み立て|組立",
     ),
     rule(
@@ -459,12 +463,12 @@ _SUPPLY_KO = r"(?:공급|납품|수출|생산|조립)"
 KOREAN_RULES = (
     rule(
         "ko_s_ga_c_e",
-        SV + _SUBJ_KO + CJK_GAP % 40 + C + _TO_KO + CJK_GAP % 60 + _SUPPLY_KO,
+        SV + _SUBJ_KO + CJK_GAP % 40 + C + _TO_KO + _CO_GAP % 60 + _SUPPLY_KO,
         r"공급|납품|수출|생산|조립",
     ),
     rule(
         "ko_c_e_s_ga",
-        C + _TO_KO + CJK_GAP % 40 + SV + _SUBJ_KO + CJK_GAP % 60 + _SUPPLY_KO,
+        C + _TO_KO + CJK_GAP % 40 + SV + _SUBJ_KO + _CO_GAP % 60 + _SUPPLY_KO,
         r"공급|납품|수출|생산|조립",
     ),
     rule(

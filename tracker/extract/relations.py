@@ -64,6 +64,9 @@ _SWITCH_TO = re.compile(
     r"|choose|choosing|select|turn to|switch to|go with|adopt|award|hand)\w*\b",
     re.IGNORECASE,
 )
+# Japanese and Korean name several suppliers each with its own subject particle.
+_CO_SUBJECT_RULES = frozenset({"ja_s_ga_c_ni", "ja_c_ni_s_ga", "ko_s_ga_c_e", "ko_c_e_s_ga"})
+_SUBJECT_SLOT = re.compile(r"\x03(\d+)\x04(?:の\d社)?\s*(?:が|は|も|가|이|은|는|도)")
 # Some of the work moved, not all of it: the old supplier still supplies.
 _PARTIAL = re.compile(
     r"\b(?:some|part|portion|share|half|a third|percent|per cent|a few|several)\b|%", re.I
@@ -525,6 +528,11 @@ class RelationFinder:
                     pairs.extend(self._directed(a, b, status, what))
         else:
             suppliers = _side(match, "s", "ps", template)
+            if r.name in _CO_SUBJECT_RULES:  # "S1が半分、S2が30%、S3が20%を供給"
+                at = match.start("s")
+                for other in _SUBJECT_SLOT.finditer(template.text, match.start(), match.end()):
+                    if other.start() != at - 1:
+                        suppliers = suppliers + template.groups[int(other.group(1))]
             customer_sides = [_side(match, "c", "pc", template)]
             via_product = named.get("ps") is not None or named.get("pc") is not None
             more_customers = grammar_en.MORE_CUSTOMERS.get(r.name)
