@@ -121,8 +121,10 @@ class Cues:
     anaphor: re.Pattern[str]
     # after the relation, in its clause: the goods are only samples or on trial
     trial: re.Pattern[str] | None = None
-    # a phrase inside a sentence that stands for the previous sentence's subject
+    # a phrase inside a sentence that stands for the previous sentence's subject, and the
+    # head nouns it cannot match without (looked for first: cheap)
     referent: re.Pattern[str] | None = None
+    referent_heads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -810,10 +810,13 @@ TRIAL = re.compile(
     r"|to (?:test|evaluate|qualify))\b",
     re.IGNORECASE,
 )
+REFERENT_HEADS = (
+    "company", "firm", "chipmaker", "foundry", "assembler", "supplier", "manufacturer",
+    "carmaker", "automaker", "giant",
+)  # fmt: skip
 REFERENT = re.compile(
-    r"\b(?:the|this) (?:[\w'’-]+ ){0,2}?(?:company|firm|chipmaker|foundry|assembler|supplier"
-    r"|manufacturer|carmaker|automaker|giant)\b(?!['’])"
+    r"\b(?:the|this) (?:[\w'’-]+ ){0,2}?(?:" + "|".join(REFERENT_HEADS) + r")\b(?!['’])"
 )
-CUES = Cues(NEGATED, PLANNED, REPORTED, NOT_YET, APART, ANAPHOR, TRIAL, REFERENT)
+CUES = Cues(NEGATED, PLANNED, REPORTED, NOT_YET, APART, ANAPHOR, TRIAL, REFERENT, REFERENT_HEADS)
 GRAMMAR = Grammar("en", RULES, CUES)
 EXTRA_RULES: tuple[Rule, ...] = ()

@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from tracker.extract import grammar_en
@@ -106,18 +106,7 @@ def relation_status(
 _status = functools.lru_cache(maxsize=256)(relation_status)
 
 
-@functools.lru_cache(maxsize=16)
-def _cue_filter(cues: Cues) -> Prefilter:
-    return Prefilter([_DENIED_BREAKUP, cues.negated, cues.reported, cues.planned, cues.not_yet])
-
-
 _NOT_YET_MARK = 16
-
-
-def _marks(cues: Cues, lowered: str) -> int:
-    """Which status tests can match the (lower-cased) sentence, as bits: denied break-up,
-    negated, reported, planned, not yet. Most sentences have none of their words."""
-    return sum(1 << i for i in _cue_filter(cues).candidates(lowered))
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +298,8 @@ _ANALYST = re.compile(
 
 
 class _Grammars:
-    """The rules of some grammars with one prefilter over all their words."""
+    """The rules of some grammars, the English heuristics and the status words, with one
+    prefilter over all their words: one pass over a sentence says which can match."""
 
     def __init__(self, grammars: Sequence[Grammar]) -> None:
         self.grammars = tuple(grammars)
@@ -323,27 +313,50 @@ class _Grammars:
                     self.by_need.append([])
                 self.by_need[index].append((order, g, r))
                 order += 1
-        self.filter = Prefilter([re.compile(n) for n in needs], opaque=SLOT_MARKS)
+        patterns: list[str | re.Pattern[str]] = [re.compile(n) for n in needs]
+        self.helper_base = len(patterns)
+        patterns += [grammar_en.THROUGH, _PART_FROM, _SUPPLIES_UNNAMED, _REFERS_BACK, _MADE_BY]
+        # status words per grammar: denied break-up, negated, reported, planned, not yet
+        self.cue_base: dict[Cues, int] = {}
+        for g in grammars:
+            self.cue_base[g.cues] = len(patterns)
+            cues = g.cues
+            patterns += [_DENIED_BREAKUP, cues.negated, cues.reported, cues.planned, cues.not_yet]
+        self.filter = Prefilter(patterns, opaque=SLOT_MARKS)
 
-    def possible(self, lowered: str) -> list[tuple[Grammar, Rule]]:
-        """The rules whose words the (lower-cased) sentence may hold, in grammar order (the
-        prefilter only rules out; a rule that runs is its own test)."""
+    def scan(self, lowered: str) -> set[int]:
+        """What the (lower-cased) sentence may hold, for ``possible``, ``helpers``, ``marks``."""
+        return self.filter.candidates(lowered)
+
+    def possible(self, hits: set[int]) -> list[tuple[Grammar, Rule]]:
+        """The rules whose words the sentence may hold, in grammar order (the prefilter only
+        rules out; a rule that runs is its own test)."""
         found: list[tuple[int, Grammar, Rule]] = []
-        for need in self.filter.candidates(lowered):
-            found.extend(self.by_need[need])
+        for need in hits:
+            if need < self.helper_base:
+                found.extend(self.by_need[need])
         found.sort(key=lambda item: item[0])
         return [(g, r) for _, g, r in found]
+
+    def helpers(self, hits: set[int]) -> set[int]:
+        """Which English heuristics may match (``_THROUGH_ID`` ...)."""
+        base = self.helper_base
+        return {h - base for h in hits if base <= h < base + _HELPER_COUNT}
+
+    def marks(self, hits: set[int], cues: Cues) -> int:
+        """Which status tests the sentence's words allow, as bits: denied break-up, negated,
+        reported, planned, not yet. Most sentences have none of their words."""
+        base = self.cue_base[cues]
+        return sum(1 << (h - base) for h in hits if base <= h < base + 5)
+
+
+_THROUGH_ID, _PART_FROM_ID, _SUPPLIES_UNNAMED_ID, _REFERS_BACK_ID, _MADE_BY_ID = range(5)
+_HELPER_COUNT = 5
 
 
 @functools.lru_cache(maxsize=8)
 def _rules_for(language: str) -> _Grammars:
     return _Grammars(_grammars(language))
-
-
-_HELPERS = Prefilter(
-    [grammar_en.THROUGH, _PART_FROM, _SUPPLIES_UNNAMED, _REFERS_BACK, _MADE_BY], opaque=SLOT_MARKS
-)  # the English-only tests
-_THROUGH_ID, _PART_FROM_ID, _SUPPLIES_UNNAMED_ID, _REFERS_BACK_ID, _MADE_BY_ID = range(5)
 
 
 class RelationFinder:
@@ -439,8 +452,10 @@ class RelationFinder:
             attribution = next((n for pos, n in attribution_at if s_start <= pos < s_end), None)
             out = _Out(self, found, sentence, attribution, in_sentence, cues)
             lowered = sentence.lower()
-            helpers = _HELPERS.candidates(lowered) if english else set()
-            possible = rules.possible(lowered) if len(names) > 1 else []
+            words = rules.scan(lowered)
+            out.marks_of = functools.partial(rules.marks, words)
+            helpers = rules.helpers(words) if english else set()
+            possible = rules.possible(words) if len(names) > 1 else []
             if not helpers and not possible:
                 if device_subject:
                     self._parts_of_device(sentence, device_subject, in_sentence, out)
@@ -685,7 +700,7 @@ class _Out:
         self.attribution = attribution
         self.products = products
         self.cues = cues
-        self._marks: dict[Cues, int] = {}
+        self.marks_of: Callable[[Cues], int] = lambda cues: 0b11111
 
     @functools.cached_property
     def not_yet(self) -> bool:
@@ -705,11 +720,8 @@ class _Out:
         )
 
     def marks(self, cues: Cues) -> int:
-        """The status tests the sentence's words allow (``_marks``), once per grammar."""
-        found = self._marks.get(cues)
-        if found is None:
-            found = self._marks[cues] = _marks(cues, self.sentence.lower())
-        return found
+        """The status tests the sentence's words allow (``_Grammars.marks``)."""
+        return self.marks_of(cues)
 
     def relation(
         self,
@@ -775,10 +787,11 @@ def _anaphor(
     named."""
     for g in grammars:
         match = g.cues.anaphor.match(sentence)
+        end = first if first is not None else len(sentence)
         if match is None and g.cues.referent is not None:
-            match = g.cues.referent.search(
-                sentence, 0, first if first is not None else len(sentence)
-            )
+            before = sentence[:end]
+            if any(head in before for head in g.cues.referent_heads):
+                match = g.cues.referent.search(sentence, 0, end)
         if match is not None and (first is None or match.start() < first):
             return match.start(), match.end()
     return None
