@@ -33,6 +33,7 @@ from tracker.exposure import (
     summarize_news,
     to_graphml,
 )
+from tracker.models import RELATION_SHOWN, RELATION_SURE
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 SETTINGS = ExposureSettings()
@@ -70,10 +71,10 @@ def test_reported_weight_grows_with_sources_and_fades_with_time() -> None:
 def test_a_link_whose_latest_report_is_negated_is_not_current() -> None:
     facts = RelationFacts(
         tallies=[
-            tally("Qualcomm", "Apple", "confirmed", 40, articles=3),
+            tally("Qualcomm", "Apple", "confirmed", 40, articles=3, conf=0.9),
             tally("Qualcomm", "Apple", "negated", 5),
             tally("Luxshare", "Apple", "negated", 60),
-            tally("Luxshare", "Apple", "confirmed", 2, articles=2),
+            tally("Luxshare", "Apple", "confirmed", 2, articles=2, conf=0.9),
         ],
         sources=[("Qualcomm", "Apple", 2), ("Luxshare", "Apple", 3)],
         products=[("Qualcomm", "Apple", "iPhone", 3)],
@@ -90,7 +91,22 @@ def test_a_link_whose_latest_report_is_negated_is_not_current() -> None:
     assert back.is_current
     assert back.status == "confirmed"
     assert back.sources == 3
-    assert back.weight == pytest.approx(reported_weight(0.8, 3, days_ago(2), NOW, 90))
+    assert back.weight == pytest.approx(reported_weight(0.9, 3, days_ago(2), NOW, 90))
+
+
+def test_only_a_sure_report_is_confirmed() -> None:
+    facts = RelationFacts(
+        tallies=[
+            tally("Foxconn", "Nvidia", "confirmed", 1, conf=RELATION_SURE),
+            tally("Delta Electronics", "Nvidia", "confirmed", 1, conf=RELATION_SURE - 0.1),
+            tally("Microsoft", "Qualcomm", "confirmed", 1, conf=RELATION_SHOWN - 0.05),
+        ],
+        sources=[("Foxconn", "Nvidia", 1), ("Delta Electronics", "Nvidia", 1)],
+    )
+    links = {(r.supplier, r.customer): r for r in reported_links(facts, NOW, 90)}
+    assert links[("Foxconn", "Nvidia")].status == "confirmed"
+    assert links[("Delta Electronics", "Nvidia")].status == "reported"  # not sure enough
+    assert ("Microsoft", "Qualcomm") not in links  # held back
 
 
 def test_a_negation_in_the_same_article_wins_the_tie() -> None:

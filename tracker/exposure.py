@@ -9,7 +9,9 @@ Edges come from two places, kept apart and labelled:
 
 A reported edge weighs ``decay(time since last reported) * (1 - (1 - confidence) ** sources)``:
 it halves every ``half_life_days`` and grows with independent sources. An edge whose latest
-report is ``negated`` (denied, ended, failed) weighs nothing and is not current.
+report is ``negated`` (denied, ended, failed) weighs nothing and is not current. A report
+counts as confirmed only when the extraction is sure of it (``tracker.models.shown_status``);
+a less sure one counts as reported, and one below ``RELATION_SHOWN`` not at all.
 
 A company's **risk** is the news that touches it in a window: events weighted by type
 (``RISK_WEIGHTS``, most urgent first, as ``EVENT_TYPES``) and by age, plus a surge term when it
@@ -37,7 +39,7 @@ from tracker.catalog.names import product_names, vendor_names
 from tracker.catalog.products import Catalog, Product
 from tracker.config import ExposureSettings
 from tracker.errors import UsageError
-from tracker.models import EVENT_TYPES
+from tracker.models import EVENT_TYPES, shown_status
 
 RISK_WEIGHTS: dict[str, float] = {
     "disruption": 3.0,
@@ -298,8 +300,9 @@ def reported_links(
     """
     tallies: dict[tuple[str, str], list[RelationTally]] = {}
     for t in facts.tallies:
-        if t.supplier != t.customer:
-            tallies.setdefault((t.supplier, t.customer), []).append(t)
+        shown = shown_status(t.status, t.confidence)
+        if t.supplier != t.customer and shown is not None:
+            tallies.setdefault((t.supplier, t.customer), []).append(replace(t, status=shown))
     sources: dict[tuple[str, str], int] = {}
     for supplier, customer, count in facts.sources:
         sources[(supplier, customer)] = sources.get((supplier, customer), 0) + count

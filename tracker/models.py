@@ -73,8 +73,31 @@ EVENT_TYPES = (
 """Event taxonomy, most urgent first (digests and exposure order by it)."""
 
 RELATION_STATUSES = ("confirmed", "reported", "planned", "negated")
-"""confirmed: stated as fact; reported: attributed or rumoured; planned: talks, intent, future;
-negated: denied, failed, ended (not a current relation)."""
+"""confirmed: stated as fact; reported: attributed or rumoured; planned: agreed or intended
+for the future; negated: denied, failed, ended (not a current relation)."""
+
+RELATION_SURE = 0.85
+"""The confidence at which the extraction is sure of a relation. Only a relation stated as
+fact (``confirmed``) at or above it is shown as confirmed: in the digest's "What changed"
+and on exposure paths. Below it, or when reported or planned, a relation is shown as
+reported with its confidence; below ``RELATION_SHOWN`` it is held back. The confidences are
+calibrated on labelled news (``bench/relation_calibration.py``)."""
+
+RELATION_SHOWN = 0.6
+"""The least confidence at which a relation is shown at all (see ``RELATION_SURE``)."""
+
+
+def shown_status(status: str, confidence: float) -> str | None:
+    """How a relation is shown: ``confirmed`` when the extraction is sure of a fact,
+    ``reported`` for any other current relation it is fairly sure of, ``negated`` as is,
+    and None (held back) below ``RELATION_SHOWN``."""
+    if status == "negated":
+        return status
+    if confidence < RELATION_SHOWN:
+        return None
+    if status == "confirmed" and confidence >= RELATION_SURE:
+        return "confirmed"
+    return "reported" if status == "confirmed" else status
 
 
 @dataclass(frozen=True, slots=True)

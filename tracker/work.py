@@ -141,7 +141,7 @@ def build_record(job: PageJob, extractor: Extractor | None = None) -> Timed:
     if not text:
         text, origin = job.summary, "summary"
     title = title or job.fallback_label
-    extraction = extract_text(extractor, title, text)
+    extraction = extract_text(extractor, title, text, published)
     record = ArticleRecord(
         url=job.canonical_url,
         canonical_url=job.canonical_url,

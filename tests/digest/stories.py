@@ -34,7 +34,7 @@ def story(
     vendors: Sequence[str] = (),
     aliases: Sequence[tuple[str, str]] = (),  # (vendor, the words used)
     events: Sequence[tuple[str, Sequence[str], str]] = (),
-    relations: Sequence[tuple[str, str, str]] = (),
+    relations: Sequence[tuple[str, str, str] | tuple[str, str, str, float]] = (),
     products: Sequence[tuple[str, str, str]] = (),  # name, catalog id, category
     sources: Sequence[str] = ("wire",),
     url: str | None = None,
@@ -62,7 +62,10 @@ def story(
         ),
         events=tuple(EventRecord(t, tuple(vs), ev) for t, vs, ev in events),
         relations=tuple(
-            RelationRecord(s, c, None, status, f"{s} supplies {c}.") for s, c, status in relations
+            RelationRecord(
+                r[0], r[1], None, r[2], f"{r[0]} supplies {r[1]}.", r[3] if len(r) > 3 else 1.0
+            )
+            for r in relations
         ),
     )
 

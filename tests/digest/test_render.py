@@ -194,3 +194,19 @@ def test_message_id_is_stable_per_digest_period_and_recipient() -> None:
     assert one != message_id("daily", "2026-11-27", "ana@example.com", "example.com")
     assert one != message_id("daily", "2026-11-26", "bob@example.com", "example.com")
     assert re.fullmatch(r"<[\w.-]+@example\.com>", one)
+
+
+def test_a_relation_the_extraction_is_not_sure_of_shows_its_confidence() -> None:
+    stories = [
+        story(
+            "TSMC and its customers",
+            T,
+            vendors=["TSMC", "Apple", "Sony"],
+            relations=[("TSMC", "Apple", "confirmed", 0.93), ("TSMC", "Sony", "confirmed", 0.72)],
+        )
+    ]
+    spec = DigestSpec("daily", ("a@example.com",), title="Supply-chain digest")
+    rendered = render_digest(select_digest(spec, PERIOD, ITEMS, DigestInput(stories)))
+    assert "TSMC -> Apple [confirmed]" in rendered.text
+    assert "TSMC -> Sony [reported, 0.72]" in rendered.text
+    assert "reported, 0.72" in rendered.html

@@ -23,6 +23,7 @@ from tracker.digest.select import (
 )
 from tracker.digest.settings import DigestSpec, Thresholds, Watchlist
 from tracker.errors import ConfigError
+from tracker.models import RELATION_SHOWN, RELATION_SURE
 
 END = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 PERIOD = Period("2026-11-26", END, END - timedelta(days=1), END, "Europe/Berlin")
@@ -209,6 +210,35 @@ def test_new_relations_are_pairs_never_seen_before() -> None:
     data = DigestInput(stories, known_pairs=frozenset({("Luxshare", "Apple")}))
     digest = select_digest(spec(), PERIOD, [vendor("Luxshare")], data)
     assert [(r.supplier, r.customer) for r in digest.new_relations] == [("Luxshare", "OpenAI")]
+
+
+def test_only_what_the_extraction_is_sure_of_shows_as_confirmed() -> None:
+    stories = [
+        story(
+            "Deals",
+            T,
+            vendors=["Foxconn", "Nvidia", "Delta Electronics", "Microsoft", "Qualcomm"],
+            relations=[
+                ("Foxconn", "Nvidia", "confirmed", RELATION_SURE),
+                ("Delta Electronics", "Nvidia", "confirmed", RELATION_SURE - 0.1),
+                ("Microsoft", "Qualcomm", "confirmed", RELATION_SHOWN - 0.05),
+            ],
+        ),
+        # the same pair, surer, in a later story: the surer report is the one shown
+        story(
+            "More deals",
+            T + timedelta(hours=1),
+            vendors=["Delta Electronics", "Nvidia"],
+            relations=[("Delta Electronics", "Nvidia", "reported", 0.8)],
+        ),
+    ]
+    items = [vendor("Nvidia"), vendor("Qualcomm")]
+    digest = select_digest(spec(), PERIOD, items, DigestInput(stories))
+    shown = {(r.supplier, r.customer): (r.status, r.confidence) for r in digest.new_relations}
+    assert shown == {
+        ("Foxconn", "Nvidia"): ("confirmed", RELATION_SURE),
+        ("Delta Electronics", "Nvidia"): ("reported", 0.8),
+    }
 
 
 def test_spikes_against_the_vendor_s_own_baseline() -> None:

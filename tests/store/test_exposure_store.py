@@ -99,6 +99,7 @@ class Corpus:
         events: Sequence[tuple[str, Sequence[str]]] = (),
         sources: Sequence[str] = ("wire",),
         product: str | None = None,
+        confidence: float = 0.8,
     ) -> str:
         """Store one article; returns its URL."""
         self.count += 1
@@ -110,7 +111,9 @@ class Corpus:
                 VendorMention(n, n, 0, len(n), f"{n} is in the news ({title}).") for n in named
             ],
             relations=[
-                Relation(s, c, product, status, 0.8, f"{s} supplies {c} ({title}, {status}).")
+                Relation(
+                    s, c, product, status, confidence, f"{s} supplies {c} ({title}, {status})."
+                )
                 for s, c, status in relations
             ],
             events=[
@@ -204,6 +207,7 @@ def test_declared_and_reported_evidence_are_labelled_apart(corpus: Corpus, world
         relations=[("Luxshare", "Apple", "confirmed")],
         sources=("wire", "daily"),
         product="Test Phone",
+        confidence=0.9,
     )
     report = ask_customer(corpus, world, "Apple")
     row = next(r for r in report.rows if r.name == "Luxshare")

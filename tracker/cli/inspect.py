@@ -54,7 +54,7 @@ def inspect_document(label: str, data: bytes, is_html: bool, matcher: Extractor)
         page = Page(
             title=None, text=clean_text(data.decode("utf-8", errors="replace")), published_at=None
         )
-    extraction = matcher.extract(page.title, page.text)
+    extraction = matcher.extract(page.title, page.text, page.published_at)
     return {
         "input": label,
         "title": page.title,

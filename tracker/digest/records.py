@@ -44,6 +44,7 @@ class RelationRecord:
     product: str | None
     status: str
     evidence: str
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +163,8 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class NewRelation:
-    """A (supplier, customer) pair reported for the first time."""
+    """A (supplier, customer) pair reported for the first time, with the status it is shown
+    with (``tracker.models.shown_status``: confirmed only when the extraction is sure)."""
 
     supplier: str
     customer: str
@@ -171,6 +173,7 @@ class NewRelation:
     evidence: tuple[Segment, ...]
     headline: str
     url: str
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,6 +152,8 @@ def _context(digest: Digest, unsubscribe: str) -> dict[str, Any]:
             "customer": r.customer,
             "product": r.product,
             "status": r.status,
+            "confidence": round(r.confidence, 2),
+            "tag": r.status if r.status == "confirmed" else f"{r.status}, {r.confidence:.2f}",
             "evidence": r.evidence,
             "evidence_text": f"“{_plain(r.evidence)}”",
             "url": r.url,

@@ -12,7 +12,9 @@
    relevance, then time; at most ``max_per_group`` are shown.
 4. What changed: supplier relations whose (supplier, customer) pair was never reported
    before the period, and vendors named in at least ``spike_factor`` times the articles their
-   own 14-day baseline predicts.
+   own 14-day baseline predicts. A relation is shown as confirmed only when the extraction is
+   sure of it (``tracker.models.shown_status``); the rest show as reported with their
+   confidence, and the least sure are held back.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from tracker.catalog.gazetteer import Gazetteer
@@ -43,7 +46,7 @@ from tracker.digest.records import (
 from tracker.digest.settings import DigestSpec, Thresholds, Watchlist
 from tracker.errors import ConfigError
 from tracker.extract.sentences import sentence_spans
-from tracker.models import EVENT_TYPES
+from tracker.models import EVENT_TYPES, shown_status
 
 TITLE_SIMILARITY = 0.7  # word-set Jaccard at which two headlines are one story
 MIN_WORDS_FOR_SIMILARITY = 4  # shorter headlines must match word for word
@@ -494,44 +497,51 @@ def _entry(candidate: _Candidate, items: Sequence[WatchItem], event_type: str | 
     )
 
 
+_SHOWN_RANK = {"confirmed": 0, "reported": 1, "planned": 2}
+
+
 def new_relations(
     candidates: Sequence[Sequence[StoryRecord]],
     known_pairs: frozenset[tuple[str, str]],
     vendors: Iterable[str] | None = None,
 ) -> list[NewRelation]:
-    """Relations (not negated) whose pair was never reported before, once per pair; with
-    ``vendors``, only those where one of them is the supplier or the customer."""
+    """Relations (not negated) whose pair was never reported before, once per pair: its
+    surest report (confirmed before reported before planned, then by confidence), the
+    earliest of equals. Relations below ``RELATION_SHOWN`` are held back. With ``vendors``,
+    only those where one of them is the supplier or the customer."""
     watched = {v.casefold() for v in vendors} if vendors is not None else None
-    found: dict[tuple[str, str], tuple[StoryRecord, NewRelation]] = {}
+    found: dict[tuple[str, str], tuple[tuple[int, float, datetime], NewRelation]] = {}
     for members in candidates:
         for story in members:
             for r in story.relations:
                 pair = (r.supplier, r.customer)
-                if r.status == "negated" or pair in known_pairs:
+                shown = shown_status(r.status, r.confidence)
+                if shown is None or shown == "negated" or pair in known_pairs:
                     continue
                 if watched is not None and not (
                     {r.supplier.casefold(), r.customer.casefold()} & watched
                 ):
                     continue
+                rank = (_SHOWN_RANK.get(shown, 3), -r.confidence, story.at)
                 previous = found.get(pair)
-                if previous is not None and previous[0].at <= story.at:
+                if previous is not None and previous[0] <= rank:
                     continue
                 found[pair] = (
-                    story,
+                    rank,
                     NewRelation(
                         supplier=r.supplier,
                         customer=r.customer,
                         product=r.product,
-                        status=r.status,
+                        status=shown,
                         evidence=mark_names(r.evidence, _names_in(story)),
                         headline=" ".join(story.title.split()),
                         url=_absolute(story.url),
+                        confidence=r.confidence,
                     ),
                 )
-    status_rank = {"confirmed": 0, "reported": 1, "planned": 2}
     ordered = sorted(
         (rel for _, rel in found.values()),
-        key=lambda r: (status_rank.get(r.status, 3), r.supplier.casefold(), r.customer.casefold()),
+        key=lambda r: (_SHOWN_RANK.get(r.status, 3), r.supplier.casefold(), r.customer.casefold()),
     )
     return ordered[:MAX_NEW_RELATIONS]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from tracker.catalog.attributions import AttributionSource, load_attributions
@@ -11,9 +12,11 @@ from tracker.catalog.gazetteer import Gazetteer, load_gazetteer, with_user_vendo
 from tracker.catalog.products import Catalog, Product, load_catalog
 from tracker.extract.candidates import find_candidates
 from tracker.extract.events import find_events
+from tracker.extract.language import detect_language, grammar_language
 from tracker.extract.products import ProductMatcher, reported
-from tracker.extract.relations import find_relations
+from tracker.extract.relations import RelationFinder, document_subject
 from tracker.extract.sentences import sentence_spans
+from tracker.extract.supply_order import SupplyOrder
 from tracker.extract.vendors import VendorMatcher
 from tracker.models import Extraction
 
@@ -35,21 +38,36 @@ class Extractor:
         self.products = ProductMatcher(self.catalog, gazetteer)
         self.parents = {v.name: v.parent for v in gazetteer.vendors.values() if v.parent}
         self.makers = known_makers(self.catalog)
+        self.order = SupplyOrder({v.name: v.kind for v in gazetteer.vendors.values()}, self.parents)
+        self.relations = RelationFinder(self.parents, self.makers, self.order)
 
-    def extract(self, title: str | None, text: str) -> Extraction:
-        """Vendors, products, relations, events and unknown companies of one article."""
+    def extract(
+        self, title: str | None, text: str, published_at: datetime | None = None
+    ) -> Extraction:
+        """Vendors, products, relations, events and unknown companies of one article.
+
+        ``published_at``, when known, dates the events: what the article recalls from
+        years before is not news."""
         document = f"{title}\n{text}" if title else text
         spans = sentence_spans(document)
-        mentions, attributions = self.vendors.scan(document, spans)
+        language = detect_language(document)
+        mentions, attributions = self.vendors.scan(document, spans, language)
         products = self.products.find(document, spans, mentions)
         known = [(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in attributions]
         return Extraction(
             mentions=mentions,
             products=reported(products, self.catalog),
-            relations=find_relations(
-                document, spans, mentions, products, attributions, self.parents, self.makers
+            relations=self.relations.find(
+                document, spans, mentions, products, attributions, grammar_language(language)
             ),
-            events=find_events(document, spans, mentions, attributions),
+            events=find_events(
+                document,
+                spans,
+                mentions,
+                attributions,
+                published_at.date() if published_at else None,
+                document_subject(spans, mentions, products),
+            ),
             candidates=find_candidates(document, spans, known),
         )
 
@@ -74,11 +92,16 @@ def known_makers(catalog: Catalog) -> dict[str, set[str]]:
     return makers
 
 
-def extract_text(extractor: Extractor | VendorMatcher, title: str | None, text: str) -> Extraction:
+def extract_text(
+    extractor: Extractor | VendorMatcher,
+    title: str | None,
+    text: str,
+    published_at: datetime | None = None,
+) -> Extraction:
     """Run every extractor over an article's headline and body."""
     if isinstance(extractor, VendorMatcher):
         extractor = Extractor(extractor.gazetteer, attributions=extractor.attributions)
-    return extractor.extract(title, text)
+    return extractor.extract(title, text, published_at)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,27 @@
-"""Events: what happened to whom, from a lexicon of supply-chain event wording.
+"""Events: what happened to whom, and when, from a lexicon of supply-chain event wording.
 
-One event per type per article, concerning the vendors named in the sentences that report
-it; the first such sentence is the evidence. Hypotheticals ("if a fire were to...") and
-questions do not count.
+One event per type per article. An event concerns the companies named in the clause that
+reports it (the sentence's, when the clause names none); one reported in the headline or
+lede without a company concerns the company the article is about, or the industry when the
+sentence speaks of chips, suppliers or the supply chain, and otherwise is no event. An
+article that names no company at all has no events. Words that mean an event only in
+context need it: a fire at a plant, an expansion of capacity, a supplier selected to
+supply, a strike by workers.
+
+An event is news when it is about the time the article was written: a sentence whose only
+dates are two or more years before the article's publication (or, when that is unknown, the
+year the article names most often), or that says "five years ago", recalls the past and
+makes no event ("the 2011 earthquake"). Hypotheticals ("if a fire were to...") and
+questions do not count either.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 
 from tracker.extract.prefilter import Prefilter
 from tracker.extract.vendors import AttributionHit, lower_same_length
@@ -43,19 +55,21 @@ _LEXICON: dict[str, str] = {
     ),
     "capacity": (
         r"capacity|new fab|new plant|new factory|new lines?|production lines?|expan(?:d|ds|ded"
-        r"|sion|ding)|capex|capital (?:expenditure|spending)|break(?:s)? ground|groundbreaking"
-        r"|ramp(?:s|ed|ing)? (?:up|production)|output|wafer starts|build(?:s|ing)? a (?:new )?"
-        r"(?:fab|plant|factory)|invest\w* .{0,30}(?:fab|plant|factory|facility)|mass production"
+        r"|sion|sions|ding)|capex|capital (?:expenditure|spending)|break(?:s)? ground"
+        r"|groundbreaking|ramp(?:s|ed|ing)? (?:up|production)|add(?:s|ed|ing)? (?:a )?(?:second"
+        r"|third|new|night) (?:shifts?|production lines?)|output|wafer starts|build(?:s|ing)?\b"
+        r"|invest\w* .{0,30}(?:fab|plant|factory|facility)|mass production"
         r"|cut(?:s|ting)? production|idl(?:e|es|ed|ing) (?:lines?|plants?|capacity)|utili[sz]ation"
     ),
     "design_win": (
         r"design wins?|won (?:an? )?(?:order|contract|deal)|wins? (?:an? )?(?:order|contract|deal)"
         r"|secur\w+ (?:an? )?(?:order|contract|deal)|orders? (?:from|for)|placed orders?"
-        r"|purchase orders?|supply (?:deal|agreement|contract)|contract (?:with|from)|selected"
-        r"|picked|tapped|chosen|taps|picks|awarded|qualif(?:ied|ication)|sole supplier"
+        r"|purchase orders?|supply (?:deal|agreement|contract)|contract (?:with|from)"
+        r"|select(?:s|ed)|picked|tapped|chosen|chose|taps|picks|awarded|qualif(?:ied|ication)"
+        r"|sole supplier"
         r"|bulk of (?:the )?orders|(?:first|anchor|launch) customer|(?:multi-year |new )?"
         r"agreement with|agreed to (?:deploy|buy|supply|use)|signed .{0,40} as (?:its |a )?"
-        r"(?:first |new )?customer|lands?\b|landed|won (?:the|a|an)\b|wins (?:the|a|an)\b"
+        r"(?:first |new )?customer|lands?\b|landed|won\b|wins\b"
     ),
     "m_and_a": (
         r"acqui(?:re|res|red|ring|sition)s?|merg(?:e|er|ers|ed|ing)|takeover|buyout|buy(?:s|ing)? "
@@ -98,6 +112,39 @@ _LEXICON: dict[str, str] = {
         r"|scrap(?:ped)? wafers"
     ),
 }
+# Words that are an event only in context, and the contexts (searched around the word).
+_WEAK = re.compile(
+    r"fires?|strikes?|expan\w*|output|build(?:s|ing)?|select(?:s|ed)|picked|tapped|chosen|chose"
+    r"|taps|picks|awarded|lands?|landed|won|wins"
+)
+_CONTEXT: dict[str, re.Pattern[str]] = {
+    "disruption": re.compile(
+        r"fires? (?:at|broke out|hit|damaged|destroyed|in the|in its|swept)\b|(?:plant|factory"
+        r"|fab|facility|warehouse|site|line|workshop)s?\W{0,2} fires?\b|caught fire|on strike"
+        r"|went on strike|go on strike|strike action|(?:workers|union|labou?r|staff)(?:'s)? "
+        r"strikes?\b|strikes? (?:at|by|over) (?:the |its |a )?(?:plant|factory|fab|site|workers"
+        r"|union)"
+    ),
+    "capacity": re.compile(
+        r"(?:capacity|plant|fab|factory|production|facility|output|line|site|manufacturing)s? "
+        r"expansions?|expan(?:d|ds|ded|ding) (?:its |their |the )?(?:[\w-]+ ){0,2}?(?:capacity"
+        r"|production|plants?|fabs?|factory|factories|output|facilit(?:y|ies)|lines?"
+        r"|manufacturing|footprint)|(?:raise|boost|increase|lift|doubl|cut)\w* (?:its |their )?"
+        r"output|output (?:rose|fell|jumped|climbed|increased|decreased|cuts?|halts?)"
+        r"|build(?:s|ing)? (?:a |an |its |two |the )?(?:[\w$.-]+ ){0,3}?(?:fab|plant|factory)"
+    ),
+    "design_win": re.compile(
+        r"(?:select|pick|tap|chos|choos|award)\w* (?:[\w&.-]+ ){0,3}?(?:as (?:a |the |its )?"
+        r"(?:[\w-]+ ){0,3}?(?:supplier|vendor|partner|foundry|assembler|manufacturer|source|tool)"
+        r"|to (?:co-develop|develop|supply|build|make|assemble|produce|manufacture|provide|package"
+        r"|fab)|for (?:the |its |a )?(?:[\w-]+ ){0,2}?(?:order|contract|supply))|taps (?!into)"
+        r"|picks (?!up)|(?:lands?|landed|won|wins) (?:an? |the )?(?:[\w$.,-]+ ){0,6}?(?:orders?"
+        r"|contracts?|deals?|customers?|design wins?|sockets?|accelerators?|chips?|business"
+        r"|projects?|programs?)\b"
+    ),
+}
+_WINDOW = (60, 120)  # characters before and after a weak word searched for its context
+
 # One pass over the text finds every lexicon hit; the group name says which type.
 # Matched against the lower-cased text: much faster than an IGNORECASE pattern. The word-start
 # test comes once, before the alternatives: most positions fail it (three times faster).
@@ -116,6 +163,23 @@ _BOILERPLATE = re.compile(
 )
 _LEDE = 3  # sentences (headline included) searched even when they name no company
 _HYPOTHETICAL = re.compile(r"\b(?:if|would|were to|in case of|hypothetical\w*|what if)\b|\?$", re.I)
+_YEAR = re.compile(r"(?<![\w.,/-])(?:19[89]\d|20\d\d)(?![\w/-]|\.\d)")
+_YEARS_AGO = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many) (?:years|decades) ago"
+    r"\b|\bdecades? ago\b",
+    re.IGNORECASE,
+)
+# Words that make an event without a company an industry-wide one ("chip lead times shrink").
+_INDUSTRY = re.compile(
+    r"\b(?:chips?|chipmakers?|semiconductors?|foundr(?:y|ies)|wafers?|memory|dram|nand|supply"
+    r" chains?|components?|electronics|fabs?|smartphones?|servers?|displays?|batter(?:y|ies)"
+    r"|substrates?|packaging|suppliers?)\b",
+    re.IGNORECASE,
+)
+# How many years before the article a date must be for the sentence to recall the past.
+PAST_YEARS = 2
+# Where a clause ends inside a sentence: the event belongs to the companies of its own.
+_CLAUSE = re.compile(r";|\s[-–—]\s|,\s+(?:while|whereas|but|although|though)\b")
 
 assert set(_LEXICON) == set(EVENT_TYPES)
 
@@ -125,16 +189,26 @@ def find_events(
     spans: list[tuple[int, int]],
     vendors: list[VendorMention],
     attributions: Iterable[AttributionHit],
+    reference: date | None = None,
+    subject: str | None = None,
 ) -> list[Event]:
-    """The events ``text`` reports, in taxonomy order, each with its vendors and evidence."""
+    """The events ``text`` reports, in taxonomy order, each with its vendors and evidence.
+
+    ``reference`` is when the article was published (else the year it names most often);
+    ``subject`` is the company the article is about, for events its lede reports without
+    naming a company."""
+    if not vendors:
+        return []
     hits = list(attributions)
     found: dict[str, tuple[list[str], str, str | None]] = {}
     cut = _BOILERPLATE.search(text)
     limit = cut.start() if cut else len(text)
-    kinds_at: dict[int, set[str]] = {}
+    kinds_at: dict[int, list[tuple[str, int]]] = {}
     lowered = lower_same_length(text)
     ends = _EVENTS_FILTER.ends(lowered)
     mention_starts = [m.start for m in vendors]
+    now: int | None = reference.year if reference else None
+    dated = reference is not None
     # An event is about someone: look in sentences that name a company, and in the
     # headline and lede, where industry-wide events are announced.
     for index, (s_start, s_end) in enumerate(spans):
@@ -150,16 +224,31 @@ def find_events(
             if first == len(ends) or ends[first] >= s_end:
                 continue
         for match in EVENTS_RE.finditer(lowered, s_start, s_end):
-            kinds_at.setdefault(index, set()).add(str(match.lastgroup))
+            kind = str(match.lastgroup)
+            context = _CONTEXT.get(kind)
+            if context is not None and _WEAK.fullmatch(match.group()):
+                low, high = match.start() - _WINDOW[0], match.end() + _WINDOW[1]
+                if not context.search(lowered, max(s_start, low), min(s_end, high)):
+                    continue  # "under fire from analysts", "its expansion into software"
+            kinds_at.setdefault(index, []).append((kind, match.start()))
     for index in sorted(kinds_at):
         s_start, s_end = spans[index]
         sentence = text[s_start:s_end]
         if _HYPOTHETICAL.search(sentence):
             continue
+        if not dated and _YEAR.search(sentence):
+            now, dated = _usual_year(text[:limit]), True
+        if _recalls_the_past(sentence, now):
+            continue
         lo = bisect.bisect_left(mention_starts, s_start)
         hi = bisect.bisect_left(mention_starts, s_end)
-        in_sentence = [m.vendor for m in vendors[lo:hi]]
-        for kind in sorted(kinds_at[index]):
+        in_sentence = vendors[lo:hi]
+        for kind, at in sorted(kinds_at[index]):
+            concerned = _in_clause(sentence, s_start, at, in_sentence)
+            if not concerned and subject:
+                concerned = [subject]
+            if not concerned and not _INDUSTRY.search(sentence):
+                continue  # about no company, and not about the industry either
             names, _, _ = found.setdefault(
                 kind,
                 (
@@ -168,7 +257,7 @@ def find_events(
                     next((a.name for a in hits if s_start <= a.start < s_end), None),
                 ),
             )
-            for name in in_sentence:
+            for name in concerned:
                 if name not in names:
                     names.append(name)
     order = {kind: i for i, kind in enumerate(EVENT_TYPES)}
@@ -178,3 +267,36 @@ def find_events(
             found.items(), key=lambda kv: order[kv[0]]
         )
     ]
+
+
+def _in_clause(sentence: str, offset: int, at: int, mentions: list[VendorMention]) -> list[str]:
+    """The companies named in the clause around position ``at``, else in the sentence."""
+    local = at - offset
+    start, end = 0, len(sentence)
+    for boundary in _CLAUSE.finditer(sentence):
+        if boundary.end() <= local:
+            start = boundary.end()
+        elif boundary.start() >= local:
+            end = boundary.start()
+            break
+    inside = [m.vendor for m in mentions if start <= m.start - offset < end]
+    chosen = inside or [m.vendor for m in mentions]
+    return list(dict.fromkeys(chosen))
+
+
+def _usual_year(text: str) -> int | None:
+    """The year the article names most often (the latest of equals): when it was written,
+    as far as the text tells; forecasts name later years, recollections earlier ones."""
+    counts = Counter(int(y) for y in _YEAR.findall(text))
+    return max(counts, key=lambda year: (counts[year], year)) if counts else None
+
+
+def _recalls_the_past(sentence: str, now: int | None) -> bool:
+    """True when the sentence is dated only years before the article ("the 2011
+    earthquake", "five years ago")."""
+    if " ago" in sentence and _YEARS_AGO.search(sentence):
+        return True
+    if now is None:
+        return False
+    years = [int(y) for y in _YEAR.findall(sentence)]
+    return bool(years) and max(years) <= now - PAST_YEARS

@@ -60,22 +60,28 @@ for _lang, _lexicon in _FUNCTION_WORDS.items():
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_MIN_SCRIPT = 10  # letters of a script that can make a page of its language
 # At least this share of the words must be one language's function words.
 _MIN_SHARE = 0.08
 
 
 def detect_language(text: str) -> str:
-    """An ISO 639-1 code ("en", "de", "zh"...) or "" when the text does not say."""
+    """An ISO 639-1 code ("en", "de", "zh"...) or "" when the text does not say.
+
+    A script is the page's when it has at least ``_MIN_SCRIPT`` letters and more than a
+    quarter as many as there are words in Latin letters: a few native names in brackets do
+    not make an English page Chinese, and a one-line Korean text is Korean."""
     sample = text[:SAMPLE]
     han = len(_HAN.findall(sample))
     kana = len(_KANA.findall(sample))
     hangul = len(_HANGUL.findall(sample))
     words = _WORD.findall(sample.lower())
-    if hangul > max(20, len(words) // 4):
+    latin = sum(1 for w in words if w.isascii())
+    if hangul >= _MIN_SCRIPT and hangul > latin / 4:
         return "ko"
-    if kana > 10 and kana + han > len(words) // 4:
+    if kana >= _MIN_SCRIPT and kana + han > latin / 4:
         return "ja"
-    if han > max(20, len(words) // 4):
+    if han >= _MIN_SCRIPT and han > latin / 4:
         return "zh"
     if not words:
         return ""
@@ -85,3 +91,13 @@ def detect_language(text: str) -> str:
             counts[lang] += 1
     best = max(counts, key=lambda lang: counts[lang])
     return best if counts[best] >= _MIN_SHARE * len(words) else ""
+
+
+# Languages with a relation grammar of their own besides English (tracker.extract.grammar).
+GRAMMAR_LANGUAGES = frozenset({"de", "fr", "zh", "ja", "ko"})
+
+
+def grammar_language(language: str) -> str:
+    """The grammar to read a page of ``language`` (as ``detect_language`` tells it) with:
+    its own where there is one, else English."""
+    return language if language in GRAMMAR_LANGUAGES else "en"

@@ -230,15 +230,18 @@ class VendorMatcher:
         return self.scan(text, spans)[0]
 
     def scan(
-        self, text: str, spans: list[tuple[int, int]] | None = None
+        self, text: str, spans: list[tuple[int, int]] | None = None, language: str | None = None
     ) -> tuple[list[VendorMention], list[AttributionHit]]:
-        """Vendor mentions and attribution sources (outlets, analysts) in ``text``."""
+        """Vendor mentions and attribution sources (outlets, analysts) in ``text``, written in
+        ``language`` (told from the text when not given; see ``detect_language``)."""
         candidates = self._candidates(text)
         if not candidates:
             return [], []
         if spans is None:
             spans = sentence_spans(text)
-        page = _Page(text, spans, candidates, detect_language(text))
+        if language is None:
+            language = detect_language(text)
+        page = _Page(text, spans, candidates, language)
         hits: list[AttributionHit] = []
         verdicts: dict[int, str] = {}
         for index, (start, end, alias) in enumerate(candidates):

@@ -27,6 +27,7 @@ from tracker.digest.records import (
     RelationRecord,
     StoryRecord,
 )
+from tracker.models import RELATION_SHOWN
 from tracker.store import Store
 from tracker.store.tables import (
     Article,
@@ -127,7 +128,7 @@ def story_records(
         .order_by(col(Relation.id))
     ):
         relations[r.article_id].append(
-            RelationRecord(r.supplier, r.customer, r.product, r.status, r.evidence)
+            RelationRecord(r.supplier, r.customer, r.product, r.status, r.evidence, r.confidence)
         )
     return [
         StoryRecord(
@@ -162,7 +163,8 @@ def prior_stories(session: Session, start: datetime, days: int = PRIOR_DAYS) -> 
 def known_relation_pairs(
     session: Session, before: datetime, pairs: Iterable[tuple[str, str]]
 ) -> frozenset[tuple[str, str]]:
-    """Those of ``pairs`` reported (not negated) by an article fetched at or before ``before``."""
+    """Those of ``pairs`` reported (not negated, and sure enough to be shown) by an article
+    fetched at or before ``before``."""
     wanted = set(pairs)
     if not wanted:
         return frozenset()
@@ -173,6 +175,7 @@ def known_relation_pairs(
         .where(
             col(Article.fetched_at) <= before,
             col(Relation.status) != "negated",
+            col(Relation.confidence) >= RELATION_SHOWN,
             col(Relation.supplier).in_(suppliers),
         )
         .distinct()
