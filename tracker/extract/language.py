@@ -26,7 +26,8 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     ),
     "de": _words(
         "der die und den das ist nicht mit sich des auf für dem ein eine auch als nach wird "
-        "bei einer um noch wie über aus sind zu im wurde werden oder"
+        "bei einer um noch wie über aus sind zu im wurde werden oder von seit seine seinen "
+        "zum zur vom beim dass hat haben"
     ),
     "fr": _words(
         "le la les des et est une dans du pour qui pas sur au avec ce sont par plus ont aux "
@@ -60,6 +61,8 @@ for _lang, _lexicon in _FUNCTION_WORDS.items():
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# Letters of one of the languages alone (of those above).
+_OWN_LETTERS = {"de": "äöüßÄÖÜ", "pl": "ąćęłńśźżŁŚŻ", "es": "ñ¿¡", "pt": "ãõ", "fr": "œç"}
 _MIN_SCRIPT = 10  # letters of a script that can make a page of its language
 # At least this share of the words must be one language's function words.
 _MIN_SHARE = 0.08
@@ -68,27 +71,37 @@ _MIN_SHARE = 0.08
 def detect_language(text: str) -> str:
     """An ISO 639-1 code ("en", "de", "zh"...) or "" when the text does not say.
 
-    A script is the page's when it has at least ``_MIN_SCRIPT`` letters and more than a
-    quarter as many as there are words in Latin letters: a few native names in brackets do
-    not make an English page Chinese, and a one-line Korean text is Korean."""
+    A script is the page's when it has at least ``_MIN_SCRIPT`` letters (or most of a short
+    text's) and more than a quarter as many as there are words in Latin letters: a few native
+    names in brackets do not make an English page Chinese, a one-line Japanese text is
+    Japanese."""
     sample = text[:SAMPLE]
     han = len(_HAN.findall(sample))
     kana = len(_KANA.findall(sample))
     hangul = len(_HANGUL.findall(sample))
     words = _WORD.findall(sample.lower())
     latin = sum(1 for w in words if w.isascii())
-    if hangul >= _MIN_SCRIPT and hangul > latin / 4:
+    letters = sum(1 for c in sample if not c.isspace()) or 1
+
+    def is_script(count: int) -> bool:
+        return (count >= _MIN_SCRIPT or count > 0.3 * letters) and count > latin / 4
+
+    if is_script(hangul):
         return "ko"
-    if kana >= _MIN_SCRIPT and kana + han > latin / 4:
+    if kana and is_script(kana + han):
         return "ja"
-    if han >= _MIN_SCRIPT and han > latin / 4:
+    if is_script(han):
         return "zh"
     if not words:
         return ""
-    counts = dict.fromkeys(_FUNCTION_WORDS, 0)
+    counts: dict[str, float] = dict.fromkeys(_FUNCTION_WORDS, 0.0)
     for word in words:
         for lang in _LANGUAGES_OF.get(word, ()):
             counts[lang] += 1
+    # A letter only one of the languages writes settles a tie ("Steuergeräte an").
+    for lang, letters in _OWN_LETTERS.items():
+        if any(c in sample for c in letters):
+            counts[lang] += 0.5
     best = max(counts, key=lambda lang: counts[lang])
     return best if counts[best] >= _MIN_SHARE * len(words) else ""
 

@@ -74,7 +74,16 @@ _TITLE_BEFORE = re.compile(
 )
 _PERSON_AFTER = re.compile(r"^\s+(?:MP|MdB|MEP|Jr\b|Sr\b|III\b|II\b)")
 _REFERENCE_AFTER = re.compile(r"^,\s*([A-Z][a-z]+)(?:[.,;]|\s+\d|\s+[A-Z]\.)")
-_NAME_BEFORE = re.compile(r"(?:^|[ (\[\"“])([A-Z][\w’'\-]*[^\W\d_]) \Z")
+# A capitalised word in Latin letters right before a name (Korean or Japanese words glued to
+# a company's name with their particles are not names).
+_NAME_BEFORE = re.compile(
+    r"(?:^|[ (\[\"“])([A-Z][A-Za-z0-9\u00C0-\u024F’'\-]*[A-Za-z\u00C0-\u024F]) \Z"
+)
+# Words of four letters or more, for telling a headline in title case.
+_LONG_WORD = re.compile(r"(?<![\w-])[^\W\d_]{4,}")
+TITLE_SAMPLE = 300
+# Languages that capitalise every noun: a capital word before a name is no sign of a person.
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _NUMBER_BEFORE = re.compile(
     r"(?:\d(?:[.,]?\d)*[ \u00a0]?|(?<![\w-])(?:one|two|three|four|five|six|seven|eight|nine|ten"
     r"|hundred|thousand|million|billion|ein|eine|zwei|drei|vier|fünf|sechs|sieben|acht|neun"
@@ -373,7 +382,13 @@ class VendorMatcher:
             and _NUMBER_BEFORE.search(before)
         ):
             return "no"  # "16 Gigabyte", "3 Tesla": a unit
-        name_before = _NAME_BEFORE.search(before) if " " not in alias.form else None
+        name_before = (
+            _NAME_BEFORE.search(before)
+            if " " not in alias.form
+            and page.language not in _NOUNS_CAPITALISED
+            and not page.is_title_case(start)
+            else None
+        )
         is_in_longer_name = bool(
             name_before
             and not page.candidate_ending(start - 1)
@@ -485,6 +500,7 @@ class _Page:
         self._sentences: dict[int, str] = {}
         self._tickers: dict[str, bool] = {}
         self._patterns: dict[str, bool] = {}
+        self._title_case: dict[int, bool] = {}
 
     def sentence_span(self, offset: int) -> tuple[int, int]:
         return sentence_at(self.text, self.spans, offset)
@@ -495,6 +511,19 @@ class _Page:
         found = self._sentences.get(s_start)
         if found is None:
             found = self._sentences[s_start] = self.text[s_start:s_end]
+        return found
+
+    def is_title_case(self, offset: int) -> bool:
+        """Whether the sentence holding ``offset`` capitalises its words, as headlines do
+        ("OpenAI Reportedly Taps Apple Suppliers MediaTek"): there a capital word before a
+        name says nothing of a longer name. Looked at once per sentence, its first
+        ``TITLE_SAMPLE`` characters."""
+        s_start, s_end = self.sentence_span(offset)
+        found = self._title_case.get(s_start)
+        if found is None:
+            words = _LONG_WORD.findall(self.text, s_start, min(s_end, s_start + TITLE_SAMPLE))
+            capitals = sum(1 for w in words if w[0].isupper())
+            found = self._title_case[s_start] = len(words) >= 3 and capitals >= 0.7 * len(words)
         return found
 
     def window(self, start: int, end: int, reach: int = WINDOW) -> tuple[int, int]:

@@ -20,6 +20,7 @@ SUPPLY_CHAIN_WORDS = (
     "subsidiary", "acquisition", "design win", "inc", "corp", "hyperscaler", "data centre",
     "automaker", "carmaker", "manufacturer", "vendor", "company", "electric vehicle", "ev",
     "graphics card", "motherboard", "factory", "plant", "market share", "stock price",
+    "supply", "supplies", "supplied", "supplying", "orders from", "order from",
 )  # fmt: skip
 
 COMPANY_SUFFIXES = (
