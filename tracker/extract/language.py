@@ -99,8 +99,8 @@ def detect_language(text: str) -> str:
         for lang in _LANGUAGES_OF.get(word, ()):
             counts[lang] += 1
     # A letter only one of the languages writes settles a tie ("Steuergeräte an").
-    for own, letters in _OWN_LETTERS.items():
-        if any(c in sample for c in letters):
+    for own, marks in _OWN_LETTERS.items():
+        if any(c in sample for c in marks):
             counts[own] += 0.5
     best = max(counts, key=lambda lang: counts[lang])
     return best if counts[best] >= _MIN_SHARE * len(words) else ""
