@@ -54,3 +54,23 @@ async def test_workers_build_what_threads_build_and_a_killed_one_is_replaced() -
         await pool.close()
     assert in_thread.text_origin == "page"
     assert "Luxshare" in {m.vendor for m in in_thread.extraction.mentions}
+
+
+class _Unpicklable:
+    """Stands in for an extractor that cannot cross into a worker."""
+
+    def __init__(self) -> None:
+        self.hook = lambda text: text
+
+
+async def test_workers_that_cannot_start_are_an_error_not_threads_forever() -> None:
+    pool = CpuPool(_Unpicklable(), workers=2)  # type: ignore[arg-type]
+    try:
+        await pool.call(os.getpid)  # in a thread while the workers start
+        assert pool._starting is not None
+        with pytest.raises(Exception, match="pickle"):
+            await asyncio.wait_for(asyncio.shield(pool._starting), 60)
+        with pytest.raises(Exception, match="pickle"):
+            await pool.call(os.getpid)
+    finally:
+        await pool.close()

@@ -210,7 +210,12 @@ class CpuPool:
         return max(1, self.workers) * 4
 
     def _is_ready(self) -> bool:
-        return self._starting is not None and self._starting.done() and self._executor is not None
+        """True once the workers run; a start that failed is raised here, never papered over
+        with threads (an extractor that cannot be pickled would otherwise go unnoticed)."""
+        if self._starting is None or not self._starting.done():
+            return False
+        self._starting.result()
+        return self._executor is not None
 
     async def _run(self, func: Callable[..., T], *args: Any) -> T:
         if not self.workers:

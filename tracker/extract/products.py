@@ -219,9 +219,7 @@ class ProductMatcher:
             for product in catalog.products.values()
             for form in product.long_forms()
         }
-        self._parts = PartTypeMatcher(
-            catalog.parts, lambda name: self._by_form.get(normalise(name)), normalise
-        )
+        self._parts = PartTypeMatcher(catalog.parts, self._entry_named, normalise)
         heads = self._parts.heads
         self._automaton = ahocorasick.Automaton()
         for key in sorted(self._forms.keys() | lines.keys() | heads.keys()):
@@ -238,6 +236,11 @@ class ProductMatcher:
             forms = self._line_forms.setdefault((product.vendor, product.category), {})
             forms.update((normalise(f), product) for f in product.long_forms())
         self._parents = {v.name: v.parent for v in gazetteer.vendors.values() if v.parent}
+
+    def _entry_named(self, name: str) -> Product | None:
+        """The catalog entry one of whose long forms is ``name`` (a method, not a lambda:
+        the matcher is pickled into worker processes)."""
+        return self._by_form.get(normalise(name))
 
     def _add(self, form: str, product: Product, *, is_short: bool) -> None:
         key = normalise(form)
