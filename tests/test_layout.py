@@ -8,13 +8,13 @@ from pathlib import Path
 import tracker
 
 PACKAGE = Path(tracker.__file__).resolve().parent
-PURE = ["models.py", "query.py", "schedule.py", "parse", "extract", "catalog", "exposure.py"]
+PURE = ["models.py", "query.py", "ingest/cadence.py", "parse", "extract", "catalog", "exposure.py"]
 PURE += [
     "digest/records.py", "digest/settings.py", "digest/schedule.py", "digest/select.py",
     "digest/render.py", "digest/message.py",
 ]  # fmt: skip
 IO_MODULES = (
-    "tracker.fetch", "tracker.store", "tracker.pipeline", "tracker.cli", "tracker.devserver",
+    "tracker.fetch", "tracker.store", "tracker.ingest.pipeline", "tracker.cli", "tracker.devserver",
     "httpx", "sqlalchemy", "sqlmodel", "alembic", "smtplib", "aiosmtpd", "apscheduler",
     "socket", "urllib.request",
 )  # fmt: skip
