@@ -20,7 +20,7 @@ import tracker
 
 PACKAGE = Path(tracker.__file__).resolve().parent
 PURE = [
-    "models.py", "query.py", "schedule.py", "parse", "extract", "catalog", "exposure.py",
+    "models.py", "query.py", "ingest/cadence.py", "parse", "extract", "catalog", "exposure.py",
     "digest/records.py", "digest/settings.py", "digest/schedule.py", "digest/select.py",
     "digest/render.py", "digest/message.py",
 ]  # fmt: skip
@@ -32,9 +32,9 @@ IO_LIBRARIES = (
 )  # fmt: skip
 # The project's own I/O layers.
 IO_LAYERS = (
-    "tracker.fetch", "tracker.store", "tracker.pipeline", "tracker.gather", "tracker.work",
-    "tracker.jobs", "tracker.ingest", "tracker.cli", "tracker.devserver", "tracker.digest.send",
-    "tracker.digest.delivery", "tracker.digest.jobs",
+    "tracker.fetch", "tracker.store", "tracker.ingest.pipeline", "tracker.ingest.gather",
+    "tracker.ingest.work", "tracker.ingest.daemon", "tracker.ingest.probe", "tracker.cli",
+    "tracker.devserver", "tracker.digest.send", "tracker.digest.delivery", "tracker.digest.jobs",
 )  # fmt: skip
 # Running pure code may load a library that can do I/O without using it (trafilatura carries
 # a downloader that loads urllib3 and socket), so the runtime check looks for the libraries

@@ -20,7 +20,7 @@ from tracker.errors import ConfigError
 from tracker.query import parse_query
 
 if TYPE_CHECKING:
-    from tracker.pipeline import RunSummary, SourceOutcome
+    from tracker.ingest.pipeline import RunSummary, SourceOutcome
     from tracker.store.tables import Source
 
 EXIT_SOURCES_FAILED = 3
@@ -80,7 +80,7 @@ def run_fetch(st: State, names: list[str] | None, *, everything: bool = True) ->
         TimeElapsedColumn,
     )
 
-    from tracker.pipeline import fetch_sources
+    from tracker.ingest.pipeline import fetch_sources
 
     selection = select_sources(st, names, everything=everything)
     chosen = selection.chosen

@@ -18,8 +18,8 @@ from tracker.config import FetchSettings
 from tracker.errors import FetchError, StoreError, TrackerError, UsageError
 
 if TYPE_CHECKING:
-    from tracker.discovery import Discovery, DryRun
-    from tracker.gather import Target
+    from tracker.ingest.gather import Target
+    from tracker.ingest.probe import Discovery, DryRun
     from tracker.models import FeedEntry
     from tracker.store.tables import Source
 
@@ -247,16 +247,16 @@ def add(
 
 
 async def _discover(settings: FetchSettings, url: str) -> Discovery:
-    from tracker.discovery import discover
     from tracker.fetch import Fetcher
+    from tracker.ingest.probe import discover
 
     async with Fetcher(settings) as fetcher:
         return await discover(fetcher, url)
 
 
 async def _dry_run(settings: FetchSettings, target: Target, *, detect_kind: bool) -> DryRun:
-    from tracker.discovery import dry_run
     from tracker.fetch import Fetcher
+    from tracker.ingest.probe import dry_run
 
     async with Fetcher(settings) as fetcher:
         return await dry_run(fetcher, target, settings, detect_kind=detect_kind)
@@ -293,7 +293,7 @@ def try_source(
     """
     import asyncio
 
-    from tracker.gather import Target
+    from tracker.ingest.gather import Target
     from tracker.parse.listing import layout_changed
     from tracker.store import sources as store_sources
 
