@@ -8,7 +8,7 @@ import typer
 
 from tracker.catalog.gazetteer import KINDS
 from tracker.cli.exposure import show_vendor
-from tracker.cli.output import Format, emit, stderr
+from tracker.cli.output import Format, FormatOption, emit, stderr
 from tracker.cli.state import state
 from tracker.errors import UsageError
 
@@ -23,7 +23,7 @@ def list_vendors(
     ctx: typer.Context,
     kind: Annotated[str | None, typer.Option(help="Only this kind (foundry, ems, oem...).")] = None,
     country: Annotated[str | None, typer.Option(help="Only this country (ISO code).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """List the vendors the extraction knows, with their kind, country and aliases."""
     st = state(ctx)
@@ -49,7 +49,7 @@ def show(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A vendor's name or alias (any case).")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="As of this time.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """A vendor's profile: names, family, products, customers, suppliers, events, mentions.
 
@@ -65,7 +65,7 @@ def candidates(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(min=1, help="At most this many names.")] = 50,
     min_count: Annotated[int, typer.Option(min=1, help="Seen at least this often.")] = 1,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Company-like names in stored articles that the gazetteer does not know, most seen first.
 
