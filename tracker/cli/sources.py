@@ -29,9 +29,11 @@ app = typer.Typer(
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise typer.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+    from tracker.parse.urls import printable, url_problem
+
+    problem = url_problem(url.strip())
+    if problem is not None:
+        raise UsageError(f"sources: the URL {printable(url.strip())} {problem}")
     return url.strip()
 
 
@@ -532,8 +534,13 @@ def import_opml(
         for outline in outlines:
             try:
                 url = _check_url(outline.xml_url)
-            except typer.BadParameter:
-                stderr.print(f"skipped {outline.xml_url!r}: not an http(s) URL")
+            except UsageError as exc:
+                stderr.print(
+                    f"skipped outline {outline.title!r}: {str(exc).removeprefix('sources: ')}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
                 skipped += 1
                 continue
             if store_sources.source_by_url(session, url):
