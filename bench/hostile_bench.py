@@ -44,7 +44,7 @@ def _extractor():  # type: ignore[no-untyped-def]
 
 
 def _record(extractor, entry, body: bytes | None = None):  # type: ignore[no-untyped-def]
-    from tracker.work import PageJob, build_record
+    from tracker.ingest.work import PageJob, build_record
 
     job = PageJob(
         canonical_url=entry.url or "https://news.example/a",

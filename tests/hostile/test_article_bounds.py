@@ -9,8 +9,8 @@ from tests.conftest import ROOT
 from tracker.extract import Extractor, load_extractor
 from tracker.extract.candidates import MAX_CANDIDATES, find_candidates
 from tracker.extract.sentences import MAX_EVIDENCE, sentence_spans
+from tracker.ingest.work import PageJob, build_record
 from tracker.parse.text import MAX_ARTICLE_CHARS, bounded_text
-from tracker.work import PageJob, build_record
 
 UNIT = "TSMC Nvidia Apple Arm Intel Foxconn "
 
