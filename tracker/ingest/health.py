@@ -1,4 +1,5 @@
-"""`tracker sources health`: each source's fetch state with its publishing rhythm."""
+"""`tracker sources health`: each source's fetch state (from the store) with its publishing
+rhythm and its health (tracker.ingest.cadence)."""
 
 from __future__ import annotations
 
