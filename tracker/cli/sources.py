@@ -472,8 +472,7 @@ def health(
     from tracker.ingest.health import health_rows
 
     st = state(ctx)
-    with st.stored.session() as session:
-        rows = health_rows(session, st.settings.schedule, datetime.now(UTC))
+    rows = health_rows(st.stored, st.settings.schedule, datetime.now(UTC))
     emit(
         rows,
         fmt,
