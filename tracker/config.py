@@ -41,7 +41,8 @@ class FetchSettings:
     per_host_concurrency: int = 2
     per_host_delay_s: float = 1.0  # between the starts of two requests to one host
     respect_robots: bool = True  # robots.txt, for article pages (feeds are subscribed to)
-    workers: int = 0  # processes for parsing and extraction; 0: one per core (1 core: none)
+    # Processes for parsing and extraction; 0: one per core; 1 (or 0 on one core): none, threads.
+    workers: int = 0
     listing_max_pages: int = 3  # pages of a paginated listing followed while all links are new
     sitemap_max_children: int = 20  # child sitemaps of an index read per fetch, newest first
     sitemap_max_entries: int = 500  # entries taken per sitemap fetch, newest first

@@ -93,14 +93,12 @@ def known_makers(catalog: Catalog) -> dict[str, set[str]]:
 
 
 def extract_text(
-    extractor: Extractor | VendorMatcher,
+    extractor: Extractor,
     title: str | None,
     text: str,
     published_at: datetime | None = None,
 ) -> Extraction:
-    """Run every extractor over an article's headline and body."""
-    if isinstance(extractor, VendorMatcher):
-        extractor = Extractor(extractor.gazetteer, attributions=extractor.attributions)
+    """Run every extractor over an article's headline and body (``Extractor.extract``)."""
     return extractor.extract(title, text, published_at)
 
 

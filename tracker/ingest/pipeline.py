@@ -573,7 +573,7 @@ class Pipeline:
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self.inflight[canonical] = future
         try:
-            record = await self.build_record(
+            record = await self.fetch_and_extract(
                 entry, canonical, summary, urlsplit(source.url).hostname
             )
             if record.text_origin == "summary":
@@ -590,7 +590,7 @@ class Pipeline:
         if result == "new" and article_id is not None:
             summary.new_article_ids.append(article_id)
 
-    async def build_record(
+    async def fetch_and_extract(
         self,
         entry: FeedEntry,
         canonical: str,
@@ -625,7 +625,7 @@ class Pipeline:
                 note=note,
                 date_fallback=entry.date_fallback,
             )
-            timed = await self.cpu.build_record(job)
+            timed = await self.cpu.extract_in_worker(job)
         summary.timings.page_s += timed.page_s
         summary.timings.extract_s += timed.extract_s
         record: ArticleRecord = timed.value
@@ -635,12 +635,12 @@ class Pipeline:
 async def fetch_sources(
     store: Store,
     settings: Settings,
-    matcher: Extractor,
+    extractor: Extractor,
     sources: Sequence[Source],
     hook: ProgressHook | None = None,
 ) -> RunSummary:
     """Fetch ``sources`` concurrently with one HTTP client and store what is new."""
-    pipeline = Pipeline(store, settings, matcher)
+    pipeline = Pipeline(store, settings, extractor)
     try:
         return await pipeline.run(sources, hook)
     finally:
