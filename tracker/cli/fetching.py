@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout
+from tracker.cli.output import Format, FormatOption, dumps, emit, show_time, stderr, stdout
 from tracker.cli.state import State, state
 from tracker.config import SourceSpec
 from tracker.errors import ConfigError
@@ -162,7 +162,7 @@ def fetch(
         list[str] | None,
         typer.Option("--source", "-s", help="Fetch only this source (repeatable)."),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Summary format.")] = Format.table,
+    fmt: FormatOption = Format.table,
     everything: Annotated[
         bool, typer.Option("--all", help="Fetch every enabled source, due or not.")
     ] = False,
