@@ -170,7 +170,8 @@ class FetchSettings:
     per_host_concurrency: Annotated[int, POSITIVE] = 2
     per_host_delay_s: Annotated[float, NOT_NEGATIVE] = 1.0  # between two requests to one host
     respect_robots: bool = True  # robots.txt, for article pages (feeds are subscribed to)
-    workers: Annotated[int, NOT_NEGATIVE] = 0  # parsing processes; 0: one per core (1 core: none)
+    # Processes for parsing and extraction; 0: one per core; 1 (or 0 on one core): none, threads.
+    workers: Annotated[int, NOT_NEGATIVE] = 0
     listing_max_pages: Annotated[int, POSITIVE] = 3  # listing pages followed while links are new
     sitemap_max_children: Annotated[int, POSITIVE] = 20  # child sitemaps per fetch, newest first
     sitemap_max_entries: Annotated[int, POSITIVE] = 500  # entries per sitemap fetch, newest first

@@ -57,8 +57,8 @@ def parse_day(value: str | None) -> date | None:
 def _items(st: State, spec: DigestSpec) -> list[WatchItem]:
     from tracker.digest import delivery
 
-    matcher = st.matcher
-    return delivery.resolve_items(spec, matcher.gazetteer, matcher.catalog)
+    extractor = st.extractor
+    return delivery.resolve_items(spec, extractor.gazetteer, extractor.catalog)
 
 
 NextOption = Annotated[

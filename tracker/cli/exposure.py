@@ -45,7 +45,7 @@ def load_world(st: State) -> World:
 
     recipe = st.recipe()
     if recipe.extra_vendors:
-        return World.build(st.matcher.gazetteer, st.matcher.catalog)
+        return World.build(st.extractor.gazetteer, st.extractor.catalog)
     catalog = load_catalog(recipe.catalog_dir) if recipe.catalog_dir else Catalog()
     return World.build(load_gazetteer(recipe.vendors_file), catalog.merged(recipe.extra_products))
 

@@ -37,6 +37,7 @@ from tracker.digest.select import select_digest, watch_items
 from tracker.digest.send import SmtpSender, smtp_password
 from tracker.digest.settings import DigestSpec, SmtpSettings, address_of, parse_address
 from tracker.errors import ConfigError, DeliveryFailed, DigestError, UsageError
+from tracker.ingest.cadence import backoff
 from tracker.logs import log_event
 from tracker.store import Store
 from tracker.store import digests as store_digests
@@ -250,8 +251,7 @@ def retry_at(smtp: SmtpSettings, attempts: int, now: datetime) -> datetime | Non
     once ``max_attempts`` is reached."""
     if attempts >= smtp.max_attempts:
         return None
-    delay_s = min(smtp.retry_base_s * 2.0 ** min(attempts - 1, 40), smtp.retry_max_s)
-    return now + timedelta(seconds=delay_s)
+    return now + timedelta(seconds=backoff(attempts, smtp.retry_base_s, smtp.retry_max_s))
 
 
 def _record_failure(
