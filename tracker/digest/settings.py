@@ -97,6 +97,9 @@ class SmtpSettings:
     max_attempts: int = 10  # then the message is marked failed (shown by `digest status`)
     retry_base_s: float = 60.0  # first retry after this long, doubling each time
     retry_max_s: float = 21600.0  # never wait longer than this between two attempts
+    # A sender's claim on a message, renewed while the server takes it: another sender
+    # takes the message over this long after a sender stopped renewing (it died).
+    lease_s: float = 120.0
 
 
 def _where(name: str | None, index: int) -> str:
@@ -337,7 +340,7 @@ def parse_smtp(raw: Any) -> SmtpSettings | None:
             'config: [smtp] a username with security = "none" would send the password in '
             'clear text (use "starttls" or "tls")'
         )
-    for key in ("timeout_s", "retry_base_s", "retry_max_s", "max_attempts"):
-        if getattr(settings, key) <= 0:
+    for key in ("timeout_s", "retry_base_s", "retry_max_s", "max_attempts", "lease_s"):
+        if not getattr(settings, key) > 0:
             raise ConfigError(f"config: [smtp] {key} must be positive")
     return settings
