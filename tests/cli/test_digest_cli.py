@@ -198,5 +198,6 @@ def test_a_bad_digest_config_is_one_line(cli: Cli) -> None:
     result = cli("digest", "status")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "error: config: [[digests]] 'daily' time = '7am': expected HH:MM, 24-hour (\"07:00\")"
+        f"error: config: {cli.config}: [[digests]] 'daily' time: expected HH:MM, 24-hour "
+        "(\"07:00\"), got '7am'"
     )

@@ -12,14 +12,14 @@ from urllib.parse import urlsplit
 
 import typer
 
-from tracker.cli.output import Format, emit, stderr
+from tracker.cli.output import Format, FormatOption, emit, stderr
 from tracker.cli.state import state
-from tracker.config import FetchSettings
+from tracker.config import FetchSettings, name_problem, url_problem
 from tracker.errors import FetchError, StoreError, TrackerError, UsageError
 
 if TYPE_CHECKING:
-    from tracker.discovery import Discovery, DryRun
-    from tracker.gather import Target
+    from tracker.ingest.gather import Target
+    from tracker.ingest.probe import Discovery, DryRun
     from tracker.models import FeedEntry
     from tracker.store.tables import Source
 
@@ -28,11 +28,20 @@ app = typer.Typer(
 )
 
 
-def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise typer.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+def _check_url(url: str, command: str) -> str:
+    """``url`` trimmed; UsageError (exit 2) naming ``command`` when it cannot be fetched."""
+    from tracker.wording import shorten
+
+    if problem := url_problem(url.strip()):
+        raise UsageError(f"{command}: URL {shorten(repr(url), 80)} {problem}")
     return url.strip()
+
+
+def _check_name(name: str | None, command: str) -> None:
+    from tracker.wording import shorten
+
+    if name is not None and (problem := name_problem(name)):
+        raise UsageError(f"{command}: --name {shorten(repr(name), 80)}: {problem}")
 
 
 def name_from(text: str, taken: set[str]) -> str:
@@ -50,7 +59,7 @@ def name_from(text: str, taken: set[str]) -> str:
 @app.command("list")
 def list_sources(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """List sources with their state."""
     from tracker.store import sources as store_sources
@@ -199,9 +208,7 @@ def add(
     interval: Annotated[
         str | None, typer.Option(help=INTERVAL_HELP + " [default: [schedule] interval_minutes]")
     ] = None,
-    fmt: Annotated[
-        Format, typer.Option("--format", help="Output format of the feeds offered.")
-    ] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Add a source. Given a page rather than a feed, find the feeds it offers and add the
     one picked, or (--kind page) follow the page's own list of article links."""
@@ -210,7 +217,8 @@ def add(
     from tracker.store import sources as store_sources
 
     st = state(ctx)
-    url = _check_url(url)
+    url = _check_url(url, "sources add")
+    _check_name(name, "sources add")
     minutes, adaptive = parse_interval(interval)
     _check_selector(kind.value, selector, xpath)
     chosen_kind, title = kind.value, ""
@@ -249,16 +257,16 @@ def add(
 
 
 async def _discover(settings: FetchSettings, url: str) -> Discovery:
-    from tracker.discovery import discover
     from tracker.fetch import Fetcher
+    from tracker.ingest.probe import discover
 
     async with Fetcher(settings) as fetcher:
         return await discover(fetcher, url)
 
 
 async def _dry_run(settings: FetchSettings, target: Target, *, detect_kind: bool) -> DryRun:
-    from tracker.discovery import dry_run
     from tracker.fetch import Fetcher
+    from tracker.ingest.probe import dry_run
 
     async with Fetcher(settings) as fetcher:
         return await dry_run(fetcher, target, settings, detect_kind=detect_kind)
@@ -284,7 +292,7 @@ def try_source(
         str | None, typer.Option(help="Page sources: try this XPath expression.")
     ] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many entries.", min=1)] = 50,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Dry run: show what a fetch of a source (or of a URL) would take (titles, links,
     dates) without storing anything.
@@ -295,7 +303,7 @@ def try_source(
     """
     import asyncio
 
-    from tracker.gather import Target
+    from tracker.ingest.gather import Target
     from tracker.parse.listing import layout_changed
     from tracker.store import sources as store_sources
 
@@ -310,7 +318,7 @@ def try_source(
         url, chosen = stored.url, stored.kind if kind is Kind.auto else kind.value
         selector, xpath = selector or stored.selector, xpath or stored.xpath
     else:
-        url, chosen = _check_url(target), kind.value
+        url, chosen = _check_url(target, "sources test"), kind.value
         if (selector or xpath) and kind is Kind.auto:
             chosen = "page"
     detect = chosen == "auto"
@@ -405,7 +413,7 @@ def set_source(
     if sum(map(bool, (selector, xpath, detect))) > 1:
         raise typer.BadParameter("give one of --selector, --xpath and --detect")
     name = st.source_names().resolve(name, "sources set")
-    new_url = _check_url(url) if url is not None else None
+    new_url = _check_url(url, "sources set") if url is not None else None
     with st.stored.session() as session:
         if new_url is not None:
             moved = store_sources.source_by_name(session, name)
@@ -460,7 +468,7 @@ def set_source(
 @app.command("health")
 def health(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """How each source is doing: last success, last error, streak, next attempt, rates, silence.
 
@@ -533,9 +541,9 @@ def import_opml(
         taken = {s.name for s in store_sources.all_sources(session)}
         for outline in outlines:
             try:
-                url = _check_url(outline.xml_url)
-            except typer.BadParameter:
-                stderr.print(f"skipped {outline.xml_url!r}: not an http(s) URL")
+                url = _check_url(outline.xml_url, "sources import")
+            except UsageError as exc:
+                stderr.print(f"skipped: {exc}")
                 skipped += 1
                 continue
             if store_sources.source_by_url(session, url):
