@@ -114,6 +114,9 @@ class SmtpSettings:
     max_attempts: Annotated[int, POSITIVE] = 10  # then failed (shown by `digest status`)
     retry_base_s: Annotated[float, POSITIVE] = 60.0  # first retry after this, then doubling
     retry_max_s: Annotated[float, POSITIVE] = 21600.0  # never longer between two attempts
+    # A sender's claim on a message, renewed while the server takes it: another sender
+    # takes the message over this long after a sender stopped renewing (it died).
+    lease_s: Annotated[float, POSITIVE] = 120.0
 
 
 def _parsed(value: str) -> AddressHeader:
