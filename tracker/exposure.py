@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.names import product_names, vendor_names
 from tracker.catalog.products import Catalog, Product
+from tracker.catalog.watch import WatchItem
 from tracker.config import ExposureSettings
 from tracker.errors import UsageError
 from tracker.models import EVENT_TYPES, shown_status
@@ -1351,17 +1352,6 @@ def answer_product(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class WatchItem:
-    """One line of a watch list: a vendor, a product, or a part of the user's parts list."""
-
-    kind: str  # vendor, product, part
-    label: str  # as the user wrote it
-    vendor: str = ""  # canonical vendor (vendor items, parts)
-    product: Product | None = None  # catalog entry (products, parts found in the catalog)
-    note: str = ""  # why nothing could be resolved
-
-
 def answer_watchlist(
     world: World,
     data: ExposureData,
@@ -1482,20 +1472,6 @@ def answer_watchlist(
         rows=tuple(shown),
         total=len(ranked),
     )
-
-
-def watch_items(
-    world: World, vendors: Sequence[str], products: Sequence[str], option: str
-) -> list[WatchItem]:
-    """A watchlist's vendors and products, resolved; UsageError naming the first unknown one."""
-    items = [
-        WatchItem("vendor", name, vendor=name)
-        for name in (world.resolve_vendor(v, option) for v in vendors)
-    ]
-    for key in products:
-        product = world.resolve_product(key, option)
-        items.append(WatchItem("product", product.name, vendor=product.vendor, product=product))
-    return items
 
 
 def part_items(world: World, rows: Sequence[Mapping[str, str]]) -> list[WatchItem]:
@@ -1780,5 +1756,4 @@ __all__ = [
     "summarize_news",
     "to_graphml",
     "vendor_profile",
-    "watch_items",
 ]

@@ -152,7 +152,7 @@ def render_report(report: ExposureReport, fmt: Format, tz: tzinfo | None) -> Non
 
 def _watchlist(st: State, world: World, name: str) -> tuple[str, list[Any]]:
     from tracker.catalog.names import Names
-    from tracker.exposure import watch_items
+    from tracker.catalog.watch import watch_items
 
     lists = {w.name: w for w in st.settings.watchlists}
     if not lists:
@@ -162,8 +162,8 @@ def _watchlist(st: State, world: World, name: str) -> tuple[str, list[Any]]:
         )
     names = Names("watchlist", ((n, ()) for n in lists), see="the config's [[watchlists]]")
     found = lists[names.resolve(name, "exposure --watchlist")]
-    option = f"watchlist {found.name!r}"
-    return found.name, watch_items(world, found.vendors, found.products, option)
+    items = watch_items(found, world.gazetteer, world.catalog)
+    return found.name, [item for item in items if item.kind in ("vendor", "product")]
 
 
 def exposure(

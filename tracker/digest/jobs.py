@@ -17,9 +17,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker.catalog.gazetteer import Gazetteer, load_gazetteer
 from tracker.catalog.products import Catalog, load_catalog
+from tracker.catalog.watch import WatchItem
 from tracker.config import Settings
 from tracker.digest.delivery import resolve_items, run_due
-from tracker.digest.records import WatchItem
 from tracker.logs import log_event
 from tracker.store import Store
 
