@@ -103,7 +103,8 @@ def write_config(path: Path, sources: dict[str, str], **fetch: object) -> Path:
         "per_host_delay_s": 0.0,
         "per_host_concurrency": 8,
         # Parse and extract in threads of the one process: starting a pool of processes costs
-        # more than a test's few pages (tests/cli/test_crash.py and tests/test_work.py run one).
+        # more than a test's few pages (tests/cli/test_crash.py and tests/ingest/test_work.py
+        # run one).
         "workers": 1,
         **fetch,
     }

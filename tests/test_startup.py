@@ -44,7 +44,7 @@ NOT_FOR_SEARCH_MODULES = {
     "tracker.fetch",
     "tracker.parse.feed",
     "tracker.parse.page",
-    "tracker.pipeline",
+    "tracker.ingest.pipeline",
 }
 
 

@@ -154,24 +154,25 @@ class Extraction:
     relations: list[Relation] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     candidates: list[CandidateVendor] = field(default_factory=list)
+    # Why the extraction is incomplete (it ran out of its time budget), when it is.
+    note: str | None = None
 
     def vendor_summary(self) -> list[dict[str, object]]:
         """Group mentions by vendor: name, distinct surface forms, distinct evidence sentences."""
-        grouped: dict[str, tuple[list[str], list[str]]] = {}
+        grouped: dict[str, tuple[dict[str, None], dict[str, None]]] = {}
         for m in self.mentions:
-            matched, evidence = grouped.setdefault(m.vendor, ([], []))
-            if m.surface not in matched:
-                matched.append(m.surface)
-            if m.sentence not in evidence:
-                evidence.append(m.sentence)
+            matched, evidence = grouped.setdefault(m.vendor, ({}, {}))
+            matched.setdefault(m.surface)
+            evidence.setdefault(m.sentence)
         return [
-            {"name": name, "matched": matched, "evidence": evidence}
+            {"name": name, "matched": list(matched), "evidence": list(evidence)}
             for name, (matched, evidence) in grouped.items()
         ]
 
     def product_summary(self) -> list[dict[str, object]]:
         """Group product mentions by catalog entry (or by name when unlinked)."""
         grouped: dict[tuple[str | None, str], dict[str, object]] = {}
+        seen: set[tuple[tuple[str | None, str], str, str]] = set()
         for p in self.products:
             key = (p.catalog_id, p.name if p.catalog_id is None else "")
             item = grouped.setdefault(
@@ -188,7 +189,8 @@ class Extraction:
             for field_name, value in (("matched", p.surface), ("evidence", p.sentence)):
                 values = item[field_name]
                 assert isinstance(values, list)
-                if value not in values:
+                if (key, field_name, value) not in seen:
+                    seen.add((key, field_name, value))
                     values.append(value)
         return list(grouped.values())
 

@@ -14,7 +14,7 @@ from tracker.digest import delivery
 from tracker.digest.schedule import latest_due, period_key
 from tracker.digest.settings import Cadence, DigestSpec, SmtpSettings
 from tracker.extract import VendorMatcher
-from tracker.jobs import Daemon
+from tracker.ingest.daemon import Daemon
 from tracker.store import Store
 from tracker.store import digests as store_digests
 

@@ -13,6 +13,7 @@ from tests.fetch.recording import Recorder, recording_server
 from tracker.config import FetchSettings
 from tracker.extract import VendorMatcher
 from tracker.fetch import Fetcher
+from tracker.ingest.work import PageJob, build_record
 from tracker.parse.encoding import (
     charset_from_content_type,
     declared_encoding,
@@ -21,7 +22,6 @@ from tracker.parse.encoding import (
     normalise_charset,
 )
 from tracker.parse.feed import parse_feed
-from tracker.work import PageJob, build_record
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "encodings"
 EXPECTED: dict[str, dict[str, str]] = json.loads(

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tracker.cli.output import Format, dumps, emit, stderr, stdout
+from tracker.cli.output import (
+    Format,
+    FormatOption,
+    RecordFormat,
+    RecordFormatOption,
+    dumps,
+    emit,
+    stderr,
+    stdout,
+)
 from tracker.cli.state import state
 from tracker.errors import ParseError, UsageError
 
@@ -48,7 +57,7 @@ def list_products(
     ctx: typer.Context,
     category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
     vendor: Annotated[str | None, typer.Option(help="Only this vendor's products.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """List catalog entries (the user's parts included, marked `user`)."""
     from tracker.catalog.products import CATEGORIES
@@ -81,7 +90,7 @@ def list_products(
 def show(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="A catalog id, name, alias or part number.")],
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
     """One catalog entry: aliases, part numbers, who makes its parts, what uses it."""
     from tracker.catalog.names import product_names
@@ -92,7 +101,7 @@ def show(
     row = _row(product)
     row["children"] = [c.id for c in catalog.children(product.id)]
     row["parts"] = [p.id for p in catalog.products.values() if product.id in p.used_in]
-    if fmt == "json":
+    if fmt is RecordFormat.json:
         stdout.file.write(dumps(row, indent=2) + "\n")
         return
     stdout.print(
@@ -163,9 +172,7 @@ def import_parts(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what the import would change; write nothing.")
     ] = False,
-    fmt: Annotated[
-        Format, typer.Option("--format", help="Format of the --dry-run changes.")
-    ] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Import your parts list: CSV with part_number, name, vendor, category, used_in.
 

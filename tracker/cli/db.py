@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.cli.output import Format, emit, stderr
+from tracker.cli.output import Format, FormatOption, emit, stderr
 from tracker.errors import StoreError
 
 app = typer.Typer(
@@ -18,9 +18,7 @@ app = typer.Typer(
 def copy(
     source: Annotated[str, typer.Option("--from", help="Database URL to read.")],
     target: Annotated[str, typer.Option("--to", help="Database URL to fill (must be empty).")],
-    fmt: Annotated[
-        Format, typer.Option("--format", help="Format of the count table.")
-    ] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Copy every row from one database to another, then verify the counts.
 

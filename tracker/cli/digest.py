@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tracker.cli.output import Format, emit, show_time, stderr
+from tracker.cli.output import Format, FormatOption, emit, show_time, stderr
 from tracker.cli.state import State, state
 from tracker.errors import UsageError
 
@@ -211,7 +211,7 @@ def send(
 def status(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(help="Only this digest.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """The outbox: each digest period and recipient with its delivery state.
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from tracker.cli.output import dumps, stdout
+from tracker.cli.output import RecordFormat, RecordFormatOption, dumps, stdout
 from tracker.cli.state import state
 from tracker.errors import ParseError
 
@@ -17,13 +16,6 @@ if TYPE_CHECKING:
     from tracker.evaluation import Report, Score
 
 ALIASES_FILE = "vendors.json"
-
-
-class EvalFormat(StrEnum):
-    """Output formats of `tracker eval`."""
-
-    table = "table"
-    json = "json"
 
 
 def _read(path: Path) -> str:
@@ -54,7 +46,7 @@ def eval_command(
     only: Annotated[
         str | None, typer.Option("--field", help="List the misses of this field only.")
     ] = None,
-    fmt: Annotated[EvalFormat, typer.Option("--format", help="Output format.")] = EvalFormat.table,
+    fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
     """Precision, recall and F1 per field, per language or style and per vendor kind on GOLD,
     and the worst misses.
@@ -78,7 +70,7 @@ def eval_command(
     report = evaluate(records, st.matcher, table)
     if only is not None and only not in report.fields:
         raise typer.BadParameter(f"{only!r} is not one of {', '.join(report.fields)}")
-    if fmt is EvalFormat.json:
+    if fmt is RecordFormat.json:
         stdout.file.write(dumps(report.as_dict(worst, only), indent=2) + "\n")
         return
     _print_tables(report, worst, only)

@@ -14,7 +14,17 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.cli.catalog import read_parts
-from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout, write_csv
+from tracker.cli.output import (
+    Format,
+    FormatOption,
+    dumps,
+    emit,
+    show_time,
+    stderr,
+    stdout,
+    write_csv,
+    write_jsonl,
+)
 from tracker.cli.search import parse_when
 from tracker.cli.state import State, state
 from tracker.errors import ParseError, UsageError
@@ -102,6 +112,9 @@ def render_report(report: ExposureReport, fmt: Format, tz: tzinfo | None) -> Non
         return
     if fmt is Format.csv:
         write_csv([_flat(r) for r in record["rows"]], sys.stdout)
+        return
+    if fmt is Format.jsonl:
+        write_jsonl(record["rows"], sys.stdout)
         return
     heading = {
         "customer": "suppliers",
@@ -201,7 +214,7 @@ def exposure(
         str | None, typer.Option("--as-of", help="Answer as of this time (default now).")
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Suppliers behind a company, a product or your own list, ranked by their news.
 
@@ -295,6 +308,9 @@ def show_vendor(st: State, name: str, fmt: Format, as_of: str | None = None) -> 
         return
     if fmt is Format.csv:
         write_csv(counterparties, sys.stdout)
+        return
+    if fmt is Format.jsonl:
+        write_jsonl(counterparties, sys.stdout)
         return
     head = f"{profile['name']}  ({profile['kind']}, {profile['country'] or '?'})"
     stdout.print(Text(head, style="bold"))

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tracker.cli.output import Format, dumps, emit, show_time, stderr, stdout
+from tracker.cli.output import Format, FormatOption, dumps, emit, show_time, stderr, stdout
 from tracker.cli.state import State, state
 from tracker.config import SourceSpec
 from tracker.errors import ConfigError
 from tracker.query import parse_query
 
 if TYPE_CHECKING:
-    from tracker.pipeline import RunSummary, SourceOutcome
+    from tracker.ingest.pipeline import RunSummary, SourceOutcome
     from tracker.store.tables import Source
 
 EXIT_SOURCES_FAILED = 3
@@ -80,7 +80,7 @@ def run_fetch(st: State, names: list[str] | None, *, everything: bool = True) ->
         TimeElapsedColumn,
     )
 
-    from tracker.pipeline import fetch_sources
+    from tracker.ingest.pipeline import fetch_sources
 
     selection = select_sources(st, names, everything=everything)
     chosen = selection.chosen
@@ -162,7 +162,7 @@ def fetch(
         list[str] | None,
         typer.Option("--source", "-s", help="Fetch only this source (repeatable)."),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Summary format.")] = Format.table,
+    fmt: FormatOption = Format.table,
     everything: Annotated[
         bool, typer.Option("--all", help="Fetch every enabled source, due or not.")
     ] = False,

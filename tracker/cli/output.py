@@ -1,4 +1,4 @@
-"""Output shared by the listing commands: table, JSON or CSV on stdout."""
+"""Output shared by the listing commands: table, JSON, JSON Lines or CSV on stdout."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 from rich.text import Text
@@ -41,7 +42,27 @@ class Format(StrEnum):
 
     table = "table"
     json = "json"
+    jsonl = "jsonl"
     csv = "csv"
+
+
+class RecordFormat(StrEnum):
+    """Output formats of commands that show one record."""
+
+    table = "table"
+    json = "json"
+
+
+# The one declaration of --format, shared by every listing (and every one-record) command.
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format", help="table (for people), json (one array), jsonl (one object a line) or csv."
+    ),
+]
+RecordFormatOption = Annotated[
+    RecordFormat, typer.Option("--format", help="table (for people) or json (everything).")
+]
 
 
 def to_local(value: datetime | None, tz: tzinfo | None) -> datetime | None:
@@ -178,12 +199,20 @@ def emit(
     CSV is the header of ``columns``)."""
     if fmt is Format.json:
         sys.stdout.write(dumps(list(rows), indent=2) + "\n")
+    elif fmt is Format.jsonl:
+        write_jsonl(rows, sys.stdout)
     elif fmt is Format.csv:
         write_csv(rows, sys.stdout, columns)
     else:
         stdout.print(
             make_table(rows, columns, width=stdout.width, tz=tz, title=title, rich_cells=rich_cells)
         )
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: Any) -> None:
+    """One JSON object a line (JSON Lines), datetimes in ISO 8601 UTC."""
+    for row in rows:
+        out.write(dumps(row) + "\n")
 
 
 def write_csv(

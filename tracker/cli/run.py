@@ -37,7 +37,7 @@ def run(
     """
     import asyncio
 
-    from tracker.jobs import Daemon, RunLock, lock_path_for
+    from tracker.ingest.daemon import Daemon, RunLock, lock_path_for
 
     st = state(ctx)
     configure_logging(log_format.value, logging.DEBUG if verbose else logging.INFO)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from tracker.cli.output import Format, emit
+from tracker.cli.output import Format, FormatOption, emit
 from tracker.cli.state import state
 from tracker.errors import UsageError
 from tracker.query import parse_query
@@ -71,7 +71,7 @@ def search(
         typer.Option(help="Only articles from this source. Repeat it for any of several."),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many results.")] = 20,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Full-text search over stored articles, best match first, with highlighted snippets.
 

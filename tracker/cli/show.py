@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import sys
 from datetime import tzinfo
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from rich.text import Text
 
-from tracker.cli.output import dumps, show_time, stdout
+from tracker.cli.output import RecordFormat, RecordFormatOption, dumps, show_time, stdout
 from tracker.cli.state import state
 from tracker.errors import UsageError
-
-
-class ShowFormat(StrEnum):
-    """Formats of `tracker show`."""
-
-    table = "table"
-    json = "json"
 
 
 def _heading(label: str, count: int | None = None) -> None:
@@ -110,9 +102,7 @@ def show(
             help="An article's id (as search and export give it), or any URL it is known under.",
         ),
     ],
-    fmt: Annotated[
-        ShowFormat, typer.Option("--format", help="table (for people) or json (everything).")
-    ] = ShowFormat.table,
+    fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
     """One stored article whole: title, sources, times, URL, the vendors it names with the
     sentences that show them, its products, relations (status and evidence) and events, then
@@ -136,7 +126,7 @@ def show(
         raise UsageError(
             f"show: no stored article has {what} (find one with `tracker search WORDS`)"
         )
-    if fmt is ShowFormat.json:
+    if fmt is RecordFormat.json:
         sys.stdout.write(dumps(record, indent=2) + "\n")
         return
     render(record, st.settings.tzinfo())

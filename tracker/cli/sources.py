@@ -12,14 +12,14 @@ from urllib.parse import urlsplit
 
 import typer
 
-from tracker.cli.output import Format, emit, stderr
+from tracker.cli.output import Format, FormatOption, emit, stderr
 from tracker.cli.state import state
 from tracker.config import FetchSettings, name_problem, url_problem
 from tracker.errors import FetchError, StoreError, TrackerError, UsageError
 
 if TYPE_CHECKING:
-    from tracker.discovery import Discovery, DryRun
-    from tracker.gather import Target
+    from tracker.ingest.gather import Target
+    from tracker.ingest.probe import Discovery, DryRun
     from tracker.models import FeedEntry
     from tracker.store.tables import Source
 
@@ -59,7 +59,7 @@ def name_from(text: str, taken: set[str]) -> str:
 @app.command("list")
 def list_sources(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """List sources with their state."""
     from tracker.store import sources as store_sources
@@ -208,9 +208,7 @@ def add(
     interval: Annotated[
         str | None, typer.Option(help=INTERVAL_HELP + " [default: [schedule] interval_minutes]")
     ] = None,
-    fmt: Annotated[
-        Format, typer.Option("--format", help="Output format of the feeds offered.")
-    ] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Add a source. Given a page rather than a feed, find the feeds it offers and add the
     one picked, or (--kind page) follow the page's own list of article links."""
@@ -259,16 +257,16 @@ def add(
 
 
 async def _discover(settings: FetchSettings, url: str) -> Discovery:
-    from tracker.discovery import discover
     from tracker.fetch import Fetcher
+    from tracker.ingest.probe import discover
 
     async with Fetcher(settings) as fetcher:
         return await discover(fetcher, url)
 
 
 async def _dry_run(settings: FetchSettings, target: Target, *, detect_kind: bool) -> DryRun:
-    from tracker.discovery import dry_run
     from tracker.fetch import Fetcher
+    from tracker.ingest.probe import dry_run
 
     async with Fetcher(settings) as fetcher:
         return await dry_run(fetcher, target, settings, detect_kind=detect_kind)
@@ -294,7 +292,7 @@ def try_source(
         str | None, typer.Option(help="Page sources: try this XPath expression.")
     ] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many entries.", min=1)] = 50,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Dry run: show what a fetch of a source (or of a URL) would take (titles, links,
     dates) without storing anything.
@@ -305,7 +303,7 @@ def try_source(
     """
     import asyncio
 
-    from tracker.gather import Target
+    from tracker.ingest.gather import Target
     from tracker.parse.listing import layout_changed
     from tracker.store import sources as store_sources
 
@@ -470,7 +468,7 @@ def set_source(
 @app.command("health")
 def health(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """How each source is doing: last success, last error, streak, next attempt, rates, silence.
 

@@ -8,12 +8,13 @@ import typer
 
 from tracker.catalog.gazetteer import KINDS
 from tracker.cli.exposure import show_vendor
-from tracker.cli.output import Format, emit, stderr
+from tracker.cli.output import Format, FormatOption, emit, stderr
 from tracker.cli.state import state
 from tracker.errors import UsageError
 
 app = typer.Typer(
-    help="The vendor gazetteer: list, show, unknown candidates, add.", no_args_is_help=True
+    help="The vendor gazetteer: list, show, unknown candidates, add, edit, remove.",
+    no_args_is_help=True,
 )
 
 
@@ -22,7 +23,7 @@ def list_vendors(
     ctx: typer.Context,
     kind: Annotated[str | None, typer.Option(help="Only this kind (foundry, ems, oem...).")] = None,
     country: Annotated[str | None, typer.Option(help="Only this country (ISO code).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """List the vendors the extraction knows, with their kind, country and aliases."""
     st = state(ctx)
@@ -48,7 +49,7 @@ def show(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A vendor's name or alias (any case).")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="As of this time.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """A vendor's profile: names, family, products, customers, suppliers, events, mentions.
 
@@ -64,7 +65,7 @@ def candidates(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(min=1, help="At most this many names.")] = 50,
     min_count: Annotated[int, typer.Option(min=1, help="Seen at least this often.")] = 1,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Company-like names in stored articles that the gazetteer does not know, most seen first.
 
@@ -160,3 +161,104 @@ def add(
     else:
         what += "; no stored article contains its names"
     stderr.print(what, soft_wrap=True, highlight=False)
+
+
+def _retag_after(session: Any, recipe: Any, forms: list[str]) -> str:
+    """Extract again the stored articles naming one of ``forms``, with the user's vendors as
+    they now are; what it did, said for a message."""
+    from dataclasses import replace
+
+    from tracker.store import user_data
+    from tracker.store.retag import retag
+
+    extractor = replace(recipe, extra_vendors=tuple(user_data.user_vendors(session))).build()
+    done = retag(session, extractor, forms)
+    if done.examined:
+        return f"re-tagged {done.changed} stored articles (of {done.examined} with its names)"
+    return "no stored article contains its names"
+
+
+def _gazetteers(st: Any) -> tuple[Any, Any]:
+    """The gazetteer with the user's vendors, and the file's alone."""
+    from tracker.catalog.gazetteer import load_gazetteer
+
+    return st.matcher.gazetteer, load_gazetteer(st.recipe().vendors_file)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A vendor added with `vendors add` (or alias).")],
+    kind: Annotated[str | None, typer.Option(help="Its new kind.")] = None,
+    country: Annotated[str | None, typer.Option(help="Its new country ('' for none).")] = None,
+    parent: Annotated[str | None, typer.Option(help="Its new parent ('' for none).")] = None,
+    drop_alias: Annotated[
+        list[str] | None,
+        typer.Option("--drop-alias", help="Forget an alias you added (repeatable)."),
+    ] = None,
+) -> None:
+    """Change a vendor you added: its kind, country or parent, or drop aliases you gave it.
+
+    A vendor of the gazetteer file keeps what the file says; only the aliases you gave it
+    can be dropped (and a country or parent it lacks filled in). The stored articles that
+    contain its names are extracted again.
+    """
+    from tracker.catalog.gazetteer import plan_edit
+    from tracker.store import user_data
+
+    st = state(ctx)
+    gazetteer, bundled = _gazetteers(st)
+    with st.store.session() as session:
+        found = gazetteer.get(name.strip())
+        stored = user_data.user_vendor(session, found.name) if found else None
+        row = plan_edit(
+            gazetteer,
+            bundled,
+            stored,
+            name,
+            kind=kind,
+            country=country,
+            parent=parent,
+            drop_aliases=drop_alias or [],
+        )
+        assert found is not None
+        assert stored is not None
+        if row == stored:
+            stderr.print(f"vendor {found.name!r}: nothing changed")
+            return
+        user_data.save_user_vendor(session, row)
+        changes = [f"{key} set to {row[key]!r}" for key in ("kind", "country", "parent")
+                   if row.get(key) != stored.get(key)]  # fmt: skip
+        changes += [f"alias {a!r} dropped" for a in stored["aliases"] if a not in row["aliases"]]
+        done = _retag_after(session, st.recipe(), list(found.surface_forms()))
+    stderr.print(
+        f"vendor {found.name!r}: {', '.join(changes)}; {done}", soft_wrap=True, highlight=False
+    )
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A vendor added with `vendors add` (or alias).")],
+) -> None:
+    """Remove a vendor you added, or the aliases you gave one of the gazetteer file.
+
+    The stored articles that contain its names are extracted again, so it leaves search,
+    reports and digests at once.
+    """
+    from tracker.catalog.gazetteer import plan_removal
+    from tracker.store import user_data
+
+    st = state(ctx)
+    gazetteer, bundled = _gazetteers(st)
+    with st.store.session() as session:
+        found = gazetteer.get(name.strip())
+        stored = user_data.user_vendor(session, found.name) if found else None
+        vendor, forms = plan_removal(gazetteer, bundled, stored, name)
+        user_data.delete_user_vendor(session, vendor.name)
+        done = _retag_after(session, st.recipe(), forms)
+    if vendor.name in bundled.vendors:
+        what = f"vendor {vendor.name!r}: the aliases you gave it removed ({', '.join(forms)})"
+    else:
+        what = f"removed vendor {vendor.name!r}"
+    stderr.print(f"{what}; {done}", soft_wrap=True, highlight=False)

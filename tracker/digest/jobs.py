@@ -24,7 +24,7 @@ from tracker.logs import log_event
 from tracker.store import Store
 
 if TYPE_CHECKING:
-    from tracker.jobs import Daemon
+    from tracker.ingest.daemon import Daemon
 
 log = logging.getLogger("tracker.digest")
 

@@ -81,7 +81,7 @@ def detect_language(text: str) -> str:
     hangul = len(_HANGUL.findall(sample))
     words = _WORD.findall(sample.lower())
     latin = sum(1 for w in words if w.isascii())
-    letters = sum(1 for c in sample if not c.isspace()) or 1
+    letters = len("".join(sample.split())) or 1  # characters that are not white space
 
     def is_script(count: int) -> bool:
         return (count >= _MIN_SCRIPT or count > 0.3 * letters) and count > latin / 4

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from tracker.config import ScheduleSettings
-from tracker.schedule import source_health
+from tracker.ingest.cadence import source_health
 from tracker.store import fetchstate
 from tracker.store import sources as store_sources
 

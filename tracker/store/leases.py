@@ -2,7 +2,7 @@
 
 A worker claims due sources by writing its name and an expiry on them. On PostgreSQL the
 claim selects with ``FOR UPDATE SKIP LOCKED`` so two workers never take the same row; on
-SQLite a single `tracker run` holds the database (see tracker.jobs.RunLock) and the same
+SQLite a single `tracker run` holds the database (see tracker.ingest.daemon.RunLock) and the same
 statements work without the locking clause. A worker that dies stops renewing: its leases
 expire and the others take the sources over.
 """

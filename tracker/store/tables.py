@@ -87,7 +87,8 @@ class Article(SQLModel, table=True):
     text: str = ""
     text_origin: str = "page"
     text_note: str | None = None
-    content_hash: str = Field(index=True)
+    # Unique where not empty: one article per text (migration 0011, a partial index).
+    content_hash: str
     published_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
     fetched_at: datetime = Field(sa_column=_utc(index=True, nullable=False))
     # The ids of the vendors its mentions name, sorted: a copy of the mention rows kept in the

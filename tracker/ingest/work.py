@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from tracker.errors import ParseError, UsageError
-from tracker.extract import Extractor, extract_text
+from tracker.extract import ARTICLE_BUDGET_S, Extractor, extract_text
 from tracker.models import ArticleRecord, ParsedFeed
 from tracker.parse.discover import page_title
 from tracker.parse.encoding import decode_document
@@ -30,8 +30,9 @@ from tracker.parse.feed import parse_feed
 from tracker.parse.listing import Listing, extract_listing, page_metadata_date
 from tracker.parse.page import extract_page
 from tracker.parse.sitemap import Sitemap, parse_sitemap
-from tracker.parse.text import content_hash
+from tracker.parse.text import bounded_text, content_hash
 
+MAX_TITLE = 1000  # characters of a title that are kept
 # Texts shorter than this are too generic to identify an article by their hash alone.
 MIN_HASHED_TEXT = 200
 
@@ -140,16 +141,19 @@ def build_record(job: PageJob, extractor: Extractor | None = None) -> Timed:
     page_s = time.thread_time() - started
     if not text:
         text, origin = job.summary, "summary"
-    title = title or job.fallback_label
-    extraction = extract_text(extractor, title, text, published)
+    text, cut = bounded_text(text)
+    summary = bounded_text(job.summary)[0]
+    title = (title or job.fallback_label)[:MAX_TITLE]
+    extraction = extract_text(extractor, title, text, published, ARTICLE_BUDGET_S)
+    notes = [n for n in (note, cut, extraction.note) if n]
     record = ArticleRecord(
         url=job.canonical_url,
         canonical_url=job.canonical_url,
         title=title,
-        summary=job.summary,
+        summary=summary,
         text=text,
         text_origin=origin,
-        text_note=note,
+        text_note="; ".join(notes) or None,
         content_hash=content_hash(title, text) if len(text) >= MIN_HASHED_TEXT else "",
         published_at=published,
         extraction=extraction,

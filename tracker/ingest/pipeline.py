@@ -2,7 +2,7 @@
 
 The event loop does the network and the database writes (one SQLite writer, each article in
 one transaction: a crash never leaves half an article). Parsing and extraction run in worker
-processes (tracker.work). A source's validators and next attempt are written only after all
+processes (tracker.ingest.work). A source's validators and next attempt are written only after all
 its entries are stored, so an interrupted run fetches the feed again and loses nothing.
 """
 
@@ -24,19 +24,19 @@ from tracker.errors import FetchError, LayoutChanged, ParseError
 from tracker.extract import Extractor
 from tracker.fetch import Fetcher
 from tracker.fetch.policy import max_age_seconds
-from tracker.gather import Target, gather
+from tracker.ingest.cadence import effective_interval_minutes, plan_next_attempt
+from tracker.ingest.gather import Target, gather
+from tracker.ingest.work import CpuPool, PageJob
 from tracker.logs import log_event
 from tracker.models import ArticleRecord, FeedEntry, ParsedFeed
 from tracker.parse.listing import Listing, layout_changed
 from tracker.parse.urls import canonical_url
-from tracker.schedule import effective_interval_minutes, plan_next_attempt
 from tracker.store import Store, fetchstate, identity
 from tracker.store import articles as store_articles
 from tracker.store import sources as store_sources
 from tracker.store.tables import Source
-from tracker.work import CpuPool, PageJob
 
-log = logging.getLogger("tracker.pipeline")
+log = logging.getLogger("tracker.ingest.pipeline")
 
 # Error classes that, repeated, mark a source as failing rather than merely unlucky.
 FAILING_CLASSES = {"http_404", "dns"}

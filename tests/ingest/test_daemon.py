@@ -20,7 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from tests.conftest import FEEDS, FIXTURES, VENDORS
 from tracker.config import ScheduleSettings, Settings
 from tracker.extract import VendorMatcher
-from tracker.jobs import Daemon, RunLock, RunLocked, lock_path_for, register_job_hook
+from tracker.ingest.daemon import Daemon, RunLock, RunLocked, lock_path_for, register_job_hook
 from tracker.store import Store
 
 PAGES = len(list((FIXTURES / "site" / "articles").glob("*.html")))
@@ -61,9 +61,9 @@ async def test_registered_jobs_run_beside_the_fetch_job(
         daemon = Daemon(store, settings, matcher)
         await asyncio.wait_for(daemon.run(), timeout=20)
     finally:
-        from tracker import jobs
+        from tracker.ingest import daemon as daemon_module
 
-        jobs._JOB_HOOKS.remove(add_probe)
+        daemon_module._JOB_HOOKS.remove(add_probe)
         store.close()
     assert len(ticks) >= 3
 

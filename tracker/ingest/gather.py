@@ -1,6 +1,6 @@
 """What a source offers now: fetch a feed, a listing page or a sitemap and read its entries.
 
-One path for the three kinds of source, used by a fetch (tracker.pipeline) and by the dry run
+One path for the three kinds of source, used by a fetch (tracker.ingest.pipeline) and by the dry run
 of `tracker sources test`. It fetches and parses, and stores nothing. Everything goes through
 the one Fetcher, so politeness, robots.txt, limits and the private-address guard apply to
 page and sitemap sources as they do to feeds.
@@ -26,13 +26,13 @@ from tracker.config import FetchSettings
 from tracker.errors import FetchError, ParseError, SelectorError
 from tracker.fetch import Fetcher
 from tracker.fetch.client import FetchResult
+from tracker.ingest.work import ListingPage, Timed, parse_feed_timed, parse_listing_timed
+from tracker.ingest.work import parse_sitemap_timed as parse_sitemap_job
 from tracker.models import ParsedFeed
 from tracker.parse.entries import listing_feed, sitemap_feed
 from tracker.parse.listing import Listing
 from tracker.parse.sitemap import Sitemap, entries_since, sitemaps_since
 from tracker.parse.urls import canonical_url
-from tracker.work import ListingPage, Timed, parse_feed_timed, parse_listing_timed
-from tracker.work import parse_sitemap_timed as parse_sitemap_job
 
 # Sitemap entries are dated by publication, not by when they were listed: an article of
 # 10:00 first listed at 10:30 must not be skipped by a fetch made at 10:15. Entries within

@@ -31,12 +31,12 @@ from tracker.config import Settings
 from tracker.digest.jobs import register_digest_jobs
 from tracker.errors import TrackerError
 from tracker.extract import Extractor
+from tracker.ingest.pipeline import Pipeline, RunSummary
 from tracker.logs import log_event
-from tracker.pipeline import Pipeline, RunSummary
 from tracker.store import Store, leases
 from tracker.store.tables import Source
 
-log = logging.getLogger("tracker.jobs")
+log = logging.getLogger("tracker.ingest.daemon")
 
 JobHook = Callable[["Daemon"], None]
 _JOB_HOOKS: list[JobHook] = []

@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 from tracker.config import FetchSettings
 from tracker.errors import FetchError, ParseError
 from tracker.fetch import Fetcher
-from tracker.gather import Gathered, Target, gather
+from tracker.ingest.gather import Gathered, Target, gather
+from tracker.ingest.work import Timed
 from tracker.models import FeedEntry, ParsedFeed
 from tracker.parse.discover import (
     FeedCandidate,
@@ -30,7 +31,6 @@ from tracker.parse.discover import (
 )
 from tracker.parse.feed import parse_feed
 from tracker.parse.listing import decode_html, extract_listing
-from tracker.work import Timed
 
 MAX_CANDIDATES = 8  # feeds named by the page that are checked
 MAX_PROBES = 6  # common feed paths tried when the page names none

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tracker.config import ScheduleSettings
-from tracker.schedule import (
+from tracker.ingest.cadence import (
     adaptive_interval_minutes,
     articles_per_day,
     backoff_minutes,

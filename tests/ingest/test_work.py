@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import SITE, VENDORS
 from tracker.extract import load_extractor
-from tracker.work import CpuPool, PageJob, build_record
+from tracker.ingest.work import CpuPool, PageJob, build_record
 
 PAGE = SITE / "articles" / "luxshare-vietnam-expansion.html"
 
