@@ -52,7 +52,7 @@ from tracker.exposure import (  # noqa: E402
     part_items,
 )
 from tracker.store import Store  # noqa: E402
-from tracker.store.exposure import StoreExposureData  # noqa: E402
+from tracker.store.exposure_queries import StoreExposureData  # noqa: E402
 
 INDEXES = {
     # The tally of reported links reads only the index, not the relation rows (with their

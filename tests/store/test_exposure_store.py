@@ -34,7 +34,7 @@ from tracker.models import (
 )
 from tracker.store import Store
 from tracker.store.articles import link_article, sync_vendors
-from tracker.store.exposure import MANY_VENDORS, StoreExposureData
+from tracker.store.exposure_queries import MANY_VENDORS, StoreExposureData
 from tracker.store.identity import save_entry
 from tracker.store.sources import add_source
 

@@ -232,7 +232,7 @@ def exposure(
         make_window,
         part_items,
     )
-    from tracker.store.exposure import StoreExposureData
+    from tracker.store.exposure_queries import StoreExposureData
 
     st = state(ctx)
     asked = {
@@ -288,7 +288,7 @@ def exposure(
 def show_vendor(st: State, name: str, fmt: Format, as_of: str | None = None) -> None:
     """`tracker vendors show`: a vendor's profile."""
     from tracker.exposure import shorten, vendor_profile
-    from tracker.store.exposure import StoreExposureData
+    from tracker.store.exposure_queries import StoreExposureData
 
     _, now = resolve_times(None, as_of)
     store = st.stored
