@@ -3,7 +3,7 @@ vendor's profile, as rows ranked by score with their explanations."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -377,6 +377,54 @@ def rank_rows(rows: Iterable[ExposureRow]) -> list[ExposureRow]:
     return sorted(rows, key=lambda r: (-r.score, -r.dependency, r.tier, r.name.casefold()))
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What every question is asked with: the names and the links, the data, the news window,
+    "now", the settings, and how many rows an answer shows."""
+
+    world: World
+    data: ExposureData
+    window: Window
+    now: datetime
+    settings: ExposureSettings
+    limit: int = 50
+
+    def news(self, vendors: Collection[str], *, sources: bool = True) -> dict[str, VendorNews]:
+        """The news of each of ``vendors`` in the window, with the sources of its events
+        (unless ``sources`` is false: then only the rows shown are given them)."""
+        news = news_for(self.world, self.data, vendors, self.window, self.now, self.settings)
+        return with_sources(self.data, news) if sources else news
+
+    def report(
+        self,
+        question: str,
+        subject: str,
+        tier: int,
+        rows: Iterable[ExposureRow],
+        *,
+        explain: Callable[[list[ExposureRow]], list[ExposureRow]] | None = None,
+        **about: Any,
+    ) -> ExposureReport:
+        """The answer: ``rows`` ranked, the first ``limit`` explained (by ``explain``, when
+        their words wait until they are shown) and given their evidence; ``about`` describes
+        the subject (``ExposureReport``'s ``subject_*``, ``not_current``, ``followed``)."""
+        ranked = rank_rows(rows)
+        top = ranked[: self.limit]
+        if explain is not None:
+            top = explain(top)
+        return ExposureReport(
+            question=question,
+            subject=subject,
+            tier=tier,
+            window=self.window,
+            as_of=self.now,
+            settings=self.settings,
+            rows=tuple(evidence_for_rows(self.data, top, self.window)),
+            total=len(ranked),
+            **about,
+        )
+
+
 def answer_customer(
     world: World,
     data: ExposureData,
@@ -389,7 +437,8 @@ def answer_customer(
     limit: int = 50,
 ) -> ExposureReport:
     """Who supplies ``name`` (declared and reported), to ``tier`` tiers, ranked by exposure."""
-    return _answer_chain(world, data, name, "customer", tier, window, now, settings, limit)
+    asked = Asked(world, data, window, now, settings, limit)
+    return _answer_chain(asked, name, "customer", tier)
 
 
 def answer_supplier(
@@ -404,92 +453,72 @@ def answer_supplier(
     limit: int = 50,
 ) -> ExposureReport:
     """Who depends on ``name``, through which products, ranked by how much."""
-    return _answer_chain(world, data, name, "supplier", tier, window, now, settings, limit)
+    asked = Asked(world, data, window, now, settings, limit)
+    return _answer_chain(asked, name, "supplier", tier)
 
 
-def _answer_chain(
-    world: World,
-    data: ExposureData,
-    name: str,
-    question: str,
-    tier: int,
-    window: Window,
-    now: datetime,
-    settings: ExposureSettings,
-    limit: int,
-) -> ExposureReport:
-    subject = world.resolve_vendor(name, f"exposure --{question}")
+def _answer_chain(asked: Asked, name: str, question: str, tier: int) -> ExposureReport:
+    """Customer (upstream: each supplier's own news) or supplier (downstream: the subject's
+    news, weighed by how much each customer depends on it)."""
+    now = asked.now
+    subject = asked.world.resolve_vendor(name, f"exposure --{question}")
     upstream = question == "customer"
     reaches, not_current, followed = _walk(
-        world,
-        data,
+        asked.world,
+        asked.data,
         subject,
         upstream=upstream,
         tiers=tier,
-        end=window.end,
+        end=asked.window.end,
         now=now,
-        settings=settings,
+        settings=asked.settings,
     )
-    arrow = " <- " if upstream else " -> "
-    subject_news: VendorNews | None = None
-    subject_words = ""
-    if upstream:
-        news = news_for(world, data, [r.name for r in reaches], window, now, settings)
-    else:
-        news = with_sources(data, news_for(world, data, [subject], window, now, settings))
-        subject_news = news[subject]
-        subject_words = explain_news(subject_news, now)
-    rows: list[ExposureRow] = []
-    for reach in reaches:
-        row_news = news[reach.name] if upstream else None
-        risk = row_news.risk if row_news is not None else news[subject].risk
-        rows.append(
-            ExposureRow(
-                name=reach.name,
-                tier=reach.tier,
-                path=reach.path,
-                arrow=arrow,
-                news=row_news,
-                dependency=reach.dependency,
-                score=exposure_score(risk, reach.dependency),
-                explanation="",  # written below for the rows shown only
-                edge=reach.edge,
-                through=reach.through,
-                also_via=reach.also_via,
-                via=reach.edge.products(),
-            )
+    news = asked.news([r.name for r in reaches] if upstream else [subject], sources=not upstream)
+    subject_news = None if upstream else news[subject]
+    subject_words = explain_news(subject_news, now) if subject_news is not None else ""
+    rows = [
+        ExposureRow(
+            name=reach.name,
+            tier=reach.tier,
+            path=reach.path,
+            arrow=" <- " if upstream else " -> ",
+            news=news[reach.name] if upstream else None,
+            dependency=reach.dependency,
+            score=exposure_score(news[reach.name if upstream else subject].risk, reach.dependency),
+            explanation="",  # written for the rows shown only
+            edge=reach.edge,
+            through=reach.through,
+            also_via=reach.also_via,
+            via=reach.edge.products(),
         )
-    ranked = rank_rows(rows)
-    top = ranked[:limit]
-    if upstream:
-        news = with_sources(data, {r.name: news[r.name] for r in top})
-    explained: list[ExposureRow] = []
-    for row in top:
-        assert row.edge is not None
-        tier_words = tier_phrase(row.path, upstream)
-        link = explain_edge(row.edge, now)
-        if upstream:
-            row = replace(row, news=news[row.name])
-            words = [explain_news(news[row.name], now), tier_words, link]
-        else:
-            words = [tier_words, link, f"{subject}: {subject_words}"]
-        explained.append(replace(row, explanation="; ".join(w for w in words if w)))
-    shown = evidence_for_rows(data, explained, window)
-    subject_evidence: tuple[Evidence, ...] = ()
-    if subject_news is not None:
-        subject_evidence = tuple(e.as_evidence() for e in subject_news.events[:3])
-    return ExposureReport(
-        question=question,
-        subject=subject,
-        tier=tier,
-        window=window,
-        as_of=now,
-        settings=settings,
-        rows=tuple(shown),
-        total=len(ranked),
+        for reach in reaches
+    ]
+
+    def explain(top: list[ExposureRow]) -> list[ExposureRow]:
+        shown = with_sources(asked.data, {r.name: news[r.name] for r in top}) if upstream else {}
+        explained: list[ExposureRow] = []
+        for row in top:
+            assert row.edge is not None
+            words = [tier_phrase(row.path, upstream), explain_edge(row.edge, now)]
+            if upstream:
+                row = replace(row, news=shown[row.name])
+                words.insert(0, explain_news(shown[row.name], now))
+            else:
+                words.append(f"{subject}: {subject_words}")
+            explained.append(replace(row, explanation="; ".join(w for w in words if w)))
+        return explained
+
+    return asked.report(
+        question,
+        subject,
+        tier,
+        rows,
+        explain=explain,
         subject_news=subject_news,
         subject_explanation=subject_words,
-        subject_evidence=subject_evidence,
+        subject_evidence=tuple(e.as_evidence() for e in subject_news.events[:3])
+        if subject_news is not None
+        else (),
         not_current=tuple(sorted(not_current, key=lambda e: (e.supplier, e.customer))),
         followed=tuple(followed),
     )
@@ -550,70 +579,79 @@ def answer_product(
     limit: int = 50,
 ) -> ExposureReport:
     """A product's vendor and the makers of its parts (to ``tier`` levels), and their news."""
+    asked = Asked(world, data, window, now, settings, limit)
     product = world.resolve_product(key, "exposure --product")
     parts = product_tree(world, product, tier)
-    best: dict[str, list[Part]] = {}
+    by_vendor: dict[str, list[Part]] = {}
     for part in parts:
-        best.setdefault(part.vendor, []).append(part)
-    news = with_sources(data, news_for(world, data, list(best), window, now, settings))
+        by_vendor.setdefault(part.vendor, []).append(part)
+    news = asked.news(list(by_vendor))
     made_ids = sorted({p.product.id for p in parts if p.product is not None} | {product.id})
     counts = data.product_counts(made_ids, window)
-    rows: list[ExposureRow] = []
-    for vendor, found in best.items():
-        first = min(found, key=lambda p: p.depth)
-        dependency = settings.tier_discount ** max(first.depth - 1, 0)
-        roles = list(dict.fromkeys(f"{p.role}" for p in found))
-        made = list(dict.fromkeys(p.product.name for p in found if p.product is not None))
-        row_news = news[vendor]
-        if first.depth == 0:
-            where = f"vendor of {product.name}"
-        else:
-            parts_of = join_words(list(dict.fromkeys(p.of for p in found if p.of)))
-            where = f"{join_words(roles).replace('_', ' ')} of {parts_of}"
-            where += f" ({products_words(made)})" if made else ""
-            where += f", level {first.depth}" if first.depth > 1 else ""
-        part_mentions = {
-            p.product.name: counts.get(p.product.id, (0, 0))[0]
-            for p in found
-            if p.product is not None and p.product.id != product.id
-        }
-        rows.append(
-            ExposureRow(
-                name=vendor,
-                tier=first.depth,
-                path=first.path,
-                arrow=" <- ",
-                news=row_news,
-                dependency=dependency,
-                score=exposure_score(row_news.risk, dependency),
-                explanation=f"{explain_news(row_news, now)}; {where}",
-                role=join_words(roles),
-                via=tuple(made),
-                extra=(("part_mentions", part_mentions),),
-            )
-        )
-    ranked = rank_rows(rows)
-    shown = evidence_for_rows(data, ranked[:limit], window)
-    mentions, baseline = counts.get(product.id, (0, 0))
-    evidence = data.product_evidence([product.id], window, 3).get(product.id, [])
-    per_week, usual = mentions / window.weeks, baseline / window.baseline_weeks
-    summary = (
-        f"{product.name} ({product.category}, {product.vendor or 'no single vendor'}): "
-        f"named in {plural(mentions, ('article', 'articles'))} {window.label} "
-        f"({per_week:.1f}/week) vs {usual:.1f}/week usual"
+    rows = [
+        _maker_row(asked, product, found, news[vendor], counts)
+        for vendor, found in by_vendor.items()
+    ]
+    return asked.report(
+        "product", product.name, tier, rows, **_product_about(asked, product, counts)
     )
-    return ExposureReport(
-        question="product",
-        subject=product.name,
-        tier=tier,
-        window=window,
-        as_of=now,
-        settings=settings,
-        rows=tuple(shown),
-        total=len(ranked),
-        subject_explanation=summary,
-        subject_evidence=tuple(evidence),
-        subject_extra=(
+
+
+def _maker_row(
+    asked: Asked,
+    product: Product,
+    found: list[Part],
+    news: VendorNews,
+    counts: Mapping[str, tuple[int, int]],
+) -> ExposureRow:
+    """One company of a product's tree: the parts it makes (``found``), at its highest level."""
+    first = min(found, key=lambda p: p.depth)
+    dependency = asked.settings.tier_discount ** max(first.depth - 1, 0)
+    roles = list(dict.fromkeys(f"{p.role}" for p in found))
+    made = list(dict.fromkeys(p.product.name for p in found if p.product is not None))
+    if first.depth == 0:
+        where = f"vendor of {product.name}"
+    else:
+        parts_of = join_words(list(dict.fromkeys(p.of for p in found if p.of)))
+        where = f"{join_words(roles).replace('_', ' ')} of {parts_of}"
+        where += f" ({products_words(made)})" if made else ""
+        where += f", level {first.depth}" if first.depth > 1 else ""
+    part_mentions = {
+        p.product.name: counts.get(p.product.id, (0, 0))[0]
+        for p in found
+        if p.product is not None and p.product.id != product.id
+    }
+    return ExposureRow(
+        name=first.vendor,
+        tier=first.depth,
+        path=first.path,
+        arrow=" <- ",
+        news=news,
+        dependency=dependency,
+        score=exposure_score(news.risk, dependency),
+        explanation=f"{explain_news(news, asked.now)}; {where}",
+        role=join_words(roles),
+        via=tuple(made),
+        extra=(("part_mentions", part_mentions),),
+    )
+
+
+def _product_about(
+    asked: Asked, product: Product, counts: Mapping[str, tuple[int, int]]
+) -> dict[str, Any]:
+    """The product itself: how often it was named in the window against its usual rate."""
+    window = asked.window
+    mentions, baseline = counts.get(product.id, (0, 0))
+    evidence = asked.data.product_evidence([product.id], window, 3).get(product.id, [])
+    per_week, usual = mentions / window.weeks, baseline / window.baseline_weeks
+    return {
+        "subject_explanation": (
+            f"{product.name} ({product.category}, {product.vendor or 'no single vendor'}): "
+            f"named in {plural(mentions, ('article', 'articles'))} {window.label} "
+            f"({per_week:.1f}/week) vs {usual:.1f}/week usual"
+        ),
+        "subject_evidence": tuple(evidence),
+        "subject_extra": (
             ("id", product.id),
             ("vendor", product.vendor or None),
             ("category", product.category),
@@ -621,7 +659,7 @@ def answer_product(
             ("mentions_per_week", round(per_week, 2)),
             ("usual_per_week", round(usual, 2)),
         ),
-    )
+    }
 
 
 def _counterparties(

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from tracker.catalog.watch import WatchItem
 from tracker.config import ExposureSettings
 from tracker.errors import UsageError
 from tracker.exposure.answers import (
+    Asked,
     ExposureData,
     ExposureReport,
     ExposureRow,
     Part,
-    evidence_for_rows,
     exposure_score,
-    news_for,
     product_tree,
-    rank_rows,
-    with_sources,
 )
 from tracker.exposure.graph import World
-from tracker.exposure.scores import Window
+from tracker.exposure.scores import VendorNews, Window
 from tracker.exposure.words import explain_news
 
 
@@ -39,111 +37,90 @@ def answer_watchlist(
 ) -> ExposureReport:
     """The user's own list ranked by exposure: a vendor by its news; a product or part by the
     most exposed of its vendor and the makers of its parts (the next level counts half)."""
-    trees: dict[int, list[Part]] = {}
-    companies: set[str] = set()
-    for i, item in enumerate(items):
-        if item.product is not None:
-            trees[i] = product_tree(world, item.product, 2)
-            if item.vendor and not any(p.depth == 0 for p in trees[i]):
-                trees[i].insert(0, Part(item.vendor, "vendor", item.product, (item.label,), 0))
-            companies |= {p.vendor for p in trees[i]}
-        elif item.vendor:
-            companies.add(item.vendor)
-    news = with_sources(data, news_for(world, data, sorted(companies), window, now, settings))
-    rows: list[ExposureRow] = []
-    for i, item in enumerate(items):
-        if item.product is None and not item.vendor:
-            rows.append(
-                ExposureRow(
-                    name=item.label,
-                    tier=0,
-                    path=(item.label,),
-                    arrow=" <- ",
-                    news=None,
-                    dependency=0.0,
-                    score=0.0,
-                    explanation=item.note or "no vendor to follow",
-                    kind=item.kind,
-                )
-            )
-            continue
-        if item.product is None:
-            row_news = news[item.vendor]
-            rows.append(
-                ExposureRow(
-                    name=item.label,
-                    tier=0,
-                    path=(item.vendor,),
-                    arrow=" <- ",
-                    news=row_news,
-                    dependency=1.0,
-                    score=exposure_score(row_news.risk, 1.0),
-                    explanation=explain_news(row_news, now),
-                    kind=item.kind,
-                    role="vendor" if item.kind == "vendor" else "",
-                    via=(),
-                    extra=(("vendor", item.vendor),),
-                )
-            )
-            continue
-        if not trees[i]:
-            rows.append(
-                ExposureRow(
-                    name=item.label,
-                    tier=0,
-                    path=(item.label,),
-                    arrow=" <- ",
-                    news=None,
-                    dependency=0.0,
-                    score=0.0,
-                    explanation=f"the catalog names no vendor or maker of {item.product.name}",
-                    kind=item.kind,
-                    extra=(("product", item.product.id),),
-                )
-            )
-            continue
-        scored: list[tuple[float, Part]] = []
-        for part in trees[i]:
-            factor = settings.tier_discount ** max(part.depth - 1, 0)
-            scored.append((exposure_score(news[part.vendor].risk, factor), part))
-        scored.sort(key=lambda sp: (-sp[0], sp[1].depth, sp[1].vendor))
-        top_score, top = scored[0]
-        via = [f"{p.vendor} ({s:.2f})" for s, p in scored if s > 0]
-        top_news = news[top.vendor]
-        made = f" ({top.product.name})" if top.product else ""
-        place = "its vendor" if top.depth == 0 else f"{top.role}{made} of {top.of}"
-        rows.append(
-            ExposureRow(
-                name=item.label,
-                tier=top.depth,
-                path=top.path,
-                arrow=" <- ",
-                news=top_news,
-                dependency=settings.tier_discount ** max(top.depth - 1, 0),
-                score=top_score,
-                explanation=f"most exposed through {top.vendor} ({place}): "
-                + explain_news(top_news, now),
-                kind=item.kind,
-                role=top.role,
-                via=tuple(dict.fromkeys(p.vendor for _, p in scored)),
-                extra=(
-                    ("vendor", item.vendor or item.product.vendor or None),
-                    ("product", item.product.id),
-                    ("exposed_via", list(dict.fromkeys(via))),
-                ),
-            )
+    asked = Asked(world, data, window, now, settings, limit)
+    trees = {i: _tree(world, item) for i, item in enumerate(items) if item.product is not None}
+    companies = {part.vendor for tree in trees.values() for part in tree}
+    companies |= {item.vendor for item in items if item.product is None and item.vendor}
+    news = asked.news(sorted(companies))
+    rows = [_item_row(asked, item, trees.get(i, []), news) for i, item in enumerate(items)]
+    return asked.report(question, name, 1, rows)
+
+
+def _tree(world: World, item: WatchItem) -> list[Part]:
+    """The companies a product or part item depends on: its vendor (the one the user gave,
+    when the catalog names none) and the makers of its parts, two levels down."""
+    assert item.product is not None
+    tree = product_tree(world, item.product, 2)
+    if item.vendor and not any(p.depth == 0 for p in tree):
+        tree.insert(0, Part(item.vendor, "vendor", item.product, (item.label,), 0))
+    return tree
+
+
+def _row(item: WatchItem, path: tuple[str, ...], explanation: str, **more: Any) -> ExposureRow:
+    """The row of ``item``; ``more`` overrides the defaults of a row with nothing to follow."""
+    values: dict[str, Any] = {"tier": 0, "news": None, "dependency": 0.0, "score": 0.0}
+    return ExposureRow(
+        name=item.label,
+        path=path,
+        arrow=" <- ",
+        explanation=explanation,
+        kind=item.kind,
+        **(values | more),
+    )
+
+
+def _item_row(
+    asked: Asked, item: WatchItem, tree: list[Part], news: Mapping[str, VendorNews]
+) -> ExposureRow:
+    if item.product is None and not item.vendor:
+        return _row(item, (item.label,), item.note or "no vendor to follow")
+    if item.product is None:
+        own = news[item.vendor]
+        return _row(
+            item,
+            (item.vendor,),
+            explain_news(own, asked.now),
+            news=own,
+            dependency=1.0,
+            score=exposure_score(own.risk, 1.0),
+            role="vendor" if item.kind == "vendor" else "",
+            extra=(("vendor", item.vendor),),
         )
-    ranked = rank_rows(rows)
-    shown = evidence_for_rows(data, ranked[:limit], window)
-    return ExposureReport(
-        question=question,
-        subject=name,
-        tier=1,
-        window=window,
-        as_of=now,
-        settings=settings,
-        rows=tuple(shown),
-        total=len(ranked),
+    if not tree:
+        return _row(
+            item,
+            (item.label,),
+            f"the catalog names no vendor or maker of {item.product.name}",
+            extra=(("product", item.product.id),),
+        )
+    discount = asked.settings.tier_discount
+    scored = sorted(
+        (
+            (exposure_score(news[part.vendor].risk, discount ** max(part.depth - 1, 0)), part)
+            for part in tree
+        ),
+        key=lambda sp: (-sp[0], sp[1].depth, sp[1].vendor),
+    )
+    top_score, top = scored[0]
+    via = [f"{p.vendor} ({s:.2f})" for s, p in scored if s > 0]
+    made = f" ({top.product.name})" if top.product else ""
+    place = "its vendor" if top.depth == 0 else f"{top.role}{made} of {top.of}"
+    return _row(
+        item,
+        top.path,
+        f"most exposed through {top.vendor} ({place}): "
+        + explain_news(news[top.vendor], asked.now),
+        tier=top.depth,
+        news=news[top.vendor],
+        dependency=discount ** max(top.depth - 1, 0),
+        score=top_score,
+        role=top.role,
+        via=tuple(dict.fromkeys(p.vendor for _, p in scored)),
+        extra=(
+            ("vendor", item.vendor or item.product.vendor or None),
+            ("product", item.product.id),
+            ("exposed_via", list(dict.fromkeys(via))),
+        ),
     )
 
 
