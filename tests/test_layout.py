@@ -20,7 +20,7 @@ import tracker
 
 PACKAGE = Path(tracker.__file__).resolve().parent
 PURE = [
-    "models.py", "query.py", "ingest/cadence.py", "parse", "extract", "catalog", "exposure",
+    "models.py", "query.py", "ingest/cadence.py", "parse", "extract", "catalog", "exposure", "wording.py",
     "digest/records.py", "digest/settings.py", "digest/schedule.py", "digest/select.py",
     "digest/render.py", "digest/message.py",
 ]  # fmt: skip

@@ -90,7 +90,7 @@ def _flat(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _evidence_lines(label: str, items: Sequence[Evidence], tz: tzinfo | None) -> None:
-    from tracker.exposure import shorten
+    from tracker.wording import shorten
 
     if not items:
         return
@@ -287,8 +287,9 @@ def exposure(
 
 def show_vendor(st: State, name: str, fmt: Format, as_of: str | None = None) -> None:
     """`tracker vendors show`: a vendor's profile."""
-    from tracker.exposure import shorten, vendor_profile
+    from tracker.exposure import vendor_profile
     from tracker.store.exposure_queries import StoreExposureData
+    from tracker.wording import shorten
 
     _, now = resolve_times(None, as_of)
     store = st.stored

@@ -43,6 +43,7 @@ from tracker.digest.records import (
 from tracker.digest.settings import DigestSpec, Thresholds
 from tracker.extract.sentences import sentence_spans
 from tracker.models import EVENT_TYPES, shown_status
+from tracker.wording import shorten
 
 TITLE_SIMILARITY = 0.7  # word-set Jaccard at which two headlines are one story
 MIN_WORDS_FOR_SIMILARITY = 4  # shorter headlines must match word for word
@@ -250,7 +251,7 @@ def cluster_titles(titles: Sequence[str], hashes: Sequence[str]) -> list[int]:
 
 def mark_names(sentence: str, names: Iterable[str]) -> tuple[Segment, ...]:
     """``sentence`` cut into segments, the occurrences of ``names`` marked (longest first)."""
-    sentence = _shorten(sentence)
+    sentence = shorten(sentence, EVIDENCE_MAX_CHARS)
     spans: list[tuple[int, int]] = []
     for name in sorted({n for n in names if n and len(n) >= 2}, key=len, reverse=True):
         for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", sentence):
@@ -266,14 +267,6 @@ def mark_names(sentence: str, names: Iterable[str]) -> tuple[Segment, ...]:
     if position < len(sentence):
         segments.append((sentence[position:], False))
     return tuple(segments)
-
-
-def _shorten(sentence: str) -> str:
-    sentence = " ".join(sentence.split())
-    if len(sentence) <= EVIDENCE_MAX_CHARS:
-        return sentence
-    cut = sentence.rfind(" ", 0, EVIDENCE_MAX_CHARS)
-    return sentence[: cut if cut > EVIDENCE_MAX_CHARS // 2 else EVIDENCE_MAX_CHARS] + "…"
 
 
 def _names_in(story: StoryRecord) -> set[str]:

@@ -68,7 +68,7 @@ from tracker.exposure.scores import (
     summarize_news,
 )
 from tracker.exposure.watchlists import answer_watchlist, part_items
-from tracker.exposure.words import age_words, explain_edge, explain_news, shorten
+from tracker.exposure.words import age_words, explain_edge, explain_news
 
 __all__ = [
     "RISK_WEIGHTS",
@@ -104,7 +104,6 @@ __all__ = [
     "reported_links",
     "reported_weight",
     "risk_of",
-    "shorten",
     "summarize_news",
     "to_graphml",
     "vendor_profile",

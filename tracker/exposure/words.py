@@ -8,6 +8,7 @@ from datetime import datetime
 
 from tracker.exposure.graph import Edge
 from tracker.exposure.scores import DAY_S, VendorNews
+from tracker.wording import shorten
 
 _TYPE_WORDS: dict[str, tuple[str, str]] = {
     "disruption": ("disruption", "disruptions"),
@@ -53,15 +54,6 @@ def join_words(parts: Sequence[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def shorten(text: str, limit: int = 60) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-")
-    return cut + "…"
 
 
 def explain_news(news: VendorNews, now: datetime) -> str:
