@@ -15,7 +15,8 @@ from tracker.cli.state import State, state
 from tracker.errors import UsageError
 
 if TYPE_CHECKING:
-    from tracker.digest.records import Period, WatchItem
+    from tracker.catalog.watch import WatchItem
+    from tracker.digest.records import Period
     from tracker.digest.settings import DigestSpec
 
 app = typer.Typer(
