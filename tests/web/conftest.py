@@ -71,6 +71,9 @@ def fill(store: Store) -> dict[str, int]:
         )
         session.add_all([wire, other, lux, apple, fox, nvidia, first, hostile])
         session.flush()
+        # the copy of the mentions PostgreSQL's search filters by (migration 0010)
+        first.vendor_ids = sorted([lux.id or 0, apple.id or 0])
+        hostile.vendor_ids = sorted([fox.id or 0, nvidia.id or 0])
         assert first.id
         assert hostile.id
         assert lux.id
