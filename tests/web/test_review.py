@@ -48,10 +48,12 @@ def test_reject_and_confirm_a_relation(
                            supplier="Luxshare", customer="Apple")  # fmt: skip
         assert confirmed.status_code == 303  # type: ignore[attr-defined]
         vendor = client.get("/vendor/Nvidia")
+        sources = client.get("/sources")
         article = client.get(f"/article/{ids['hostile']}")
     assert 'data-supplier="Foxconn"' not in vendor.text
     assert re.search(r'rejected-count">1<', vendor.text)
     assert "rejected by review" in article.text
+    assert re.search(r'rejected">1<', sources.text)  # the source that carried it
     pairs = reported_pairs(store)
     assert not any(s == "Foxconn" for s, _, _ in pairs)
     # The extraction's 0.8 made it "confirmed" but unsure; the analyst's makes it sure.

@@ -12,7 +12,17 @@ from sqlmodel import Session, col
 from tracker.store.exposure import _raw_time, _utc, article_between
 from tracker.store.reports import source_names_for, vendor_names_for
 from tracker.store.review import mention_kept, relation_confirmed, relation_kept
-from tracker.store.tables import Article, Event, EventVendor, Mention, Relation, Review, Vendor
+from tracker.store.tables import (
+    Article,
+    ArticleSource,
+    Event,
+    EventVendor,
+    Mention,
+    Relation,
+    Review,
+    Source,
+    Vendor,
+)
 
 
 def recent_articles(session: Session, limit: int, offset: int = 0) -> list[dict[str, Any]]:
@@ -165,3 +175,17 @@ def rejected_for(session: Session, name: str) -> int:
         or_(col(Review.supplier) == name, col(Review.customer) == name),
     )
     return int(session.connection().execute(stmt).scalar_one())
+
+
+def rejected_by_source(session: Session) -> dict[str, int]:
+    """Per source name, the items analysts rejected in the articles it carried."""
+    stmt = (
+        select(col(Source.name), func.count(col(Review.id)))
+        .select_from(Review)
+        .join(Article, col(Article.canonical_url) == col(Review.article_url))
+        .join(ArticleSource, col(ArticleSource.article_id) == col(Article.id))
+        .join(Source, col(Source.id) == col(ArticleSource.source_id))
+        .where(col(Review.verdict) == "rejected")
+        .group_by(col(Source.name))
+    )
+    return {str(name): int(n) for name, n in session.connection().execute(stmt).all()}

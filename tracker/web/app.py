@@ -78,13 +78,11 @@ class Workspace:
         *,
         now: Callable[[], datetime] | None = None,
     ) -> None:
-        from tracker.web.security import new_token as fresh
-
         self.store = store
         self.settings = settings
         self.web = settings.web
         self.gazetteer = gazetteer
-        self.signer = Signer(self.web.secret or fresh())
+        self.signer = Signer(self.web.secret or new_token())
         self.now = now or (lambda: datetime.now(UTC))
         self.tz: tzinfo | None = settings.tzinfo()
         self.templates = Environment(
@@ -429,6 +427,7 @@ def week_chart(news: dict[str, list[datetime]], start: datetime, weeks: int) -> 
 
 def sources_page(request: Request) -> Response:
     from tracker.store.health import health_rows
+    from tracker.store.pages import rejected_by_source
     from tracker.store.sources import all_sources, article_counts
 
     ws = _ws(request)
@@ -436,8 +435,10 @@ def sources_page(request: Request) -> Response:
         rows = health_rows(session, ws.settings.schedule, ws.now())
         counts = article_counts(session)
         ids = {s.name: s.id or 0 for s in all_sources(session)}
+        rejected = rejected_by_source(session)
     for row in rows:
         row["articles"] = counts.get(ids.get(row["name"], 0), 0)
+        row["rejected"] = rejected.get(row["name"], 0)
     states = Counter(row["state"] for row in rows)
     return ws.render(request, "sources.html", sources=rows, states=sorted(states.items()))
 
