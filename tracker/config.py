@@ -250,6 +250,36 @@ def _watchlists_problem(watchlists: Sequence[Watchlist]) -> str:
     return unique("watchlist").problem(watchlists)
 
 
+ROLES = ("viewer", "analyst")
+
+
+@dataclass(frozen=True, slots=True)
+class WebUser:
+    """Someone who may log in to `tracker serve` (the hash from `tracker web hash-password`)."""
+
+    name: Annotated[str, NAME]
+    password_hash: Annotated[str, NOT_BLANK]
+    role: Literal["viewer", "analyst"] = "viewer"
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """`tracker serve`: who may use it. With neither a token nor users it serves loopback
+    only, to anyone there, as an analyst."""
+
+    token: str = ""  # or TRACKER_WEB_TOKEN: a shared secret (Bearer header, or the login form)
+    token_role: Literal["viewer", "analyst"] = "analyst"
+    users: tuple[WebUser, ...] = ()
+    secret: str = ""  # signs session cookies; empty: a new one each start (sessions end)
+    session_hours: Annotated[int, POSITIVE] = 12
+    secure_cookies: bool = False  # mark cookies Secure (always so over https)
+
+    @property
+    def has_auth(self) -> bool:
+        """True when logging in is required."""
+        return bool(self.token or self.users)
+
+
 SOURCE_KINDS = ("feed", "page", "sitemap")
 
 
@@ -304,6 +334,7 @@ class Settings:
     smtp: SmtpSettings | None = None
     exposure: ExposureSettings = field(default_factory=ExposureSettings)
     watchlists: tuple[Watchlist, ...] = ()
+    web: WebSettings = field(default_factory=WebSettings)
     notices: tuple[str, ...] = ()  # what the file should say otherwise (deprecated forms)
 
     def tzinfo(self) -> ZoneInfo | None:
@@ -352,6 +383,7 @@ def _file_type() -> Any:
         ("smtp", SmtpTable | None, None),
         ("exposure", ExposureSettings, ExposureSettings()),
         ("watchlists", Annotated[tuple[Watchlist, ...], Rule(_watchlists_problem)], ()),
+        ("web", WebSettings, WebSettings()),
     ]
     fields = [(name, kind, field(default=default)) for name, kind, default in tables]
     made = dataclasses.make_dataclass("File", fields, frozen=True)
@@ -369,6 +401,7 @@ def refuse_unknown_keys(*tables: type) -> None:
 
 
 refuse_unknown_keys(FetchSettings, ScheduleSettings, ExposureSettings, Watchlist, SourceSpec)
+refuse_unknown_keys(WebSettings, WebUser)
 refuse_unknown_keys(_Extract, _Display, _Demo)
 
 
@@ -518,6 +551,7 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
         exposure=tables.exposure,
         watchlists=tables.watchlists,
         notices=tuple(notices),
+        web=tables.web,
     )
 
 
