@@ -93,9 +93,9 @@ def test_a_write_lock_held_too_long_is_one_line(made: Path, tmp_path: Path) -> N
 def test_a_source_url_that_is_no_url_is_refused(tmp_path: Path) -> None:
     cli = Cli(write_config(tmp_path / "c.toml", {}), f"sqlite:///{tmp_path / 't.db'}")
     for url, reason in (
-        ("http://[::1/x.xml", "is not valid (Invalid IPv6 URL)"),
-        ("http://example.com:99999/x.xml", "is not valid (Port out of range 0-65535)"),
-        ("http://example.com/a\x01b", "holds the character '\\x01'"),
+        ("http://[::1/x.xml", "is not a valid URL (Invalid IPv6 URL)"),
+        ("http://example.com:99999/x.xml", "is not a valid URL (Port out of range 0-65535)"),
+        ("http://example.com/a\x01b", "must not contain spaces or control characters"),
     ):
         result = cli("sources", "add", url)
         assert result.exit_code == 2, result.output
@@ -116,8 +116,8 @@ def test_an_opml_file_with_bad_outlines_imports_the_others(tmp_path: Path) -> No
     cli = Cli(write_config(tmp_path / "c.toml", {}), f"sqlite:///{tmp_path / 't.db'}")
     result = cli("sources", "import-opml", str(opml))
     assert result.exit_code == 0, result.output
-    assert "skipped outline 'bracket': the URL http://[::1/x.xml is not valid" in result.stderr
-    assert "skipped outline 'port': the URL" in result.stderr
+    assert "'http://[::1/x.xml' is not a valid URL (Invalid IPv6 URL)" in result.stderr
+    assert "'http://news.example:99999/x.xml' is not a valid URL (Port out" in result.stderr
     assert "imported 2 sources" in result.stderr
     listed = cli("sources", "list", "--format", "json").stdout
     assert "news.example/feed.xml" in listed

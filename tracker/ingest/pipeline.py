@@ -19,27 +19,24 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from tracker.config import Settings
+from tracker.config import Settings, url_problem
 from tracker.errors import EntriesNotStored, FetchError, LayoutChanged, ParseError, StoreError
 from tracker.extract import Extractor
 from tracker.fetch import Fetcher
 from tracker.fetch.policy import max_age_seconds
-from tracker.ingest.cadence import effective_interval_minutes, plan_next_attempt
 from tracker.ingest.gather import Target, gather
+from tracker.ingest.transition import Fetched, after_fetch
 from tracker.ingest.work import CpuPool, PageJob
 from tracker.logs import log_event
-from tracker.models import ArticleRecord, FeedEntry, ParsedFeed
+from tracker.models import ArticleRecord, FeedEntry, ParsedFeed, SourceState
 from tracker.parse.listing import Listing, layout_changed
-from tracker.parse.urls import canonical_url, printable, url_problem
+from tracker.parse.urls import canonical_url, printable
 from tracker.store import Store, fetchstate, identity
 from tracker.store import articles as store_articles
 from tracker.store import sources as store_sources
 from tracker.store.tables import Source
 
 log = logging.getLogger("tracker.ingest.pipeline")
-
-# Error classes that, repeated, mark a source as failing rather than merely unlucky.
-FAILING_CLASSES = {"http_404", "dns"}
 
 
 @dataclass(slots=True)
@@ -411,6 +408,26 @@ class Pipeline:
                 block=listing.block,
             )
 
+    def _record(
+        self, source: Source, outcome: SourceOutcome, fetched: Fetched, started_at: datetime
+    ) -> SourceState:
+        """Move the source to its state after ``fetched`` and log the fetch."""
+        assert source.id is not None
+        with self.store.session() as session:
+            fetchstate.begin_write(session)
+            state = after_fetch(
+                store_sources.fetch_state(session, source.id),
+                fetched,
+                published=fetchstate.publication_times(session, source.id),
+                settings=self.settings.schedule,
+                now=datetime.now(UTC),
+                rng=self.rng,
+            )
+            store_sources.save_fetch_state(session, source.id, state)
+            outcome.next_attempt_at = state.next_attempt_at
+            fetchstate.log_fetch(session, source.id, **_log_fields(outcome, started_at))
+        return state
+
     def _record_success(
         self,
         source: Source,
@@ -423,35 +440,18 @@ class Pipeline:
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> None:
-        assert source.id is not None
-        if outcome.status == "not_modified" or outcome.failed_entries:
-            # Entries that could not be stored are retried next time: no 304 may hide them.
-            etag, last_modified = source.etag, source.last_modified
         outcome.elapsed_s = time.monotonic() - started
-        with self.store.session() as session:
-            fetchstate.begin_write(session)
-            published = fetchstate.publication_times(session, source.id)
-            interval = effective_interval_minutes(
-                source.interval_minutes, source.is_adaptive, published, self.settings.schedule
-            )
-            outcome.next_attempt_at = plan_next_attempt(
-                datetime.now(UTC),
-                interval_minutes=interval,
-                error_streak=0,
-                settings=self.settings.schedule,
-                rng=self.rng,
-                fresh_for_s=fresh_for_s,
-            )
-            store_sources.record_success(
-                session,
-                source.id,
-                title=title,
-                etag=etag,
-                last_modified=last_modified,
-                next_attempt_at=outcome.next_attempt_at,
-                http_status=outcome.http_status,
-            )
-            fetchstate.log_fetch(session, source.id, **_log_fields(outcome, started_at))
+        fetched = Fetched(
+            status="not_modified" if outcome.status == "not_modified" else "ok",
+            http_status=outcome.http_status,
+            title=title,
+            etag=etag,
+            last_modified=last_modified,
+            fresh_for_s=fresh_for_s,
+            keep_validators=outcome.failed_entries > 0,
+        )
+        state = self._record(source, outcome, fetched, started_at)
+        assert state.next_attempt_at is not None
         log_event(
             log,
             logging.INFO,
@@ -463,7 +463,7 @@ class Pipeline:
             entries=outcome.entries,
             new=outcome.new,
             elapsed_s=round(outcome.elapsed_s, 3),
-            next_attempt_at=outcome.next_attempt_at.isoformat(),
+            next_attempt_at=state.next_attempt_at.isoformat(),
         )
 
     def _record_failure(
@@ -474,19 +474,25 @@ class Pipeline:
         started_at: datetime,
         started: float,
     ) -> None:
-        assert source.id is not None
         error_class, message = _error_class(exc)
         status = exc.status if isinstance(exc, FetchError) else None
-        retry_after = exc.retry_after_s if isinstance(exc, FetchError) else None
         outcome.status, outcome.error_class, outcome.error = "failed", error_class, message
         outcome.http_status = status
         outcome.elapsed_s = time.monotonic() - started
+        fetched = Fetched(
+            status="failed",
+            http_status=status,
+            error_class=error_class,
+            error=message,
+            retry_after_s=exc.retry_after_s if isinstance(exc, FetchError) else None,
+        )
         try:
-            streak, disabled = self._store_failure(source, outcome, retry_after, started_at)
-        except Exception as exc:  # the database itself fails (a full disk): said, not raised
+            state = self._record(source, outcome, fetched, started_at)
+        except Exception as failure:  # the database itself fails (a full disk): said, not raised
             log.exception("failure not recorded", extra={"fields": {"source": source.name}})
-            outcome.error = f"{message}; not recorded either: {_as_store_error(exc)}"
+            outcome.error = f"{message}; not recorded either: {_as_store_error(failure)}"
             return
+        assert state.next_attempt_at is not None
         log_event(
             log,
             logging.WARNING,
@@ -497,61 +503,11 @@ class Pipeline:
             http_status=status,
             error_class=error_class,
             error=message,
-            error_streak=streak,
+            error_streak=state.error_streak,
             elapsed_s=round(outcome.elapsed_s, 3),
-            next_attempt_at=outcome.next_attempt_at and outcome.next_attempt_at.isoformat(),
-            disabled=bool(disabled),
+            next_attempt_at=state.next_attempt_at.isoformat(),
+            disabled=error_class == "http_410",
         )
-
-    def _store_failure(
-        self,
-        source: Source,
-        outcome: SourceOutcome,
-        retry_after: float | None,
-        started_at: datetime,
-    ) -> tuple[int, str | None]:
-        """Write a source's failure and its next attempt; its error streak, and why it was
-        disabled (a 410) if it was."""
-        assert source.id is not None
-        assert outcome.error_class is not None
-        assert outcome.error is not None
-        error_class, message = outcome.error_class, outcome.error
-        schedule = self.settings.schedule
-        now = datetime.now(UTC)
-        disabled = None
-        if error_class == "http_410":
-            disabled = (
-                f"410 Gone on {now:%Y-%m-%d}: the feed was removed for good "
-                f"(`tracker sources set {source.name} --enable` to try again)"
-            )
-        status = outcome.http_status
-        with self.store.session() as session:
-            fetchstate.begin_write(session)
-            streak = store_sources.error_streak(session, source.id) + 1
-            published = fetchstate.publication_times(session, source.id)
-            interval = effective_interval_minutes(
-                source.interval_minutes, source.is_adaptive, published, schedule
-            )
-            outcome.next_attempt_at = plan_next_attempt(
-                now,
-                interval_minutes=interval,
-                error_streak=streak,
-                settings=schedule,
-                rng=self.rng,
-                retry_after_s=retry_after,
-            )
-            store_sources.record_failure(
-                session,
-                source.id,
-                error_class,
-                message,
-                next_attempt_at=outcome.next_attempt_at,
-                http_status=status,
-                is_failing=error_class in FAILING_CLASSES and streak >= schedule.failing_after,
-                disabled_reason=disabled,
-            )
-            fetchstate.log_fetch(session, source.id, **_log_fields(outcome, started_at))
-        return streak, disabled
 
     async def store_entries(
         self,
@@ -572,8 +528,9 @@ class Pipeline:
         for entry in feed.entries:
             if entry.guid in known or entry.guid in fresh:
                 continue
-            problem = url_problem(entry.url) if entry.url else None
-            if problem is not None:
+            # (a space is written %20 by the fetch: only what cannot be sent is refused)
+            problem = url_problem(entry.url.replace(" ", "%20")) if entry.url else ""
+            if problem:
                 # never fetchable as written: skipped (each time), and no reason to keep the
                 # source's validators from being saved
                 outcome.skipped += 1
@@ -662,7 +619,7 @@ class Pipeline:
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self.inflight[canonical] = future
         try:
-            record = await self.build_record(
+            record = await self.fetch_and_extract(
                 entry, canonical, summary, urlsplit(source.url).hostname
             )
             if record.text_origin == "summary":
@@ -679,7 +636,7 @@ class Pipeline:
         if result == "new" and article_id is not None:
             summary.new_article_ids.append(article_id)
 
-    async def build_record(
+    async def fetch_and_extract(
         self,
         entry: FeedEntry,
         canonical: str,
@@ -714,7 +671,7 @@ class Pipeline:
                 note=note,
                 date_fallback=entry.date_fallback,
             )
-            timed = await self.cpu.build_record(job)
+            timed = await self.cpu.extract_in_worker(job)
         summary.timings.page_s += timed.page_s
         summary.timings.extract_s += timed.extract_s
         record: ArticleRecord = timed.value
@@ -724,12 +681,12 @@ class Pipeline:
 async def fetch_sources(
     store: Store,
     settings: Settings,
-    matcher: Extractor,
+    extractor: Extractor,
     sources: Sequence[Source],
     hook: ProgressHook | None = None,
 ) -> RunSummary:
     """Fetch ``sources`` concurrently with one HTTP client and store what is new."""
-    pipeline = Pipeline(store, settings, matcher)
+    pipeline = Pipeline(store, settings, extractor)
     try:
         return await pipeline.run(sources, hook)
     finally:

@@ -9,38 +9,18 @@ import courlan
 
 def absolute_url(base: str, link: str | None) -> str | None:
     """Resolve ``link`` against ``base``; None for empty or non-HTTP links; a link that
-    cannot be parsed as a URL as it is (``url_problem`` says why)."""
+    cannot be parsed as a URL as it is (``tracker.config.url_problem`` says why)."""
     if not link or not link.strip():
         return None
     try:
         url = urljoin(base, link.strip())
         scheme = urlsplit(url).scheme
     except ValueError:
-        # not a URL at all ("http://[::1/x"): kept as written, for ``url_problem`` to name
+        # not a URL at all ("http://[::1/x"): kept as written, for the fetch to refuse
         return link.strip()
     if scheme not in ("http", "https"):
         return None
     return url
-
-
-def url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be fetched as it is written, or None when it can: not HTTP(S), no
-    host, a port out of range, a control character or space, brackets that do not close."""
-    bad = next((c for c in url if ord(c) < 0x21 or ord(c) == 0x7F), None)
-    if bad is not None:
-        return f"holds the character {bad!r}"
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        return f"is not valid ({exc})"
-    if parts.scheme not in ("http", "https"):
-        return f"is not http(s) (scheme {parts.scheme!r})"
-    if not parts.hostname:
-        return "names no host"
-    if port == 0:
-        return "has port 0"
-    return None
 
 
 def printable(url: str) -> str:
