@@ -74,7 +74,7 @@ check: lint typecheck
 FUZZ_EXAMPLES ?= 300
 
 fuzz: $(STAMP)
-	TRACKER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) TRACKER_FUZZ_REPORT=1 $(BIN)/pytest -n0 -p no:cacheprovider tests/fuzz
+	TRACKER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) TRACKER_FUZZ_REPORT=1 $(BIN)/pytest -n0 -p no:cacheprovider --timeout 3600 tests/fuzz
 
 test-travel: $(STAMP)
 	TRACKER_TEST_TRAVEL=+365d $(BIN)/pytest $(PARALLEL)
