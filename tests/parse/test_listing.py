@@ -14,7 +14,6 @@ from tracker.parse.dates import find_date, infer_dayfirst, parse_datetime
 from tracker.parse.listing import (
     Listing,
     date_from_url,
-    decode_html,
     extract_listing,
     layout_changed,
     page_metadata_date,
@@ -305,16 +304,6 @@ def test_non_utf8_bytes_are_decoded() -> None:
     result = extract_listing(japanese.encode("shift_jis"), "http://example.test/")
     assert result.items[1].title == "熊本第二工場が量産を開始へ 第2報"
     assert result.items[1].published_at == datetime(2026, 11, 2, tzinfo=UTC)
-    assert decode_html(b'<meta charset="windows-31j">\x8e\x9f') == '<meta charset="windows-31j">次'
-    assert (
-        decode_html(b'<meta charset="utf-16"><p>caf\xc3\xa9') == '<meta charset="utf-16"><p>caf\xe9'
-    )
-    assert (
-        decode_html(b'<meta charset="no-such-codec"><p>caf\xe9')
-        == '<meta charset="no-such-codec"><p>caf\xe9'
-    )
-    assert decode_html(b"\xef\xbb\xbfcaf\xc3\xa9") == "caf\xe9"
-    assert decode_html("\ufffd ok".encode("utf-16")) == "\ufffd ok"
 
 
 def test_flat_lists_take_the_date_beside_each_link() -> None:

@@ -19,10 +19,9 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import lxml.html
 import soupsieve
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from lxml import etree
@@ -35,6 +34,8 @@ from tracker.parse.dates import (
     infer_dayfirst,
     parse_datetime,
 )
+from tracker.parse.encoding import decode_html
+from tracker.parse.html import Element, html_document
 from tracker.parse.text import clean_text
 from tracker.parse.urls import absolute_url
 
@@ -42,15 +43,12 @@ __all__ = [
     "Listing",
     "ListingItem",
     "date_from_url",
-    "decode_html",
     "extract_listing",
-    "html_document",
     "layout_changed",
     "page_metadata_date",
 ]
 
 DateSource = Literal["listing", "url"]
-Element = Any  # lxml.html.HtmlElement; lxml ships no type information
 
 MIN_QUALITY = 0.35  # below this, a group is not a list of articles
 MIN_SINGLE_QUALITY = 0.6  # a lone link must look very much like an article
@@ -86,59 +84,7 @@ class Listing:
     next_url: str | None = None
 
 
-# --- decoding and parsing -------------------------------------------------------------------
-
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-# Labels as browsers read them (WHATWG Encoding): the superset each legacy label really means,
-# and a <meta> that claims UTF-16 on bytes that could be read at all is UTF-8.
-_CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
-    "iso-8859-9": "cp1254", "tis-620": "cp874", "windows-31j": "cp932", "x-sjis": "cp932",
-    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "ms932": "cp932",
-    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs",
-    "euc-kr": "cp949", "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8",
-}  # fmt: skip
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-
-
-def decode_html(data: str | bytes) -> str:
-    """Text of an HTML document: BOM, then ``<meta charset>``, then UTF-8, else cp1252.
-
-    Never fails: undecodable bytes become U+FFFD.
-    """
-    if isinstance(data, str):
-        return data
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
-        name = declared.group(1).decode("ascii", errors="ignore").lower()
-        name = _CHARSET_ALIASES.get(name, name)
-        try:
-            return data.decode(name, errors="strict")
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def html_document(html: str | bytes) -> Element | None:
-    """The lxml tree of an HTML document; None when it holds no markup at all."""
-    text = _XML_DECL.sub("", decode_html(html), count=1).replace("\x00", "")
-    if not text.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return None
+# --- parsing ---------------------------------------------------------------------------------
 
 
 def _document_base(root: Element, base_url: str) -> str:
