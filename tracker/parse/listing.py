@@ -12,7 +12,6 @@ A CSS selector or an XPath expression overrides the detection and names the link
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import warnings
@@ -42,10 +41,8 @@ from tracker.parse.urls import absolute_url
 __all__ = [
     "Listing",
     "ListingItem",
-    "date_from_url",
     "extract_listing",
     "layout_changed",
-    "page_metadata_date",
 ]
 
 DateSource = Literal["listing", "url"]
@@ -886,77 +883,3 @@ def layout_changed(old_signature: str | None, new: Listing) -> bool:
     if not new.items:
         return True
     return old_signature is not None and old_signature != new.signature
-
-
-# --- dates in the article page itself ---------------------------------------------------------
-
-_META_NAMES = (
-    "article:published_time", "og:published_time", "og:article:published_time",
-    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
-    "publication_date", "date", "dc.date", "dc.date.issued", "dc.date.created",
-    "dcterms.date", "dcterms.issued", "dcterms.created", "citation_publication_date",
-    "citation_date", "parsely-pub-date", "sailthru.date", "article.published", "created",
-)  # fmt: skip
-_ARTICLE_TYPES = {
-    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-    "report", "pressrelease", "webpage", "scholarlyarticle", "techarticle",
-}  # fmt: skip
-
-
-def _json_ld_dates(data: object, typed: list[str], untyped: list[str]) -> None:
-    if isinstance(data, list):
-        for item in data:
-            _json_ld_dates(item, typed, untyped)
-        return
-    if not isinstance(data, dict):
-        return
-    value = data.get("datePublished")
-    if isinstance(value, str):
-        kinds = data.get("@type")
-        names = kinds if isinstance(kinds, list) else [kinds]
-        is_article = any(isinstance(n, str) and n.lower() in _ARTICLE_TYPES for n in names)
-        (typed if is_article else untyped).append(value)
-    for key, child in data.items():
-        if key != "datePublished" and isinstance(child, dict | list):
-            _json_ld_dates(child, typed, untyped)
-
-
-def page_metadata_date(html: str | bytes, *, local_tz: tzinfo = UTC) -> datetime | None:
-    """An article page's publication time from its metadata: JSON-LD ``datePublished``, then
-    Open Graph ``article:published_time``, then meta tags (pubdate, date, dc.date...) and
-    ``itemprop=datePublished``; None when the page declares none."""
-    root = html_document(html)
-    if root is None:
-        return None
-    typed: list[str] = []
-    untyped: list[str] = []
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = (script.text or "").strip()
-        raw = re.sub(r"^(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)$", "", raw).strip()
-        try:
-            _json_ld_dates(json.loads(raw), typed, untyped)
-        except (json.JSONDecodeError, RecursionError):
-            continue
-    for value in [*typed, *untyped]:
-        found = parse_datetime(value, local_tz=local_tz)
-        if found is not None:
-            return found
-    metas: dict[str, str] = {}
-    for meta in root.iter("meta"):
-        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        content = meta.get("content")
-        if name and content and name not in metas:
-            metas[name] = content
-    for name in _META_NAMES:
-        if name in metas:
-            found = parse_datetime(metas[name], local_tz=local_tz)
-            if found is not None:
-                return found
-    for el in root.iter("time"):
-        if (el.get("itemprop") or "").lower() == "datepublished" or el.get("pubdate") is not None:
-            found = _time_value(el, None, local_tz)
-            if found is not None:
-                return found
-    return None
