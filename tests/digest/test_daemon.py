@@ -9,10 +9,10 @@ from tests.digest.smtp import SmtpServer
 from tests.digest.stories import store_story
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import load_catalog
-from tracker.config import BUNDLED_CONFIG_DIR, ScheduleSettings, Settings
+from tracker.config import BUNDLED_CONFIG_DIR, ScheduleSettings, Settings, Watchlist
 from tracker.digest import delivery
 from tracker.digest.schedule import latest_due, period_key
-from tracker.digest.settings import Cadence, DigestSpec, SmtpSettings, Watchlist
+from tracker.digest.settings import Cadence, DigestSpec, SmtpSettings
 from tracker.extract import Extractor
 from tracker.ingest.daemon import Daemon
 from tracker.store import Store

@@ -4,6 +4,7 @@ names they know."""
 from __future__ import annotations
 
 import shlex
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +63,8 @@ class State:
             from tracker.config import load_settings
 
             self._settings = load_settings(self.config_path, required=self.is_config_explicit)
+            for notice in self._settings.notices:
+                print(f"warning: {notice}", file=sys.stderr)
         return self._settings
 
     @property

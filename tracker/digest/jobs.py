@@ -13,9 +13,9 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from tracker.catalog.watch import WatchItem
 from tracker.config import Settings
 from tracker.digest.delivery import resolve_items, run_due
-from tracker.digest.records import WatchItem
 from tracker.extract import Extractor
 from tracker.logs import log_event
 from tracker.store import Store
