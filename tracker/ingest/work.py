@@ -27,7 +27,7 @@ from tracker.models import ArticleRecord, ParsedFeed
 from tracker.parse.discover import page_title
 from tracker.parse.encoding import decode_document
 from tracker.parse.feed import parse_feed
-from tracker.parse.listing import Listing, extract_listing, page_metadata_date
+from tracker.parse.listing import Listing, extract_listing
 from tracker.parse.page import extract_page
 from tracker.parse.sitemap import Sitemap, parse_sitemap
 from tracker.parse.text import bounded_text, content_hash
@@ -133,9 +133,9 @@ def extract_article(job: PageJob, extractor: Extractor | None = None) -> Timed:
         page = extract_page(html, job.page_url)
         text = page.text
         title = title or page.title or ""
-        if published is None:
-            # the page's own metadata, then the URL's date, then what the extractor guessed
-            published = page_metadata_date(html) or job.date_fallback or page.published_at
+        # The page's own date (its metadata, then its URL, then htmldate's guesses), read
+        # on the tree trafilatura parsed; the entry's guess (URL date, lastmod) comes after.
+        published = published or page.published_at
         if not text:
             note = "page had no main text"
     published = published or job.date_fallback
