@@ -1,5 +1,7 @@
 # make demo: the main job on the bundled sample.  make test: lint, types, tests.
 # make check: lint, types and the unit tests (not tests/cli, nothing marked slow): the edit loop.
+# make fuzz: the property tests of tests/fuzz with many examples (FUZZ_EXAMPLES), and the
+# worst CPU time and memory per article they met.
 # make test-travel: the tests with the clock a year ahead, then a year back.
 # make test-under-load: the tests while busy processes keep every core loaded.
 # Each target creates or reuses .venv itself: a fresh clone needs only Python 3.11+ (with
@@ -21,7 +23,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export PIP_ROOT_USER_ACTION := ignore
 
-.PHONY: demo test check test-travel test-under-load lint fix typecheck pytest lock lock-upgrade lock-check clean
+.PHONY: demo test check fuzz test-travel test-under-load lint fix typecheck pytest lock lock-upgrade lock-check clean
 
 # uv itself, beside the environment it manages (its sync leaves .venv/.uv alone).
 $(UV): tools/uv.txt
@@ -68,6 +70,11 @@ test: lock-check lint typecheck pytest
 
 check: lint typecheck
 	$(BIN)/pytest $(PARALLEL) -m "not slow" --ignore=tests/cli
+
+FUZZ_EXAMPLES ?= 300
+
+fuzz: $(STAMP)
+	TRACKER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) TRACKER_FUZZ_REPORT=1 $(BIN)/pytest -n0 -p no:cacheprovider --timeout 3600 tests/fuzz
 
 test-travel: $(STAMP)
 	TRACKER_TEST_TRAVEL=+365d $(BIN)/pytest $(PARALLEL)

@@ -197,6 +197,11 @@ def r_loop_b(s: FaultServer, c: socket.socket) -> None:
     _respond(c, "302 Found", b"", "text/plain", Location="/loop")
 
 
+def r_bad_location(s: FaultServer, c: socket.socket) -> None:
+    """A redirect to a Location no URL parser accepts."""
+    _respond(c, "302 Found", b"", "text/plain", Location="http://[::1/elsewhere")
+
+
 def r_bomb(s: FaultServer, c: socket.socket) -> None:
     _respond(c, "200 OK", s.bomb(), "application/rss+xml", Content_Encoding="gzip")
 
@@ -234,6 +239,7 @@ ROUTES: dict[str, Route] = {
     "/loop": r_loop,
     "/loop-b": r_loop_b,
     "/bomb": r_bomb,
+    "/bad-location": r_bad_location,
     "/laughs.xml": r_laughs,
     "/private.xml": r_private,
     "/wrong-type.xml": r_wrong_type_feed,

@@ -52,3 +52,27 @@ def test_query_terms_skip_exclusions() -> None:
         "hbm4",
         "high bandwidth",
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("(" * 400 + "TSMC" + ")" * 400, "parentheses nested 400 deep (at most 10)"),
+        ("a " * 300, "300 words (at most 50)"),
+        ("a* " * 11, "11 prefix words (word*; at most 10)"),
+        ("TSMC " * 300, "the query has 1,500 characters (at most 1,000)"),
+        ("x" * 1_000_000, "the query has 1,000,000 characters (at most 1,000)"),
+    ],
+)
+def test_a_query_past_the_bounds_is_refused_in_one_line(query: str, message: str) -> None:
+    with pytest.raises(QueryError) as refused:
+        parse_query(query)
+    assert message in str(refused.value)
+    assert len(str(refused.value)) < 120  # the query itself is not echoed back
+
+
+def test_a_query_at_the_bounds_is_read() -> None:
+    deep = "(" * 10 + "TSMC" + ")" * 10
+    assert to_fts5(parse_query(deep)) == '"TSMC"'
+    assert parse_query(" ".join(f"w{i}" for i in range(50)))
+    assert parse_query(" ".join(f"w{i}*" for i in range(10)))

@@ -11,6 +11,7 @@ The tree::
     ├── ParseError       a feed or page that cannot be read at all
     │   └── UnsafeXML        entity declarations (billion laughs, external entities)
     ├── StoreError       database problems (schema missing, constraint failures)
+    │   └── EntriesNotStored some entries of a source could not be stored
     ├── DigestError      a digest that cannot be built or delivered
     │   └── DeliveryFailed   the SMTP server refused or could not be reached
     └── UsageError       a bad argument or option value (exit code 2)
@@ -104,6 +105,17 @@ class QueryError(UsageError):
 
 class StoreError(TrackerError):
     """The database could not be used."""
+
+    error_class = "store"
+
+
+class EntriesNotStored(StoreError):
+    """Some entries of a source could not be stored: the source's fetch failed (its
+    validators are kept, so that they are all read again)."""
+
+    def __init__(self, message: str, error_class: str = "store") -> None:
+        super().__init__(message)
+        self.error_class = error_class
 
 
 class DigestError(TrackerError):

@@ -1,7 +1,8 @@
 """Search queries: one small syntax, parsed once, rendered for each search engine.
 
 Syntax: words (all must match), ``"exact phrases"``, ``prefix*``, ``OR``, ``NOT word`` or
-``-word``, and parentheses. ``AND`` may be written but is implied.
+``-word``, and parentheses. ``AND`` may be written but is implied. A query has at most 1,000
+characters, 50 words, 10 prefix words and parentheses 10 deep.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ class Or:
 
 
 Node = Term | And | Or
+
+# Bounds on what one query may ask, so that no search runs for minutes: its length, its
+# words, its prefix words (each one reads a range of the index) and its nesting.
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 50
+MAX_PREFIX_TERMS = 10
+MAX_DEPTH = 10
 
 _TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<q>"[^"]*"?)|(?P<w>[^\s()"]+))')
 _WORDS = re.compile(r"\w+")
@@ -77,10 +85,34 @@ class _Parser:
     def parse(self) -> Node:
         if not self.tokens:
             raise self.error("empty query")
+        self.check_size()
         node = self.parse_or()
         if self.peek() is not None:
             raise self.error(f"unexpected {self.peek()!r}")
         return node
+
+    def check_size(self) -> None:
+        """QueryError for a query past the bounds (``MAX_TERMS``, ``MAX_DEPTH``...)."""
+        depth = deepest = 0
+        for token in self.tokens:
+            depth += (token == "(") - (token == ")")
+            deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            raise QueryError(
+                f"search: parentheses nested {deepest} deep (at most {MAX_DEPTH}); "
+                "write the query flatter"
+            )
+        words = [t for t in self.tokens if t not in ("(", ")", "OR", "AND", "NOT")]
+        if len(words) > MAX_TERMS:
+            raise QueryError(
+                f"search: {len(words)} words (at most {MAX_TERMS}); search for fewer at once"
+            )
+        prefixes = sum(1 for t in words if t.endswith("*"))
+        if prefixes > MAX_PREFIX_TERMS:
+            raise QueryError(
+                f"search: {prefixes} prefix words (word*; at most {MAX_PREFIX_TERMS}); "
+                "spell some of them out"
+            )
 
     def parse_or(self) -> Node:
         options = [self.parse_and()]
@@ -144,7 +176,14 @@ class _Parser:
 
 
 def parse_query(query: str) -> Node:
-    """Parse a user's search query; QueryError with a one-line reason when malformed."""
+    """Parse a user's search query; QueryError with a one-line reason when malformed or
+    larger than a search may be (``MAX_QUERY_CHARS``, ``MAX_TERMS``, ``MAX_PREFIX_TERMS``,
+    ``MAX_DEPTH``)."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"search: the query has {len(query):,} characters (at most {MAX_QUERY_CHARS:,}); "
+            "search for fewer words at once"
+        )
     return _Parser(query).parse()
 
 

@@ -38,6 +38,7 @@ FAULTS = {
     "f-loop": ("/loop", "redirect_loop"),
     "f-bomb": ("/bomb", "too_large"),
     "f-laughs": ("/laughs.xml", "unsafe_xml"),
+    "f-bad-location": ("/bad-location", "bad_redirect"),
 }
 WORKING = {"f-private": "/private.xml", "f-wrong-type": "/wrong-type.xml"}
 

@@ -33,6 +33,23 @@ def test_lock_path() -> None:
     assert lock_path_for("postgresql://localhost/t") is None
 
 
+def test_a_symbolic_link_to_the_database_takes_the_same_lock(tmp_path: Path) -> None:
+    db = tmp_path / "real" / "t.db"
+    db.parent.mkdir()
+    db.touch()
+    (tmp_path / "link.db").symlink_to(db)
+    (tmp_path / "dir").symlink_to(db.parent)
+    locks = {
+        lock_path_for(f"sqlite:///{name}")
+        for name in (db, tmp_path / "link.db", tmp_path / "dir" / "t.db")
+    }
+    assert locks == {db.with_name("t.db.lock")}
+    lock = lock_path_for(f"sqlite:///{tmp_path / 'link.db'}")
+    assert lock is not None
+    with RunLock(db.with_name("t.db.lock")), pytest.raises(RunLocked):
+        RunLock(lock).acquire()
+
+
 def test_only_one_holder(tmp_path: Path) -> None:
     path = tmp_path / "t.db.lock"
     with RunLock(path), pytest.raises(RunLocked, match=f"pid {os.getpid()}"):

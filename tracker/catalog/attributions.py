@@ -30,6 +30,10 @@ def load_attributions(path: Path) -> list[AttributionSource]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"attributions: {path}: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"attributions: {path}: cannot be read as a file (extract.attributions_file): {exc}"
+        ) from exc
     sources: list[AttributionSource] = []
     for i, raw in enumerate(data.get("source", []), 1):
         if not raw.get("name"):

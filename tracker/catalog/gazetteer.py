@@ -397,6 +397,13 @@ def load_gazetteer(path: Path) -> Gazetteer:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"gazetteer: {path}: file not found") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(
+            f"gazetteer: {path}: is a folder, not a file (extract.vendors_file names the "
+            "TOML file of [[vendor]] tables)"
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"gazetteer: {path}: cannot be read ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"gazetteer: {path}: {exc}") from exc
     entries = data.get("vendor", [])

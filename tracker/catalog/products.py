@@ -206,6 +206,8 @@ def load_catalog(folder: Path) -> Catalog:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"catalog: {path}: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"catalog: {path}: cannot be read ({exc})") from exc
         files.append((data, f"catalog: {path.name}"))
         for i, raw in enumerate(data.get("product", []), 1):
             entries.append((raw, f"catalog: {path.name}: entry #{i} ({raw.get('id', '?')})"))

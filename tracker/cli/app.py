@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any
@@ -69,10 +70,27 @@ class _Group(TyperGroup):
         except TrackerError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
+        except Exception as exc:
+            message = _database_problem(ctx, exc)
+            if message is None:
+                raise
+            typer.echo(f"error: {message}", err=True)
+            raise typer.Exit(1) from None
         finally:
             obj = ctx.obj
             if isinstance(obj, State):
                 obj.close()
+
+
+def _database_problem(ctx: Any, exc: Exception) -> str | None:
+    """One line for a database error that escaped a command (a damaged file, a full disk,
+    a lock held too long), or None for anything else."""
+    obj = ctx.obj
+    if not isinstance(obj, State) or "sqlalchemy" not in sys.modules:
+        return None
+    from tracker.store.engine import database_problem
+
+    return database_problem(exc, obj.db_url)
 
 
 app = typer.Typer(

@@ -119,12 +119,14 @@ def _outcome_row(o: SourceOutcome) -> dict[str, Any]:
         "linked": o.linked,
         "already_seen": o.seen,
         "summary_only": o.summary_only,
+        "skipped": o.skipped,
         "error_class": o.error_class,
         "error": o.error,
         "updated": o.updated,
         "http_status": o.http_status,
         "elapsed_s": round(o.elapsed_s, 3),
         "next_attempt_at": o.next_attempt_at,
+        "warnings": o.warnings,
     }
 
 
@@ -148,6 +150,9 @@ def print_summary(summary: RunSummary, fmt: Format, st: State) -> None:
         ["source", "status", "entries", "new", "linked", "already_seen", "error"],
         title="Fetch summary",
     )
+    for o in summary.outcomes:
+        for warning in o.warnings:
+            stderr.print(f"{o.name}: {warning}", soft_wrap=True, highlight=False, markup=False)
     failed = len(summary.failed)
     stderr.print(
         f"{len(summary.outcomes) - failed} of {len(summary.outcomes)} sources fetched, "

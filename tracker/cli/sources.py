@@ -542,7 +542,7 @@ def import_opml(
             try:
                 url = _check_url(outline.xml_url, "sources import")
             except UsageError as exc:
-                stderr.print(f"skipped: {exc}")
+                stderr.print(f"skipped: {exc}", soft_wrap=True, markup=False, highlight=False)
                 skipped += 1
                 continue
             if store_sources.source_by_url(session, url):

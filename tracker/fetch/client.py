@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx2
 
-from tracker.config import FetchSettings
+from tracker.config import FetchSettings, url_problem
 from tracker.errors import FetchError, FetchTooLarge, RobotsDisallowed
 from tracker.fetch.guard import check_public
 from tracker.fetch.policy import (
@@ -35,6 +35,7 @@ from tracker.fetch.policy import (
 )
 from tracker.fetch.polite import HostGate
 from tracker.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
+from tracker.parse.urls import printable
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -231,6 +232,13 @@ async def fetch_url(
         if current in visited:
             raise FetchError(url, f"redirect loop at {current}", "redirect_loop")
         visited.append(current)
+        problem = url_problem(current.replace(" ", "%20"))  # a space is sent as %20
+        if problem:
+            if current == url:
+                raise FetchError(printable(url), f"the URL {problem}", "bad_url")
+            raise FetchError(
+                printable(url), f"redirect to {printable(current)}, which {problem}", "bad_redirect"
+            )
         if len(visited) > settings.max_redirects + 1:
             raise FetchError(
                 url, f"more than {settings.max_redirects} redirects", "too_many_redirects"
@@ -273,7 +281,15 @@ async def _hop(
     try:
         status = response.status_code
         if status in _REDIRECTS and "location" in response.headers:
-            return urljoin(current, response.headers["location"])
+            location = response.headers["location"]
+            try:
+                return urljoin(current, location)
+            except ValueError as exc:
+                raise FetchError(
+                    url,
+                    f"redirect to a malformed Location {printable(location)} ({exc})",
+                    "bad_redirect",
+                ) from exc
         if status == 304:
             return FetchResult(
                 current, 304, dict(response.headers), b"", time.monotonic() - started
@@ -351,6 +367,9 @@ class Fetcher:
         The link is untrusted unless it stays on ``trusted_host``, the host of the source's
         own URL: the operator vouched for that host, not for wherever its feed points.
         """
+        problem = url_problem(url.replace(" ", "%20"))
+        if problem:
+            raise FetchError(printable(url), f"the URL {problem}", "bad_url")
         if self.settings.respect_robots:
             rules = await self.robots.rules_for(url, trusted_host)
             if not rules.allows(url, self.agent_token):

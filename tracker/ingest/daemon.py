@@ -41,13 +41,15 @@ class RunLocked(TrackerError):
 
 
 def lock_path_for(db_url: str) -> Path | None:
-    """The lock file of a SQLite database (``<db>.lock``); None for other databases."""
+    """The lock file of a SQLite database (``<db>.lock`` beside the file itself, symbolic
+    links followed: every name of one database takes one lock); None for other databases."""
     if not db_url.startswith("sqlite:///"):
         return None
     path = db_url.removeprefix("sqlite:///").split("?", 1)[0]
     if not path or path == ":memory:":
         return None
-    return Path(path).resolve().with_name(Path(path).name + ".lock")
+    resolved = Path(path).resolve()
+    return resolved.with_name(resolved.name + ".lock")
 
 
 class RunLock:

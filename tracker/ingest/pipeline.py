@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from tracker.config import Settings
-from tracker.errors import FetchError, LayoutChanged, ParseError
+from tracker.config import Settings, url_problem
+from tracker.errors import EntriesNotStored, FetchError, LayoutChanged, ParseError, StoreError
 from tracker.extract import Extractor
 from tracker.fetch import Fetcher
 from tracker.fetch.policy import max_age_seconds
@@ -30,7 +30,7 @@ from tracker.ingest.work import CpuPool, PageJob
 from tracker.logs import log_event
 from tracker.models import ArticleRecord, FeedEntry, ParsedFeed, SourceState
 from tracker.parse.listing import Listing, layout_changed
-from tracker.parse.urls import canonical_url
+from tracker.parse.urls import canonical_url, printable
 from tracker.store import Store, fetchstate, identity
 from tracker.store import articles as store_articles
 from tracker.store import sources as store_sources
@@ -55,6 +55,7 @@ class SourceOutcome:
     seen: int = 0
     summary_only: int = 0
     failed_entries: int = 0  # entries that could not be stored (retried next fetch)
+    skipped: int = 0  # entries with a link that cannot be fetched (reasons in ``warnings``)
     http_status: int | None = None
     elapsed_s: float = 0.0
     next_attempt_at: datetime | None = None
@@ -191,6 +192,7 @@ class _BatchWriter:
                         results.append(exc)
         except Exception as exc:  # the commit failed: nothing of the batch was stored
             results = [exc] * len(batch)
+        results = [_as_store_error(r) if isinstance(r, Exception) else r for r in results]
         if self._timings is not None:
             self._timings.store_s += time.thread_time() - started
         for (_job, future), result in zip(batch, results, strict=True):
@@ -211,6 +213,24 @@ class _BatchWriter:
                 entry_url=job.entry_url,
                 vendor_ids=self.vendor_ids,
             )
+
+
+def _error_class(exc: Exception) -> tuple[str, str]:
+    """The error class and message of a source's failure ("internal" for a bug)."""
+    if isinstance(exc, FetchError | ParseError | StoreError):
+        return exc.error_class, str(exc)
+    return "internal", f"internal: {type(exc).__name__}: {exc}"
+
+
+def _as_store_error(exc: Exception) -> Exception:
+    """A failure to write, as the StoreError it is (its cause chained)."""
+    if isinstance(exc, StoreError):
+        return exc
+    error = StoreError(
+        f"store: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    )
+    error.__cause__ = exc
+    return error
 
 
 def _log_fields(outcome: SourceOutcome, started_at: datetime) -> dict[str, Any]:
@@ -271,8 +291,7 @@ class Pipeline:
                 except Exception as exc:  # a store failure must not stop the other sources
                     log.exception("source crashed", extra={"fields": {"source": source.name}})
                     outcome = SourceOutcome(source.name, source.url, status="failed")
-                    outcome.error_class = "internal"
-                    outcome.error = f"internal: {type(exc).__name__}: {exc}"
+                    outcome.error_class, outcome.error = _error_class(exc)
             summary.outcomes.append(outcome)
             if hook:
                 hook("source_done", outcome)
@@ -316,7 +335,11 @@ class Pipeline:
             self._record_failure(source, outcome, exc, started_at, started)
             return outcome
         outcome.warnings.extend(feed.warnings)
-        await self.store_entries(source, feed, outcome, summary, target.known)
+        try:
+            await self.store_entries(source, feed, outcome, summary, target.known)
+        except EntriesNotStored as exc:
+            self._record_failure(source, outcome, exc, started_at, started)
+            return outcome
         if feed.ttl_minutes:
             fresh_for_s = max(fresh_for_s or 0, feed.ttl_minutes * 60)
         outcome.http_status = result.status
@@ -451,10 +474,7 @@ class Pipeline:
         started_at: datetime,
         started: float,
     ) -> None:
-        if isinstance(exc, FetchError | ParseError):
-            error_class, message = exc.error_class, str(exc)
-        else:
-            error_class, message = "internal", f"internal: {type(exc).__name__}: {exc}"
+        error_class, message = _error_class(exc)
         status = exc.status if isinstance(exc, FetchError) else None
         outcome.status, outcome.error_class, outcome.error = "failed", error_class, message
         outcome.http_status = status
@@ -466,7 +486,12 @@ class Pipeline:
             error=message,
             retry_after_s=exc.retry_after_s if isinstance(exc, FetchError) else None,
         )
-        state = self._record(source, outcome, fetched, started_at)
+        try:
+            state = self._record(source, outcome, fetched, started_at)
+        except Exception as failure:  # the database itself fails (a full disk): said, not raised
+            log.exception("failure not recorded", extra={"fields": {"source": source.name}})
+            outcome.error = f"{message}; not recorded either: {_as_store_error(failure)}"
+            return
         assert state.next_attempt_at is not None
         log_event(
             log,
@@ -501,9 +526,20 @@ class Pipeline:
                 known = store_articles.known_guids(session, source.id)
         fresh: dict[str, FeedEntry] = {}
         for entry in feed.entries:
-            if entry.guid not in known:
-                fresh.setdefault(entry.guid, entry)
-        outcome.seen = outcome.entries - len(fresh)
+            if entry.guid in known or entry.guid in fresh:
+                continue
+            # (a space is written %20 by the fetch: only what cannot be sent is refused)
+            problem = url_problem(entry.url.replace(" ", "%20")) if entry.url else ""
+            if problem:
+                # never fetchable as written: skipped (each time), and no reason to keep the
+                # source's validators from being saved
+                outcome.skipped += 1
+                outcome.warnings.append(
+                    f"entry skipped: its link {printable(entry.url or '')} {problem}"
+                )
+                continue
+            fresh[entry.guid] = entry
+        outcome.seen = outcome.entries - len(fresh) - outcome.skipped
         canonicals = {guid: _entry_canonical_url(source, e) for guid, e in fresh.items()}
         with self.store.session() as session:
             stored = identity.find_articles(session, list(canonicals.values()))
@@ -517,16 +553,26 @@ class Pipeline:
                     await self.store_entry(
                         source, entry, canonical, stored.get(canonical), outcome, summary
                     )
-                except Exception as exc:  # one entry must not sink its source
+                except Exception as exc:  # one entry must not sink the others
                     outcome.failed_entries += 1
-                    outcome.warnings.append(f"entry {entry.guid}: {type(exc).__name__}: {exc}")
+                    failures.append(exc)
+                    outcome.warnings.append(f"entry {entry.guid}: {_error_class(exc)[1]}")
                     log.warning(
                         "entry not stored",
                         exc_info=True,
                         extra={"fields": {"source": source.name, "url": entry.url}},
                     )
 
+        failures: list[Exception] = []
         await asyncio.gather(*(one(e) for e in fresh.values()))
+        if failures:
+            # Stored in silence would be lost in silence: the source failed, and its entries
+            # are all read again next time (its validators are not saved).
+            error_class, message = _error_class(failures[0])
+            raise EntriesNotStored(
+                f"{len(failures)} of {len(fresh)} new entries not stored: {message}",
+                error_class if error_class == "store" else "internal",
+            )
 
     def _count(self, outcome: SourceOutcome, result: str) -> None:
         if result == "new":

@@ -5,10 +5,10 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
-import re
 import time
 from datetime import UTC, datetime
 from typing import Any
+from xml.parsers import expat
 
 import feedparser
 
@@ -19,26 +19,39 @@ from tracker.parse.text import clean_text, html_to_text
 from tracker.parse.urls import absolute_url
 
 JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
-_DOCTYPE = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
-_ELEMENT_START = re.compile(r"<[A-Za-z_:]")
-_ENTITY_DECL = re.compile(r"<!ENTITY\b", re.IGNORECASE)
 
 
-def check_xml_safety(text: str, url: str) -> None:
-    """Raise UnsafeXML when the prolog declares entities (billion laughs, external entities).
+class _RootReached(Exception):
+    """The prolog is over: no entity can be declared any more."""
 
-    A DOCTYPE that only names a DTD (RSS 0.91 does) is fine: no parser here fetches it.
+
+def check_xml_safety(body: bytes, url: str) -> None:
+    """Raise UnsafeXML when the document declares an entity (billion laughs, external
+    entities), told by expat itself: its entity declaration handler refuses the first one,
+    wherever comments or processing instructions put it, and the pass stops at the root
+    element, where the prolog (the only place declarations may be) ends.
+
+    A DOCTYPE that only names a DTD (RSS 0.91 does) is fine: no parser here fetches it. A
+    document expat cannot read is left to feedparser, which reports it.
     """
-    doctype = _DOCTYPE.search(text)
-    if doctype is None or _ELEMENT_START.search(text, 0, doctype.start()):
-        return
-    root = _ELEMENT_START.search(text, doctype.end())
-    prolog = text[doctype.start() : root.start() if root else len(text)]
-    if _ENTITY_DECL.search(prolog):
+    parser = expat.ParserCreate()
+
+    def refuse(name: str, *_args: object) -> None:
         raise UnsafeXML(
-            f"parse: {url}: the document declares XML entities "
+            f"parse: {url}: the document declares the XML entity {name!r} "
             "(entity expansion and external entities are refused)"
         )
+
+    def root(*_args: object) -> None:
+        raise _RootReached
+
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.StartElementHandler = root
+    try:
+        parser.Parse(body, True)
+    except (_RootReached, expat.ExpatError):
+        return
 
 
 def _looks_like_json(body: bytes, content_type: str) -> bool:
@@ -76,8 +89,8 @@ def _fallback_guid(*parts: str | None) -> str:
 
 
 def _parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
-    body, content_type, decoded = feed_bytes_for_parser(body, content_type)
-    check_xml_safety(decoded.text, url)
+    body, content_type, _ = feed_bytes_for_parser(body, content_type)
+    check_xml_safety(body, url)
     headers = {"content-location": url, "content-type": content_type}
     parsed: Any = feedparser.parse(body, response_headers=headers, sanitize_html=False)
     version = parsed.get("version") or ""
@@ -156,7 +169,12 @@ def _parse_json_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
         if not isinstance(item, dict):
             warnings.append(f"item {i} is not an object")
             continue
-        link = absolute_url(url, item.get("url") or item.get("external_url"))
+        raw_link = item.get("url") or item.get("external_url")
+        if raw_link is not None and not isinstance(raw_link, str):
+            shown = json.dumps(raw_link)[:80]
+            warnings.append(f"item {i} skipped: its url is not a string ({shown})")
+            continue
+        link = absolute_url(url, raw_link)
         title = html_to_text(str(item.get("title") or ""))
         summary = item.get("summary") or item.get("content_text") or ""
         summary_text = (

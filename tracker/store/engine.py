@@ -48,6 +48,39 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+# What a database error's message says, and what to do about it.
+_PROBLEMS = (
+    ("database or disk is full", "the disk is full (nothing of the failed write was kept)",
+     "free some space, then run the command again"),
+    ("database is locked", "another process held its write lock for over 10 s",
+     "run the command again when that process is done (one `tracker run` per database)"),
+    ("file is not a database", "the file is not a SQLite database (left untouched)",
+     "give the right file with --db, or move this one away"),
+    ("database disk image is malformed", "the file is damaged or truncated (left untouched)",
+     "restore it from a backup, or give another file with --db"),
+    ("disk i/o error", "the file cannot be read or written as a database",
+     "give a regular file you may write with --db"),
+    ("unable to open database file", "the file cannot be opened",
+     "check that its folder exists and that you may write there"),
+    ("readonly database", "the database is read-only", "give a file you may write with --db"),
+)  # fmt: skip
+
+
+def database_problem(exc: BaseException, url: str) -> str | None:
+    """One line for an error the database raised (its cause and what to do), or None when
+    ``exc`` is no database error."""
+    from sqlite3 import Error as SQLiteError
+
+    if not isinstance(exc, SQLAlchemyError | SQLiteError) or isinstance(exc, ArgumentError):
+        return None
+    orig = getattr(exc, "orig", None) or exc
+    cause = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    for needle, what, fix in _PROBLEMS:
+        if needle in cause.lower():
+            return f"store: {shown_url(url)}: {what}: {fix}"
+    return f"store: {shown_url(url)}: {type(orig).__name__}: {cause}"
+
+
 def _alembic_config() -> Config:
     from alembic.config import Config
 
