@@ -12,10 +12,10 @@ import pytest
 from tests.digest.smtp import SmtpServer
 from tests.digest.stories import store_story
 from tracker.catalog.gazetteer import Gazetteer
-from tracker.config import Settings
+from tracker.catalog.watch import WatchItem
+from tracker.config import Settings, Watchlist
 from tracker.digest import delivery
-from tracker.digest.records import WatchItem
-from tracker.digest.settings import Cadence, DigestSpec, SmtpSettings, Watchlist
+from tracker.digest.settings import Cadence, DigestSpec, SmtpSettings
 from tracker.store import Store
 from tracker.store import digests as store_digests
 

@@ -15,7 +15,8 @@ from tracker.cli.state import State, state
 from tracker.errors import UsageError
 
 if TYPE_CHECKING:
-    from tracker.digest.records import Period, WatchItem
+    from tracker.catalog.watch import WatchItem
+    from tracker.digest.records import Period
     from tracker.digest.settings import DigestSpec
 
 app = typer.Typer(
@@ -57,8 +58,8 @@ def parse_day(value: str | None) -> date | None:
 def _items(st: State, spec: DigestSpec) -> list[WatchItem]:
     from tracker.digest import delivery
 
-    matcher = st.matcher
-    return delivery.resolve_items(spec, matcher.gazetteer, matcher.catalog)
+    extractor = st.extractor
+    return delivery.resolve_items(spec, extractor.gazetteer, extractor.catalog)
 
 
 NextOption = Annotated[

@@ -27,9 +27,10 @@ from datetime import date, datetime, timedelta
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.names import Names
 from tracker.catalog.products import Catalog
+from tracker.catalog.watch import WatchItem, watch_items
 from tracker.config import Settings
 from tracker.digest.message import compose_message, message_bytes, unsubscribe_target
-from tracker.digest.records import Digest, Period, WatchItem
+from tracker.digest.records import Digest, Period
 from tracker.digest.render import RenderedDigest, render_digest
 from tracker.digest.schedule import (
     due_for_date,
@@ -38,10 +39,11 @@ from tracker.digest.schedule import (
     next_due,
     period_key,
 )
-from tracker.digest.select import select_digest, watch_items
+from tracker.digest.select import select_digest
 from tracker.digest.send import SmtpSender, smtp_password
 from tracker.digest.settings import DigestSpec, SmtpSettings, address_of, parse_address
 from tracker.errors import ConfigError, DeliveryFailed, DigestError, UsageError
+from tracker.ingest.cadence import backoff
 from tracker.logs import log_event
 from tracker.store import Store
 from tracker.store import digests as store_digests
@@ -63,7 +65,7 @@ def spec_named(settings: Settings, name: str) -> DigestSpec:
 
 def resolve_items(spec: DigestSpec, gazetteer: Gazetteer, catalog: Catalog) -> list[WatchItem]:
     """The digest's watchlist resolved against the gazetteer and the catalog."""
-    return watch_items(spec.name, spec.watchlist, gazetteer, catalog)
+    return watch_items(spec.watchlist, gazetteer, catalog)
 
 
 def period_for(
@@ -265,8 +267,7 @@ def retry_at(smtp: SmtpSettings, attempts: int, now: datetime) -> datetime | Non
     once ``max_attempts`` is reached."""
     if attempts >= smtp.max_attempts:
         return None
-    delay_s = min(smtp.retry_base_s * 2.0 ** min(attempts - 1, 40), smtp.retry_max_s)
-    return now + timedelta(seconds=delay_s)
+    return now + timedelta(seconds=backoff(attempts, smtp.retry_base_s, smtp.retry_max_s))
 
 
 def _record_failure(

@@ -29,6 +29,7 @@ from tracker.digest.records import (
 )
 from tracker.models import RELATION_SHOWN
 from tracker.store import Store
+from tracker.store.review import relation_confirmed, relation_kept
 from tracker.store.tables import (
     Article,
     ArticleSource,
@@ -121,14 +122,16 @@ def story_records(
             EventRecord(e.type, tuple(event_vendors.get(e.id or 0, ())), e.evidence)
         )
     relations: dict[int, list[RelationRecord]] = defaultdict(list)
-    for r in session.exec(
-        select(Relation)
+    for r, is_confirmed in session.exec(
+        select(Relation, relation_confirmed())
         .join(Article, col(Article.id) == col(Relation.article_id))
-        .where(window)
+        .where(window, relation_kept())
         .order_by(col(Relation.id))
     ):
+        # An analyst's confirmation makes the report confirmed and sure; a rejection hides it.
+        status, confidence = ("confirmed", 1.0) if is_confirmed else (r.status, r.confidence)
         relations[r.article_id].append(
-            RelationRecord(r.supplier, r.customer, r.product, r.status, r.evidence, r.confidence)
+            RelationRecord(r.supplier, r.customer, r.product, status, r.evidence, confidence)
         )
     return [
         StoryRecord(
@@ -177,6 +180,7 @@ def known_relation_pairs(
             col(Relation.status) != "negated",
             col(Relation.confidence) >= RELATION_SHOWN,
             col(Relation.supplier).in_(suppliers),
+            relation_kept(),
         )
         .distinct()
     )
