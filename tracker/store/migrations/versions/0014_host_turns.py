@@ -2,8 +2,8 @@
 may start, reserved atomically (``tracker.store.hosts``), so N workers keep one host's gap
 instead of hitting it N times as often.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-06
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from tracker.store.types import UTCDateTime
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
