@@ -13,6 +13,8 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -40,10 +42,32 @@ _extractor: Extractor | None = None
 T = TypeVar("T")
 
 
-def init_worker(extractor_blob: bytes) -> None:
-    """Pool initializer: unpickle the extractor once per worker."""
+def init_worker(extractor_blob: bytes, parent_pid: int | None = None) -> None:
+    """Pool initializer: tie the worker's life to its parent's, then unpickle the extractor
+    once per worker."""
     global _extractor
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     _extractor = pickle.loads(extractor_blob)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """No worker outlives the process that started it: one killed outright (SIGKILL, the OOM
+    killer) never shuts its pool down, and its workers, once re-parented, would wait for
+    jobs forever. A thread checks every half second that the parent is still the parent.
+    Ctrl-C reaches every process of the terminal's group: the parent stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.getppid() != parent_pid:  # it died while this worker started
+        os._exit(0)
+    threading.Thread(
+        target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True
+    ).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(0.5)
+    os._exit(0)  # nothing of a worker's is worth finishing: its results have nowhere to go
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +222,7 @@ class CpuPool:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
-            initargs=(pickle.dumps(self.extractor),),
+            initargs=(pickle.dumps(self.extractor), os.getpid()),
         )
         # One job per worker makes every worker start now, not on the first real job.
         for future in [executor.submit(_ready) for _ in range(self.workers)]:
