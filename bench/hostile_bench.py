@@ -4,7 +4,7 @@
 
 Pathological: an RSS feed whose one item's description is "TSMC Nvidia Apple Arm Intel Foxconn "
 repeated to each size in KB (no sentence end anywhere), parsed and turned into a stored-ready
-record (``parse_feed`` then ``build_record``, as a fetch does in a worker). Each size runs in
+record (``parse_feed`` then ``extract_article``, as a fetch does in a worker). Each size runs in
 a fresh process, so that its peak memory is its own: the figures are the CPU seconds of that
 article and the process's peak RSS over what loading the extractor took.
 
@@ -44,7 +44,7 @@ def _extractor():  # type: ignore[no-untyped-def]
 
 
 def _record(extractor, entry, body: bytes | None = None):  # type: ignore[no-untyped-def]
-    from tracker.ingest.work import PageJob, build_record
+    from tracker.ingest.work import PageJob, extract_article
 
     job = PageJob(
         canonical_url=entry.url or "https://news.example/a",
@@ -56,7 +56,7 @@ def _record(extractor, entry, body: bytes | None = None):  # type: ignore[no-unt
         page_url=entry.url,
         page_content_type="text/html; charset=utf-8",
     )
-    return build_record(job, extractor)
+    return extract_article(job, extractor)
 
 
 def one_size(kb: int) -> None:

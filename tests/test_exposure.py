@@ -378,7 +378,7 @@ def test_watchlists_and_exposure_settings_are_read_and_checked(tmp_path: Path) -
             '[[watchlists]]\nname = "x"\nvendor = ["TSMC"]\n',
             "[[watchlists]] 'x' vendor: unknown key (did you mean vendors?)",
         ),
-        ('[[watchlists]]\nvendors = ["TSMC"]\n', "[[watchlists]] #1 name: missing"),
+        ('[[watchlists]]\nvendors = ["TSMC"]\n', "[[watchlists]]: watchlist #1 needs a name"),
         ('[[watchlists]]\nname = "x"\nvendors = [1]\n', "vendors: expected a string, got 1"),
         (
             "[exposure]\nhalf_life = 30\n",

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.errors import ConfigError
+from tracker.models import EVENT_TYPES
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -170,7 +171,8 @@ class FetchSettings:
     per_host_concurrency: Annotated[int, POSITIVE] = 2
     per_host_delay_s: Annotated[float, NOT_NEGATIVE] = 1.0  # between two requests to one host
     respect_robots: bool = True  # robots.txt, for article pages (feeds are subscribed to)
-    workers: Annotated[int, NOT_NEGATIVE] = 0  # parsing processes; 0: one per core (1 core: none)
+    # Processes for parsing and extraction; 0: one per core; 1 (or 0 on one core): none, threads.
+    workers: Annotated[int, NOT_NEGATIVE] = 0
     listing_max_pages: Annotated[int, POSITIVE] = 3  # listing pages followed while links are new
     sitemap_max_children: Annotated[int, POSITIVE] = 20  # child sitemaps per fetch, newest first
     sitemap_max_entries: Annotated[int, POSITIVE] = 500  # entries per sitemap fetch, newest first
@@ -213,13 +215,39 @@ class ExposureSettings:
     tier_frontier: Annotated[int, POSITIVE] = 20  # the next tier follows the strongest links
 
 
+EVENT_TYPE = rule(
+    lambda kind: kind in EVENT_TYPES, f"is not an event type (one of {', '.join(EVENT_TYPES)})"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Watchlist:
-    """A named list of vendors and products (`tracker exposure --watchlist NAME`)."""
+    """A named list of what to follow, a ``[[watchlists]]`` table: `tracker exposure
+    --watchlist NAME` ranks its vendors and products, a digest naming it (``watchlist =
+    "NAME"``) follows all of it; a story matching any item is a candidate."""
 
-    name: Annotated[str, NAME]
+    name: Annotated[str, NAME] = ""
     vendors: Strings = ()
-    products: Strings = ()
+    products: Strings = ()  # catalog ids, names, aliases or part numbers
+    categories: Strings = ()  # catalog categories: soc, memory, packaging... (digests)
+    event_types: Annotated[
+        tuple[Annotated[str, EVENT_TYPE], ...], Convert(_one_or_many, before=True)
+    ] = ()  # (digests)
+    keywords: Strings = ()  # (digests)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing is listed: a digest then follows every story."""
+        return not (
+            self.vendors or self.products or self.categories or self.event_types or self.keywords
+        )
+
+
+def _watchlists_problem(watchlists: Sequence[Watchlist]) -> str:
+    for i, watchlist in enumerate(watchlists, 1):
+        if not watchlist.name:
+            return f"watchlist #{i} needs a name"
+    return unique("watchlist").problem(watchlists)
 
 
 ROLES = ("viewer", "analyst")
@@ -307,6 +335,7 @@ class Settings:
     exposure: ExposureSettings = field(default_factory=ExposureSettings)
     watchlists: tuple[Watchlist, ...] = ()
     web: WebSettings = field(default_factory=WebSettings)
+    notices: tuple[str, ...] = ()  # what the file should say otherwise (deprecated forms)
 
     def tzinfo(self) -> ZoneInfo | None:
         """The display timezone, or None for the system's local time."""
@@ -353,7 +382,7 @@ def _file_type() -> Any:
         ("digests", Annotated[tuple[DigestTable, ...], unique(DIGEST_NAME)], ()),
         ("smtp", SmtpTable | None, None),
         ("exposure", ExposureSettings, ExposureSettings()),
-        ("watchlists", Annotated[tuple[Watchlist, ...], unique("watchlist")], ()),
+        ("watchlists", Annotated[tuple[Watchlist, ...], Rule(_watchlists_problem)], ()),
         ("web", WebSettings, WebSettings()),
     ]
     fields = [(name, kind, field(default=default)) for name, kind, default in tables]
@@ -487,6 +516,7 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
     from tracker.digest.settings import smtp_settings
 
     tables = read_tables(data, path)
+    notices: list[str] = []
     base = path.resolve().parent
     extract_paths: dict[str, Path] = {}
     for key, default in (
@@ -513,9 +543,38 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
         sources=tables.sources,
         demo_site_dir=(base / site).resolve() if site else None,
         demo_port=tables.demo.port,
-        digests=tuple(d.spec(timezone) for d in tables.digests),
+        digests=tuple(
+            digest.spec(timezone, _digest_watchlist(digest, tables.watchlists, path, notices))
+            for digest in tables.digests
+        ),
         smtp=smtp_settings(tables.smtp, data["smtp"]) if tables.smtp else None,
         exposure=tables.exposure,
         watchlists=tables.watchlists,
+        notices=tuple(notices),
         web=tables.web,
     )
+
+
+def _digest_watchlist(
+    digest: Any, watchlists: tuple[Watchlist, ...], path: Path, notices: list[str]
+) -> Watchlist:
+    """The watchlist a digest follows: the ``[[watchlists]]`` table it names, or (the older
+    form, with a notice) its own ``[digests.watchlist]`` table."""
+    if not digest.watchlist.name or not digest.watchlist.is_empty:
+        if not digest.watchlist.is_empty:
+            notices.append(
+                f"config: {path}: [[digests]] {digest.name!r}: a [digests.watchlist] table is "
+                f"deprecated: move it to a [[watchlists]] table named {digest.name!r} and write "
+                f'watchlist = "{digest.name}" in the digest'
+            )
+        own: Watchlist = dataclasses.replace(digest.watchlist, name=digest.name)
+        return own
+    from tracker.catalog.names import Names
+
+    known = {w.name: w for w in watchlists}
+    names = Names("watchlist", ((name, ()) for name in known), see="the [[watchlists]] tables")
+    found = names.find(digest.watchlist.name)
+    if found is None:
+        where = f"config: {path}: [[digests]] {digest.name!r} watchlist"
+        raise ConfigError(names.unknown(digest.watchlist.name, where))
+    return known[found]

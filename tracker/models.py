@@ -236,3 +236,31 @@ class ArticleRecord:
     content_hash: str
     published_at: datetime | None
     extraction: Extraction
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """The part of a source that its fetches change, with what decides when it is due.
+
+    ``tracker.ingest.transition.after_fetch`` derives the next state from this one and a
+    fetch's outcome; the store reads and writes it.
+    """
+
+    name: str
+    is_enabled: bool = True
+    disabled_reason: str | None = None
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    interval_minutes: int | None = None  # None: [schedule] interval_minutes
+    is_adaptive: bool = False
+    error_streak: int = 0
+    is_failing: bool = False
+    last_fetched_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error_at: datetime | None = None
+    last_not_modified_at: datetime | None = None
+    last_error: str | None = None
+    last_error_class: str | None = None
+    last_http_status: int | None = None
+    next_attempt_at: datetime | None = None

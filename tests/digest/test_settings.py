@@ -10,8 +10,8 @@ import pytest
 from tests.conftest import ROOT
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import load_catalog
+from tracker.catalog.watch import watch_items
 from tracker.config import load_settings
-from tracker.digest.select import watch_items
 from tracker.errors import ConfigError
 
 GOOD = """
@@ -184,5 +184,46 @@ def test_the_commented_example_in_config_tracker_toml_loads(
     assert daily.name == "daily"
     assert settings.smtp.password_env == "TRACKER_SMTP_PASSWORD"  # type: ignore[attr-defined]
     catalog = load_catalog(ROOT / "config" / "catalog")
-    items = watch_items(daily.name, daily.watchlist, gazetteer, catalog)
+    items = watch_items(daily.watchlist, gazetteer, catalog)
     assert [i.kind for i in items][:3] == ["vendor", "vendor", "product"]
+
+
+NAMED = """
+[[watchlists]]
+name = "foundry"
+vendors = ["TSMC"]
+products = ["HBM"]
+keywords = ["CoWoS"]
+
+[[digests]]
+name = "daily"
+recipients = ["a@example.com"]
+watchlist = "Foundry"
+"""
+
+
+def test_a_digest_follows_a_watchlist_configured_once(tmp_path: Path) -> None:
+    settings = load(tmp_path, NAMED)
+    (daily,) = settings.digests  # type: ignore[attr-defined]
+    (foundry,) = settings.watchlists  # type: ignore[attr-defined]
+    assert daily.watchlist is foundry  # the same list exposure --watchlist answers for
+    assert foundry.keywords == ("CoWoS",)
+    assert settings.notices == ()  # type: ignore[attr-defined]
+
+
+def test_a_digest_naming_an_unknown_watchlist_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, NAMED.replace('watchlist = "Foundry"', 'watchlist = "fondry"'))
+    assert "[[digests]] 'daily' watchlist: no watchlist named 'fondry'" in str(caught.value)
+    assert "(did you mean 'foundry'?)" in str(caught.value)
+
+
+def test_the_older_digest_watchlist_table_still_works_with_a_notice(tmp_path: Path) -> None:
+    settings = load(tmp_path, DIGEST + '[digests.watchlist]\nvendors = ["TSMC"]\n')
+    (digest,) = settings.digests  # type: ignore[attr-defined]
+    assert (digest.watchlist.name, digest.watchlist.vendors) == ("d", ("TSMC",))
+    (notice,) = settings.notices  # type: ignore[attr-defined]
+    assert "[[digests]] 'd': a [digests.watchlist] table is deprecated" in notice
+    assert 'watchlist = "d"' in notice
+    plain = load(tmp_path, DIGEST)  # no watchlist at all: every story, nothing to say
+    assert plain.notices == ()  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 from tracker.extract import Extractor, load_extractor
 from tracker.extract.candidates import MAX_CANDIDATES, find_candidates
 from tracker.extract.sentences import MAX_EVIDENCE, sentence_spans
-from tracker.ingest.work import PageJob, build_record
+from tracker.ingest.work import PageJob, extract_article
 from tracker.parse.text import MAX_ARTICLE_CHARS, bounded_text
 
 UNIT = "TSMC Nvidia Apple Arm Intel Foxconn "
@@ -35,7 +35,7 @@ def test_an_endless_description_is_cut_and_the_article_kept_with_a_note(
     extractor: Extractor,
 ) -> None:
     summary = UNIT * (1_000_000 // len(UNIT))  # 1 MB, far below the body limit
-    record = build_record(_job(summary), extractor).value
+    record = extract_article(_job(summary), extractor).value
     assert len(record.text) <= MAX_ARTICLE_CHARS
     assert len(record.summary) <= MAX_ARTICLE_CHARS
     assert record.text_note is not None

@@ -14,7 +14,7 @@ from tests.conftest import SAMPLE_NOW
 from tests.web.conftest import ServeFn, Store
 from tracker.cli.app import app
 from tracker.store.digests import known_relation_pairs
-from tracker.store.exposure import StoreExposureData
+from tracker.store.exposure_queries import StoreExposureData
 from tracker.store.tables import Relation
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

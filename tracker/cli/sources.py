@@ -477,11 +477,10 @@ def health(
     check with `tracker sources test NAME`, then `tracker sources set NAME --accept-layout`
     or `--selector`), silent (nothing for several times its usual gap), disabled.
     """
-    from tracker.store.health import health_rows
+    from tracker.ingest.health import health_rows
 
     st = state(ctx)
-    with st.stored.session() as session:
-        rows = health_rows(session, st.settings.schedule, datetime.now(UTC))
+    rows = health_rows(st.stored, st.settings.schedule, datetime.now(UTC))
     emit(
         rows,
         fmt,

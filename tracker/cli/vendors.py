@@ -38,7 +38,7 @@ def list_vendors(
             "aliases": list(v.aliases),
             "tickers": list(v.tickers),
         }
-        for v in sorted(st.matcher.gazetteer.vendors.values(), key=lambda v: v.name.lower())
+        for v in sorted(st.extractor.gazetteer.vendors.values(), key=lambda v: v.name.lower())
         if (kind is None or v.kind == kind) and (country is None or v.country == country.upper())
     ]
     emit(rows, fmt, ["name", "kind", "country", "parent", "tickers"], title=f"{len(rows)} vendors")
@@ -75,9 +75,8 @@ def candidates(
 
     st = state(ctx)
     store = st.stored
-    known = {
-        form.casefold() for v in st.matcher.gazetteer.vendors.values() for form in v.surface_forms()
-    }
+    vendors = st.extractor.gazetteer.vendors.values()
+    known = {form.casefold() for v in vendors for form in v.surface_forms()}
     with store.session() as session:
         found = user_data.vendor_candidates(session, limit=limit * 2, min_count=min_count)
     rows = [
@@ -122,7 +121,7 @@ def add(
 
     st = state(ctx)
     recipe = st.recipe()
-    gazetteer = st.matcher.gazetteer
+    gazetteer = st.extractor.gazetteer
     with st.store.session() as session:
         existing = gazetteer.get(name.strip())
         stored = user_data.user_vendor(session, existing.name) if existing else None
@@ -182,7 +181,7 @@ def _gazetteers(st: Any) -> tuple[Any, Any]:
     """The gazetteer with the user's vendors, and the file's alone."""
     from tracker.catalog.gazetteer import load_gazetteer
 
-    return st.matcher.gazetteer, load_gazetteer(st.recipe().vendors_file)
+    return st.extractor.gazetteer, load_gazetteer(st.recipe().vendors_file)
 
 
 @app.command("edit")

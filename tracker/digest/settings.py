@@ -21,11 +21,11 @@ from tracker.config import (
     Convert,
     Rule,
     Strings,
+    Watchlist,
     refuse_unknown_keys,
     rule,
 )
 from tracker.errors import ConfigError
-from tracker.models import EVENT_TYPES
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 CADENCES = ("daily", "weekly")
@@ -36,29 +36,6 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _HEADERS = HeaderRegistry()
-
-
-EVENT_TYPE = rule(
-    lambda kind: kind in EVENT_TYPES, f"is not an event type (one of {', '.join(EVENT_TYPES)})"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Watchlist:
-    """What a digest follows; a story matching any item is a candidate."""
-
-    vendors: Strings = ()
-    products: Strings = ()  # catalog ids, names, aliases or part numbers
-    categories: Strings = ()  # catalog categories: soc, memory, packaging...
-    event_types: tuple[Annotated[str, EVENT_TYPE], ...] = ()
-    keywords: Strings = ()
-
-    @property
-    def is_empty(self) -> bool:
-        """True when nothing is listed: the digest then follows every story."""
-        return not (
-            self.vendors or self.products or self.categories or self.event_types or self.keywords
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +91,9 @@ class SmtpSettings:
     max_attempts: Annotated[int, POSITIVE] = 10  # then failed (shown by `digest status`)
     retry_base_s: Annotated[float, POSITIVE] = 60.0  # first retry after this, then doubling
     retry_max_s: Annotated[float, POSITIVE] = 21600.0  # never longer between two attempts
+    # A sender's claim on a message, renewed while the server takes it: another sender
+    # takes the message over this long after a sender stopped renewing (it died).
+    lease_s: Annotated[float, POSITIVE] = 120.0
 
 
 def _parsed(value: str) -> AddressHeader:
@@ -209,6 +189,11 @@ def _recipients(values: tuple[str, ...]) -> tuple[str, ...]:
     return formatted
 
 
+def _named(value: Any) -> Any:
+    """``watchlist = "name"`` as the (empty) watchlist of that name, to be looked up."""
+    return Watchlist(name=value) if isinstance(value, str) else value
+
+
 @dataclass(frozen=True, slots=True)
 class _DigestTable:
     """One ``[[digests]]`` table as written."""
@@ -231,7 +216,8 @@ class _DigestTable:
         ),
     ] = None
     timezone: Annotated[str | None, ZONE] = None
-    watchlist: Watchlist = field(default_factory=Watchlist)
+    # the name of a [[watchlists]] table; a table of its own is the older, deprecated form
+    watchlist: Annotated[Watchlist, Convert(_named, before=True)] = field(default_factory=Watchlist)
     thresholds: Thresholds = field(default_factory=Thresholds)
     send_empty: bool = False  # send a "nothing new" notice on an empty period
     title: Annotated[str, rule(lambda t: t.strip() and "\n" not in t, "expected one line")] = (
@@ -245,8 +231,9 @@ class _DigestTable:
         ),
     ] = ""
 
-    def spec(self, default_timezone: str) -> DigestSpec:
-        """The digest, its timezone ``default_timezone`` when it names none."""
+    def spec(self, default_timezone: str, watchlist: Watchlist) -> DigestSpec:
+        """The digest, following ``watchlist``; its timezone ``default_timezone`` when it
+        names none."""
         match = _TIME.match(self.time)
         assert match is not None  # checked
         weekday = WEEKDAYS.index(self.day.strip().lower()) if self.day else 0
@@ -260,7 +247,7 @@ class _DigestTable:
             name=self.name,
             recipients=self.recipients,
             cadence=cadence,
-            watchlist=self.watchlist,
+            watchlist=watchlist,
             thresholds=self.thresholds,
             send_empty=self.send_empty,
             title=self.title.strip(),
@@ -277,4 +264,4 @@ def _digest_problem(table: _DigestTable) -> str:
 
 
 DigestTable = Annotated[_DigestTable, Rule(_digest_problem)]
-refuse_unknown_keys(_DigestTable, Watchlist, Thresholds, SmtpSettings)
+refuse_unknown_keys(_DigestTable, Thresholds, SmtpSettings)

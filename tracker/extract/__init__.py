@@ -128,15 +128,13 @@ def known_makers(catalog: Catalog) -> dict[str, set[str]]:
 
 
 def extract_text(
-    extractor: Extractor | VendorMatcher,
+    extractor: Extractor,
     title: str | None,
     text: str,
     published_at: datetime | None = None,
     budget_s: float | None = None,
 ) -> Extraction:
     """Run every extractor over an article's headline and body (see ``Extractor.extract``)."""
-    if isinstance(extractor, VendorMatcher):
-        extractor = Extractor(extractor.gazetteer, attributions=extractor.attributions)
     return extractor.extract(title, text, published_at, budget_s)
 
 

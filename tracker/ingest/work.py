@@ -120,8 +120,9 @@ def parse_sitemap_timed(body: bytes, url: str, max_bytes: int) -> Timed:
     return Timed(value, page_s=time.thread_time() - started)
 
 
-def build_record(job: PageJob, extractor: Extractor | None = None) -> Timed:
-    """The ArticleRecord of an entry: page text when there is one, else the feed's summary."""
+def extract_article(job: PageJob, extractor: Extractor | None = None) -> Timed:
+    """The ArticleRecord of an entry, in this process: page text when there is one, else the
+    feed's summary."""
     extractor = extractor or _extractor
     assert extractor is not None, "init_worker was not called"
     started = time.thread_time()
@@ -161,12 +162,13 @@ def build_record(job: PageJob, extractor: Extractor | None = None) -> Timed:
     return Timed(record, page_s=page_s, extract_s=time.thread_time() - started - page_s)
 
 
-def _build_record_in_worker(job: PageJob) -> Timed:
-    return build_record(job)
+def _extract_article_in_worker(job: PageJob) -> Timed:
+    return extract_article(job)
 
 
 def worker_count(configured: int) -> int:
-    """Processes to use: the configured number, or one per core; 0 means work in threads."""
+    """Worker processes for the ``workers`` setting (0: one per core; 1, or 0 on one core:
+    none). The answer 0 means no processes: the work runs in threads of this one."""
     cores = os.cpu_count() or 1
     count = configured or cores
     return 0 if count <= 1 else count
@@ -248,13 +250,13 @@ class CpuPool:
             return await asyncio.to_thread(func, *args)
         return await self._run(func, *args)
 
-    async def build_record(self, job: PageJob) -> Timed:
-        """build_record in a worker (in a thread while the workers start: a small fetch
+    async def extract_in_worker(self, job: PageJob) -> Timed:
+        """extract_article in a worker (in a thread while the workers start: a small fetch
         is done before they would be)."""
         if not self._is_ready():
             self.start()
-            return await asyncio.to_thread(build_record, job, self.extractor)
-        return await self._run(_build_record_in_worker, job)
+            return await asyncio.to_thread(extract_article, job, self.extractor)
+        return await self._run(_extract_article_in_worker, job)
 
     async def close(self) -> None:
         """Stop the workers; queued jobs are dropped."""

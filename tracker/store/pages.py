@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
-from tracker.store.exposure import _raw_time, _utc, article_between
+from tracker.store.exposure_queries import _raw_time, _utc, article_between
 from tracker.store.reports import source_names_for, vendor_names_for
 from tracker.store.review import mention_kept, relation_confirmed, relation_kept
 from tracker.store.tables import (

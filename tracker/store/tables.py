@@ -264,6 +264,7 @@ class DigestOutbox(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc(nullable=False))
     next_attempt_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
     claimed_until: datetime | None = Field(default=None, sa_column=_utc())  # a sender's lease
+    claimed_by: str | None = None  # which sender: host:pid:token (migration 0012)
     sent_at: datetime | None = Field(default=None, sa_column=_utc())
 
 

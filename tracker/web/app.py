@@ -442,13 +442,13 @@ def week_chart(news: dict[str, list[datetime]], start: datetime, weeks: int) -> 
 
 
 def sources_page(request: Request) -> Response:
-    from tracker.store.health import health_rows
+    from tracker.ingest.health import health_rows
     from tracker.store.pages import rejected_by_source
     from tracker.store.sources import all_sources, article_counts
 
     ws = _ws(request)
+    rows = health_rows(ws.store, ws.settings.schedule, ws.now())
     with ws.store.read_session() as session:
-        rows = health_rows(session, ws.settings.schedule, ws.now())
         counts = article_counts(session)
         ids = {s.name: s.id or 0 for s in all_sources(session)}
         rejected = rejected_by_source(session)
