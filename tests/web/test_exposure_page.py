@@ -7,6 +7,7 @@ import re
 
 from tests.web.conftest import ServeFn, Store
 from tests.web.test_review import review
+from tracker.config import Settings, Watchlist
 
 
 def test_exposure_answers_with_rows_and_a_graph(
@@ -33,3 +34,13 @@ def test_exposure_answers_with_rows_and_a_graph(
 def link_kind(page: str, supplier: str) -> str | None:
     found = re.search(rf'<line class="link (\w+)[^>]*><title>Nvidia – {supplier}:', page)
     return found.group(1) if found else None
+
+
+def test_a_watchlist_of_the_config(serve: ServeFn) -> None:
+    settings = Settings(path=None, watchlists=(Watchlist(name="gpus", vendors=("Nvidia",)),))
+    with serve(settings).client() as client:
+        page = client.get("/exposure")
+        answer = client.get("/exposure", params={"question": "watchlist", "name": "gpus"})
+    assert 'href="/exposure?question=watchlist&amp;name=gpus"' in page.text
+    assert answer.status_code == 200
+    assert 'href="/vendor/Nvidia"' in answer.text

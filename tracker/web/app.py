@@ -500,15 +500,15 @@ def exposure_page(request: Request) -> Response:
 
 def _answer(ws: Workspace, question: str, name: str, tier: int | None) -> ExposureReport:
     from tracker.catalog.names import Names
+    from tracker.catalog.watch import watch_items
     from tracker.exposure import (
         answer_customer,
         answer_product,
         answer_supplier,
         answer_watchlist,
         make_window,
-        watch_items,
     )
-    from tracker.store.exposure import StoreExposureData
+    from tracker.store.exposure_queries import StoreExposureData
 
     world = ws.world()
     now = ws.now()
@@ -530,7 +530,8 @@ def _answer(ws: Workspace, question: str, name: str, tier: int | None) -> Exposu
         lists = {w.name: w for w in ws.settings.watchlists}
         names = Names("watchlist", ((n, ()) for n in lists), see="the config's [[watchlists]]")
         found = lists[names.resolve(name, "exposure watchlist")]
-        items = watch_items(world, found.vendors, found.products, f"watchlist {found.name!r}")
+        watched = watch_items(found, world.gazetteer, world.catalog)
+        items = [item for item in watched if item.kind in ("vendor", "product")]
         return answer_watchlist(world, data, found.name, items, question="watchlist", **common)
 
 
