@@ -157,8 +157,8 @@ class Guard(BaseHTTPMiddleware):
         session = ws.signer.unsign(raw) if raw else None
         is_new = session is None
         if session is None:
-            session = {"u": "", "r": None, "c": new_token()}
-        visitor = Visitor(str(session.get("u", "")), session.get("r"), str(session["c"]))
+            session = {"u": "", "c": new_token()}
+        visitor = Visitor(str(session.get("u", "")), current_role(ws, session), str(session["c"]))
         if not ws.web.has_auth:
             visitor = Visitor("local", "analyst", visitor.csrf)
         else:
@@ -184,6 +184,22 @@ class Guard(BaseHTTPMiddleware):
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         return response
+
+
+def current_role(ws: Workspace, session: dict[str, Any]) -> str | None:
+    """The role of a session's user as the configuration says now: a user removed (or the
+    token changed) since the login has none."""
+    name = str(session.get("u", ""))
+    if name == "token":
+        return ws.web.token_role if session.get("t") == token_tag(ws) else None
+    return next((user.role for user in ws.web.users if user.name == name), None)
+
+
+def token_tag(ws: Workspace) -> str:
+    """Tells the token a session logged in with apart from a later one, without holding it."""
+    import hashlib
+
+    return hashlib.sha256(("token:" + ws.web.token).encode()).hexdigest()[:16]
 
 
 def set_session(
@@ -609,7 +625,7 @@ async def login_post(request: Request) -> Response:
             request, "login.html", status=401, next=target, error="wrong name or password"
         )
     # A new session (and CSRF token) on login: one fixed before logging in is worth nothing.
-    request.state.new_session = {"u": user, "r": role, "c": new_token()}
+    request.state.new_session = {"u": user, "c": new_token(), "t": token_tag(ws)}
     return RedirectResponse(target, status_code=303)
 
 
@@ -618,7 +634,7 @@ async def logout_post(request: Request) -> Response:
         await checked_form(request)
     except PermissionError as exc:
         return PlainTextResponse(str(exc), status_code=403)
-    request.state.new_session = {"u": "", "r": None, "c": new_token()}
+    request.state.new_session = {"u": "", "c": new_token()}
     return RedirectResponse("/login", status_code=303)
 
 
