@@ -82,8 +82,7 @@ def main() -> int:
                 for kind, kind_paths in paths.items():
                     timed(client.get, kind_paths[0])  # warm
                     times = [
-                        timed(client.get, kind_paths[i % len(kind_paths)])
-                        for i in range(args.runs)
+                        timed(client.get, kind_paths[i % len(kind_paths)]) for i in range(args.runs)
                     ]
                     times.sort()
                     figures[kind] = {
@@ -97,7 +96,9 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
-        print(f"{'page':<10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  ({args.runs} requests each)")
+        print(
+            f"{'page':<10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  ({args.runs} requests each)"
+        )
         for kind, f in figures.items():
             print(f"{kind:<10} {f['p50_ms']:>8} {f['p95_ms']:>8} {f['max_ms']:>8}")
     return 0
