@@ -42,6 +42,7 @@ from tracker.catalog.watch import watch_items  # noqa: E402
 from tracker.cli.output import dumps  # noqa: E402
 from tracker.config import ExposureSettings, Watchlist  # noqa: E402
 from tracker.exposure import (  # noqa: E402
+    Asked,
     ExposureReport,
     World,
     answer_customer,
@@ -124,14 +125,13 @@ def main() -> int:
     with_parts = [p for p in catalog.products.values() if p.part_numbers and p.vendor]
     settings = ExposureSettings()
     window = make_window(now, None, settings)
-    common: dict[str, Any] = {"window": window, "now": now, "settings": settings}
 
     def watchlist(i: int) -> Callable[[StoreExposureData], ExposureReport]:
         r = random.Random(i)
         wanted = Watchlist("bench", tuple(r.sample(vendors, 10)), tuple(r.sample(products, 5)))
         items = watch_items(wanted, gazetteer, catalog)
         return lambda data: answer_watchlist(
-            world, data, f"list-{i}", items, question="watchlist", **common
+            Asked(world, data, window, now, settings), f"list-{i}", items, question="watchlist"
         )
 
     def parts(i: int) -> Callable[[StoreExposureData], ExposureReport]:
@@ -145,13 +145,13 @@ def main() -> int:
         ]
         items = part_items(world, rows)
         return lambda data: answer_watchlist(
-            world, data, f"parts-{i}.csv", items, question="parts", **common
+            Asked(world, data, window, now, settings), f"parts-{i}.csv", items, question="parts"
         )
 
     def asking(
         question: Callable[..., ExposureReport], name: str, tier: int
     ) -> Callable[[StoreExposureData], ExposureReport]:
-        return lambda data: question(world, data, name, tier=tier, **common)
+        return lambda data: question(Asked(world, data, window, now, settings), name, tier=tier)
 
     questions: dict[str, list[Callable[[StoreExposureData], ExposureReport]]] = {
         "customer, tier 1": [asking(answer_customer, n, 1) for n in customers],

@@ -20,7 +20,8 @@ import tracker
 
 PACKAGE = Path(tracker.__file__).resolve().parent
 PURE = [
-    "models.py", "query.py", "ingest/cadence.py", "parse", "extract", "catalog", "exposure",
+    "models.py", "query.py", "ingest/cadence.py", "ingest/transition.py",
+    "parse", "extract", "catalog", "exposure",
     "digest/records.py", "digest/settings.py", "digest/schedule.py", "digest/select.py",
     "digest/render.py", "digest/message.py", "wording.py",
 ]  # fmt: skip
@@ -33,7 +34,8 @@ IO_LIBRARIES = (
 # The project's own I/O layers.
 IO_LAYERS = (
     "tracker.fetch", "tracker.store", "tracker.ingest.pipeline", "tracker.ingest.gather",
-    "tracker.ingest.work", "tracker.ingest.daemon", "tracker.ingest.probe", "tracker.cli",
+    "tracker.ingest.work", "tracker.ingest.daemon", "tracker.ingest.probe", "tracker.ingest.health",
+    "tracker.cli",
     "tracker.devserver", "tracker.digest.send", "tracker.digest.delivery", "tracker.digest.jobs",
 )  # fmt: skip
 # Running pure code may load a library that can do I/O without using it (trafilatura carries

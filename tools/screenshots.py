@@ -24,6 +24,7 @@ PAGES = {
     "search": "/search?q=supply+OR+supplier",
     "article": "/article/{article}",
     "vendor": "/vendor/Apple",
+    "exposure": "/exposure?question=customer&name=Apple",
     "sources": "/sources",
 }
 

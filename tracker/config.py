@@ -194,7 +194,7 @@ class ScheduleSettings:
     tick_s: Annotated[float, POSITIVE] = 30.0  # how often `tracker run` looks for due sources
     shutdown_grace_s: Annotated[float, POSITIVE] = 10.0  # in-flight fetches' time on SIGTERM
     lease_s: Annotated[float, POSITIVE] = 300.0  # a worker's hold on a source; a dead one's ends
-    claim_batch: Annotated[int, POSITIVE] = 50  # sources one worker takes per tick
+    claim_batch: Annotated[int, POSITIVE] = 50  # sources one worker fetches at once
 
 
 def _schedule_problem(schedule: ScheduleSettings) -> str:

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import col, func, select
 
 from tests.conftest import FEEDS, FIXTURES, VENDORS
 from tracker.config import ScheduleSettings, Settings
 from tracker.extract import Extractor
 from tracker.ingest.daemon import Daemon, RunLock, RunLocked, lock_path_for
 from tracker.store import Store
+from tracker.store.tables import Source
 
 PAGES = len(list((FIXTURES / "site" / "articles").glob("*.html")))
 
@@ -198,3 +200,50 @@ def test_sigterm_mid_fetch_stops_within_the_grace_and_loses_nothing(tmp_path: Pa
             site.entries,
         )
         assert conn.execute("SELECT count(*) FROM article_source").fetchone() == (site.entries,)
+
+
+async def test_a_worker_claims_more_as_soon_as_a_batch_is_done(
+    tmp_path: Path, gazetteer_extractor: Extractor
+) -> None:
+    """claim_batch bounds the sources in flight, not the sources per tick: with six due and
+    a batch of two, all six are fetched long before the next tick."""
+    from tests.sitegen import generate_site
+    from tracker.config import FetchSettings
+    from tracker.devserver import serve_directory
+    from tracker.store.sources import upsert_source
+
+    site = generate_site(
+        tmp_path / "site", feeds=6, entries_per_feed=1, seed=3, text_chars=(300, 400)
+    )
+    store = Store(f"sqlite:///{tmp_path / 't.db'}")
+    settings = Settings(
+        path=None,
+        fetch=FetchSettings(
+            allow_private_hosts=True, per_host_delay_s=0.0, fetch_pages=False, workers=1
+        ),
+        schedule=ScheduleSettings(tick_s=3600.0, claim_batch=2, jitter_fraction=0.0),
+    )
+    daemon = Daemon(store, settings, gazetteer_extractor)
+    try:
+        with serve_directory(site.root) as base:
+            with store.session() as session:
+                for name, path in site.feeds.items():
+                    upsert_source(session, name, base + path)
+
+            async def all_fetched() -> None:
+                while True:
+                    with store.session() as session:
+                        done = session.exec(
+                            select(func.count()).where(col(Source.last_success_at).is_not(None))
+                        ).one()
+                    if done == 6:
+                        daemon.stop()
+                        return
+                    await asyncio.sleep(0.1)
+
+            watcher = asyncio.create_task(all_fetched())
+            # A bound for a stuck worker, far below the hour to the next tick.
+            await asyncio.wait_for(daemon.run(), timeout=120)
+            await watcher
+    finally:
+        store.close()

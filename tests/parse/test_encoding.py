@@ -18,6 +18,7 @@ from tracker.parse.encoding import (
     charset_from_content_type,
     declared_encoding,
     decode_document,
+    decode_html,
     feed_bytes_for_parser,
     normalise_charset,
 )
@@ -150,6 +151,44 @@ def test_decisions() -> None:
     assert decode_document(b"a\x81b\xe9", "text/plain; charset=windows-1252").text == "a\x81bé"
     no_bom = '<?xml version="1.0"?><rss/>'.encode("utf-16-be")
     assert decode_document(no_bom, "", "xml").text.startswith("<?xml")
+
+
+SPANISH = ("Señor Muñoz", "El niño de la compañía", "The piñata vendor", "Peña Nieto", "año")
+
+
+@pytest.mark.parametrize("text", SPANISH)
+@pytest.mark.parametrize(
+    ("content_type", "template"),
+    [
+        ("text/html; charset=utf-8", "{}"),
+        ("text/html; charset=utf-8", "<p>{}</p>"),
+        ("", '<html><head><meta charset="utf-8"></head><body><p>{}</p></body></html>'),
+        ("application/xml; charset=UTF-8", "<rss><channel><title>{}</title></channel></rss>"),
+    ],
+)
+def test_windows_1252_labelled_utf8_reads_as_windows_1252(
+    text: str, content_type: str, template: str
+) -> None:
+    body = template.format(text).encode("cp1252")  # not valid UTF-8: the label lies
+    kind = "xml" if template.startswith("<rss") else "html"
+    decoded = decode_document(body, content_type, kind)
+    assert decoded.text == template.format(text)
+    assert decode_html(body, content_type) == template.format(text)
+
+
+def test_one_decoder_for_html() -> None:
+    assert decode_html(b'<meta charset="windows-31j">\x8e\x9f') == '<meta charset="windows-31j">次'
+    assert decode_html(b'<meta charset="utf-16"><p>caf\xc3\xa9') == '<meta charset="utf-16"><p>café'
+    assert decode_html(b"\xef\xbb\xbfcaf\xc3\xa9") == "café"
+    assert decode_html("\ufffd ok".encode("utf-16")) == "\ufffd ok"
+    assert decode_html("already text") == "already text"
+    assert decode_html(b'<meta charset="no-such-codec"><p>caf\xe9') == (
+        '<meta charset="no-such-codec"><p>café'
+    )
+    # A page that declares windows-1252 but is UTF-8 is UTF-8 (the most common lie).
+    assert decode_html('<meta charset="windows-1252"><p>café'.encode()) == (
+        '<meta charset="windows-1252"><p>café'
+    )
 
 
 def test_feed_bytes_for_feedparser_say_utf8_everywhere() -> None:

@@ -10,14 +10,11 @@ from typing import Any
 import pytest
 
 from tracker.errors import UsageError
-from tracker.parse.dates import find_date, infer_dayfirst, parse_datetime
+from tracker.parse.dates import date_from_url, find_date, infer_dayfirst, parse_datetime
 from tracker.parse.listing import (
     Listing,
-    date_from_url,
-    decode_html,
     extract_listing,
     layout_changed,
-    page_metadata_date,
 )
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
@@ -305,16 +302,6 @@ def test_non_utf8_bytes_are_decoded() -> None:
     result = extract_listing(japanese.encode("shift_jis"), "http://example.test/")
     assert result.items[1].title == "熊本第二工場が量産を開始へ 第2報"
     assert result.items[1].published_at == datetime(2026, 11, 2, tzinfo=UTC)
-    assert decode_html(b'<meta charset="windows-31j">\x8e\x9f') == '<meta charset="windows-31j">次'
-    assert (
-        decode_html(b'<meta charset="utf-16"><p>caf\xc3\xa9') == '<meta charset="utf-16"><p>caf\xe9'
-    )
-    assert (
-        decode_html(b'<meta charset="no-such-codec"><p>caf\xe9')
-        == '<meta charset="no-such-codec"><p>caf\xe9'
-    )
-    assert decode_html(b"\xef\xbb\xbfcaf\xc3\xa9") == "caf\xe9"
-    assert decode_html("\ufffd ok".encode("utf-16")) == "\ufffd ok"
 
 
 def test_flat_lists_take_the_date_beside_each_link() -> None:
@@ -409,44 +396,3 @@ def test_parse_datetime_reads_machine_dates() -> None:
     assert parse_datetime("0001-01-01T00:00:00Z") is None
     assert parse_datetime("soon") is None
     assert parse_datetime(None) is None
-
-
-ARTICLE_HEAD = """<html><head>
-<meta property="og:type" content="article">
-{extra}
-</head><body><h1>Kestrel opens a site in Penang</h1><p>Text.</p></body></html>"""
-
-
-@pytest.mark.parametrize(
-    ("extra", "expected"),
-    [
-        (
-            '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
-            '{"@type": "WebSite", "datePublished": "2020-01-01"},'
-            '{"@type": ["NewsArticle"], "datePublished": "2026-11-13T10:00:00+08:00"}]}</script>'
-            '<meta property="article:published_time" content="2026-11-14T00:00:00Z">',
-            datetime(2026, 11, 13, 2, 0, tzinfo=UTC),
-        ),
-        (
-            '<script type="application/ld+json">{broken json</script>'
-            '<meta property="article:published_time" content="2026-11-14T09:00:00Z">',
-            datetime(2026, 11, 14, 9, 0, tzinfo=UTC),
-        ),
-        ('<meta name="DC.date.issued" content="2026-11-15">', datetime(2026, 11, 15, tzinfo=UTC)),
-        ('<meta name="pubdate" content="20261116">', datetime(2026, 11, 16, tzinfo=UTC)),
-        (
-            '<meta itemprop="datePublished" content="2026-11-17">',
-            datetime(2026, 11, 17, tzinfo=UTC),
-        ),
-        ("", None),
-    ],
-)
-def test_page_metadata_date(extra: str, expected: datetime | None) -> None:
-    assert page_metadata_date(ARTICLE_HEAD.format(extra=extra).encode()) == expected
-
-
-def test_page_metadata_date_of_nothing() -> None:
-    assert page_metadata_date(b"") is None
-    assert page_metadata_date("<p>x</p>") is None
-    body = '<time itemprop="datePublished" datetime="2026-11-18T07:00:00Z">18 Nov</time>'
-    assert page_metadata_date(body) == datetime(2026, 11, 18, 7, 0, tzinfo=UTC)

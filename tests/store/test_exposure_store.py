@@ -16,6 +16,7 @@ from tracker.catalog.products import build_catalog
 from tracker.catalog.watch import watch_items
 from tracker.config import ExposureSettings, Watchlist
 from tracker.exposure import (
+    Asked,
     World,
     answer_customer,
     answer_product,
@@ -166,10 +167,8 @@ def world(gazetteer: Gazetteer) -> World:
 def ask_customer(corpus: Corpus, world: World, name: str, tier: int = 1, now: datetime = NOW):
     window = make_window(now, None, SETTINGS)
     with corpus.store.session() as session:
-        return answer_customer(
-            world, StoreExposureData(session), name, tier=tier, window=window, now=now,
-            settings=SETTINGS,
-        )  # fmt: skip
+        asked = Asked(world, StoreExposureData(session), window, now, SETTINGS)
+        return answer_customer(asked, name, tier=tier)
 
 
 def test_suppliers_at_tier_one_and_two_with_their_paths(corpus: Corpus, world: World) -> None:
@@ -316,10 +315,8 @@ def test_who_depends_on_a_supplier(corpus: Corpus, world: World) -> None:
     corpus.article("Strike at Luxshare", 2, events=[("disruption", ["Luxshare"])])
     window = make_window(NOW, None, SETTINGS)
     with corpus.store.session() as session:
-        report = answer_supplier(
-            world, StoreExposureData(session), "Luxshare Precision", tier=1, window=window,
-            now=NOW, settings=SETTINGS,
-        )  # fmt: skip
+        asked = Asked(world, StoreExposureData(session), window, NOW, SETTINGS)
+        report = answer_supplier(asked, "Luxshare Precision", tier=1)
     assert report.subject == "Luxshare"
     rows = {r.name: r for r in report.rows}
     assert set(rows) == {"Apple", "OpenAI"}
@@ -332,10 +329,8 @@ def test_a_product_its_makers_and_their_news(corpus: Corpus, world: World) -> No
     corpus.article("TSMC fab fire", 2, events=[("disruption", ["TSMC"])])
     window = make_window(NOW, None, SETTINGS)
     with corpus.store.session() as session:
-        report = answer_product(
-            world, StoreExposureData(session), "test phone", tier=2, window=window, now=NOW,
-            settings=SETTINGS,
-        )  # fmt: skip
+        asked = Asked(world, StoreExposureData(session), window, NOW, SETTINGS)
+        report = answer_product(asked, "test phone", tier=2)
     rows = {r.name: r for r in report.rows}
     assert set(rows) == {"Apple", "Luxshare", "Qualcomm", "TSMC"}
     assert rows["TSMC"].path == ("Test Phone", "Test Modem", "TSMC (foundry)")
@@ -350,10 +345,8 @@ def test_a_watchlist_is_ranked_by_exposure(corpus: Corpus, world: World) -> None
     wanted = Watchlist("w", ("luxshare", "Murata"), ("Test Modem",))
     items = watch_items(wanted, world.gazetteer, world.catalog)
     with corpus.store.session() as session:
-        report = answer_watchlist(
-            world, StoreExposureData(session), "w", items, question="watchlist", window=window,
-            now=NOW, settings=SETTINGS,
-        )  # fmt: skip
+        asked = Asked(world, StoreExposureData(session), window, NOW, SETTINGS)
+        report = answer_watchlist(asked, "w", items, question="watchlist")
     assert [r.name for r in report.rows] == ["Test Modem", "Luxshare", "Murata"]
     assert report.rows[0].explanation.startswith(
         "most exposed through TSMC (foundry of Test Modem)"

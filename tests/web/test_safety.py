@@ -3,6 +3,7 @@ without auth."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -149,3 +150,18 @@ def test_hash_password_command_makes_a_hash_the_login_accepts() -> None:
     assert verify_password("long enough", result.stdout.strip())
     short = CliRunner().invoke(app, ["web", "hash-password", "--stdin"], input="short\n")
     assert short.exit_code == 2
+
+
+def test_a_user_removed_from_the_config_is_logged_out(serve: ServeFn) -> None:
+    with_ann = auth_settings()
+    with_ann = dataclasses.replace(with_ann, web=dataclasses.replace(with_ann.web, secret="s"))
+    without = dataclasses.replace(
+        with_ann, web=dataclasses.replace(with_ann.web, users=with_ann.web.users[1:])
+    )
+    first, second = serve(with_ann), serve(without)
+    with first.client() as client:
+        _log_in(client, "ann", PASSWORD)
+        assert client.get("/sources").status_code == 200
+        cookie = client.cookies["tracker_session"]
+    with second.client(cookies={"tracker_session": cookie}) as client:
+        assert client.get("/sources").status_code == 303

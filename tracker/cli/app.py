@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -177,6 +178,10 @@ def init(ctx: typer.Context) -> None:
 
 def main() -> None:
     """Entry point of the `tracker` script."""
+    # SIGTERM (a service manager, `timeout`, `kill`) stops a command the way Ctrl-C does:
+    # the pool of workers is shut down, what is stored stays, no traceback. `tracker run`
+    # installs its own handlers for a graceful stop.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     app(prog_name="tracker")
 
 

@@ -225,6 +225,7 @@ def exposure(
     ends it is not current.
     """
     from tracker.exposure import (
+        Asked,
         answer_customer,
         answer_product,
         answer_supplier,
@@ -235,16 +236,16 @@ def exposure(
     from tracker.store.exposure_queries import StoreExposureData
 
     st = state(ctx)
-    asked = {
+    given = {
         q: v
         for q, v in zip(QUESTIONS, (customer, supplier, product, watchlist, parts), strict=True)
         if v is not None
     }
-    if len(asked) != 1:
+    if len(given) != 1:
         raise UsageError(
             "exposure: ask one question: --customer, --supplier, --product, --watchlist or --parts"
         )
-    ((question, value),) = asked.items()
+    ((question, value),) = given.items()
     if tier is not None and question in ("watchlist", "parts"):
         raise UsageError("exposure: --tier applies to --customer, --supplier and --product")
     start, now = resolve_times(since, as_of)
@@ -262,26 +263,22 @@ def exposure(
         rows_text = read_parts(text, str(value))
     with store.session() as session:
         data = StoreExposureData(session)
-        common: dict[str, Any] = {"window": window, "now": now, "settings": settings}
+        asked = Asked(world, data, window, now, settings, limit)
         if question == "customer":
-            report = answer_customer(world, data, str(value), tier=tier or 1, limit=limit, **common)
+            report = answer_customer(asked, str(value), tier=tier or 1)
         elif question == "supplier":
-            report = answer_supplier(world, data, str(value), tier=tier or 1, limit=limit, **common)
+            report = answer_supplier(asked, str(value), tier=tier or 1)
         elif question == "product":
-            report = answer_product(world, data, str(value), tier=tier or 2, limit=limit, **common)
+            report = answer_product(asked, str(value), tier=tier or 2)
         elif question == "watchlist":
             name, items = _watchlist(st, world, str(value))
-            report = answer_watchlist(
-                world, data, name, items, question="watchlist", limit=limit, **common
-            )
+            report = answer_watchlist(asked, name, items, question="watchlist")
         else:
             items = part_items(world, rows_text)
             for item in items:
                 if item.note:
                     stderr.print(f"note: {item.label}: {item.note}")
-            report = answer_watchlist(
-                world, data, Path(str(value)).name, items, question="parts", limit=limit, **common
-            )
+            report = answer_watchlist(asked, Path(str(value)).name, items, question="parts")
     render_report(report, fmt, st.settings.tzinfo())
 
 

@@ -37,8 +37,12 @@ class InspectFormat(StrEnum):
 _matcher: Extractor | None = None
 
 
-def _init_worker(recipe: ExtractorRecipe) -> None:
+def _init_worker(recipe: ExtractorRecipe, parent_pid: int | None = None) -> None:
     global _matcher
+    if parent_pid is not None:
+        from tracker.ingest.work import die_with_parent
+
+        die_with_parent(parent_pid)
     _matcher = recipe.build()
 
 
@@ -140,7 +144,7 @@ def _records(
     _init_worker(recipe)
     if len(files) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
         pool = ProcessPoolExecutor(
-            max_workers=os.cpu_count(), initializer=_init_worker, initargs=(recipe,)
+            max_workers=os.cpu_count(), initializer=_init_worker, initargs=(recipe, os.getpid())
         )
         file_results: Iterator[dict[str, Any]] = pool.map(_inspect_path, files, chunksize=4)
     else:

@@ -58,10 +58,12 @@ def serve(
 
     import uvicorn
 
+    from tracker.cli.exposure import load_world
     from tracker.web.app import create_app
 
     store = st.stored
-    application = create_app(store, settings, st.gazetteer())
+    world = load_world(st)  # the gazetteer and catalog with the user's vendors and parts
+    application = create_app(store, settings, world.gazetteer, world=world)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

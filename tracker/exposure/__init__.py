@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from tracker.catalog.watch import WatchItem
 from tracker.exposure.answers import (
+    Asked,
     ExposureData,
     ExposureReport,
     ExposureRow,
@@ -72,6 +73,7 @@ from tracker.exposure.words import age_words, explain_edge, explain_news
 
 __all__ = [
     "RISK_WEIGHTS",
+    "Asked",
     "DeclaredLink",
     "Edge",
     "EventItem",

@@ -425,35 +425,13 @@ class Asked:
         )
 
 
-def answer_customer(
-    world: World,
-    data: ExposureData,
-    name: str,
-    *,
-    tier: int,
-    window: Window,
-    now: datetime,
-    settings: ExposureSettings,
-    limit: int = 50,
-) -> ExposureReport:
+def answer_customer(asked: Asked, name: str, *, tier: int) -> ExposureReport:
     """Who supplies ``name`` (declared and reported), to ``tier`` tiers, ranked by exposure."""
-    asked = Asked(world, data, window, now, settings, limit)
     return _answer_chain(asked, name, "customer", tier)
 
 
-def answer_supplier(
-    world: World,
-    data: ExposureData,
-    name: str,
-    *,
-    tier: int,
-    window: Window,
-    now: datetime,
-    settings: ExposureSettings,
-    limit: int = 50,
-) -> ExposureReport:
+def answer_supplier(asked: Asked, name: str, *, tier: int) -> ExposureReport:
     """Who depends on ``name``, through which products, ranked by how much."""
-    asked = Asked(world, data, window, now, settings, limit)
     return _answer_chain(asked, name, "supplier", tier)
 
 
@@ -567,27 +545,16 @@ def product_tree(world: World, root: Product, depth: int) -> list[Part]:
     return parts
 
 
-def answer_product(
-    world: World,
-    data: ExposureData,
-    key: str,
-    *,
-    tier: int,
-    window: Window,
-    now: datetime,
-    settings: ExposureSettings,
-    limit: int = 50,
-) -> ExposureReport:
+def answer_product(asked: Asked, key: str, *, tier: int) -> ExposureReport:
     """A product's vendor and the makers of its parts (to ``tier`` levels), and their news."""
-    asked = Asked(world, data, window, now, settings, limit)
-    product = world.resolve_product(key, "exposure --product")
-    parts = product_tree(world, product, tier)
+    product = asked.world.resolve_product(key, "exposure --product")
+    parts = product_tree(asked.world, product, tier)
     by_vendor: dict[str, list[Part]] = {}
     for part in parts:
         by_vendor.setdefault(part.vendor, []).append(part)
     news = asked.news(list(by_vendor))
     made_ids = sorted({p.product.id for p in parts if p.product is not None} | {product.id})
-    counts = data.product_counts(made_ids, window)
+    counts = asked.data.product_counts(made_ids, asked.window)
     rows = [
         _maker_row(asked, product, found, news[vendor], counts)
         for vendor, found in by_vendor.items()

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from tracker.catalog.watch import WatchItem
-from tracker.config import ExposureSettings
 from tracker.errors import UsageError
 from tracker.exposure.answers import (
     Asked,
-    ExposureData,
     ExposureReport,
     ExposureRow,
     Part,
@@ -19,26 +16,18 @@ from tracker.exposure.answers import (
     product_tree,
 )
 from tracker.exposure.graph import World
-from tracker.exposure.scores import VendorNews, Window
+from tracker.exposure.scores import VendorNews
 from tracker.exposure.words import explain_news
 
 
 def answer_watchlist(
-    world: World,
-    data: ExposureData,
-    name: str,
-    items: Sequence[WatchItem],
-    *,
-    question: str,
-    window: Window,
-    now: datetime,
-    settings: ExposureSettings,
-    limit: int = 50,
+    asked: Asked, name: str, items: Sequence[WatchItem], *, question: str
 ) -> ExposureReport:
     """The user's own list ranked by exposure: a vendor by its news; a product or part by the
     most exposed of its vendor and the makers of its parts (the next level counts half)."""
-    asked = Asked(world, data, window, now, settings, limit)
-    trees = {i: _tree(world, item) for i, item in enumerate(items) if item.product is not None}
+    trees = {
+        i: _tree(asked.world, item) for i, item in enumerate(items) if item.product is not None
+    }
     companies = {part.vendor for tree in trees.values() for part in tree}
     companies |= {item.vendor for item in items if item.product is None and item.vendor}
     news = asked.news(sorted(companies))

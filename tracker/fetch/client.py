@@ -33,7 +33,7 @@ from tracker.fetch.policy import (
     robots_agent_token,
     user_agent,
 )
-from tracker.fetch.polite import HostGate
+from tracker.fetch.polite import HostGate, SharedTurns
 from tracker.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
 from tracker.parse.urls import printable
 
@@ -323,10 +323,12 @@ async def _hop(
 class Fetcher:
     """One HTTP client, per-host politeness and a robots.txt cache, for a run or a daemon."""
 
-    def __init__(self, settings: FetchSettings) -> None:
+    def __init__(self, settings: FetchSettings, *, shared_turns: SharedTurns | None = None) -> None:
         self.settings = settings
         self.client = make_client(settings)
-        self.gate = HostGate(settings.per_host_concurrency, settings.per_host_delay_s)
+        self.gate = HostGate(
+            settings.per_host_concurrency, settings.per_host_delay_s, shared=shared_turns
+        )
         self.agent_token = robots_agent_token(user_agent(settings))
         self.robots = RobotsCache(self._download_robots)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -28,6 +28,11 @@ def next_start(last_start: float | None, now: float, delay_s: float) -> float:
     return max(now, last_start + delay_s)
 
 
+# Several processes fetching at once (workers on one database) share each host's gap: this
+# reserves the next turn at a host for the whole fleet and says how many seconds away it is.
+SharedTurns = Callable[[str, float], Awaitable[float]]
+
+
 @dataclass(slots=True)
 class _Host:
     slots: asyncio.Semaphore
@@ -44,8 +49,10 @@ class HostGate:
         per_host: int,
         delay_s: float,
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedTurns | None = None,
     ) -> None:
         self.per_host = max(1, per_host)
+        self.shared = shared
         self.delay_s = max(0.0, delay_s)
         self.clock = clock
         self._hosts: dict[str, _Host] = {}
@@ -64,12 +71,18 @@ class HostGate:
     @asynccontextmanager
     async def slot(self, url: str) -> AsyncIterator[None]:
         """Hold one of the host's slots for a request, starting it no sooner than allowed."""
-        host = self._host(host_key(url))
+        key = host_key(url)
+        host = self._host(key)
         async with host.slots:
             async with host.spacing:
                 start = next_start(host.last_start, self.clock(), host.delay_s)
                 wait = start - self.clock()
                 if wait > 0:
                     await asyncio.sleep(wait)
+                if self.shared is not None and host.delay_s > 0:
+                    # This process's gap is kept; the fleet's turn may come later still.
+                    wait = await self.shared(key, host.delay_s)
+                    if wait > 0:
+                        await asyncio.sleep(wait)
                 host.last_start = self.clock()
             yield

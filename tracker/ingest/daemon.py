@@ -142,8 +142,15 @@ class Daemon:
                 sorted(self._inflight),
                 now + timedelta(seconds=schedule.lease_s),
             )
+            # Up to the free capacity: claim_batch sources in flight at most, refilled as
+            # soon as a batch is done, not a batch per tick and idle until the next one.
             claimed = leases.claim_due_sources(
-                session, self.worker, now, schedule.lease_s, schedule.claim_batch
+                session,
+                self.worker,
+                now,
+                schedule.lease_s,
+                schedule.claim_batch - len(self._inflight),
+                exclude=self._inflight,
             )
         due = [s for s in claimed if s.id not in self._inflight]
         if not due:
@@ -175,6 +182,7 @@ class Daemon:
             self._inflight -= ids
             with self.store.session() as session:
                 leases.release_leases(session, self.worker, sorted(ids))
+        await self.dispatch()  # capacity is free again: more due sources, if there are any
 
     def stop(self) -> None:
         """Ask for a clean stop: no new work; in-flight fetches get the grace period."""

@@ -31,7 +31,7 @@ from tracker.logs import log_event
 from tracker.models import ArticleRecord, FeedEntry, ParsedFeed, SourceState
 from tracker.parse.listing import Listing, layout_changed
 from tracker.parse.urls import canonical_url, printable
-from tracker.store import Store, fetchstate, identity
+from tracker.store import Store, fetchstate, hosts, identity
 from tracker.store import articles as store_articles
 from tracker.store import sources as store_sources
 from tracker.store.tables import Source
@@ -260,7 +260,7 @@ class Pipeline:
         self.settings = settings
         self.extractor = extractor
         self.rng = rng or random.Random()
-        self.fetcher = Fetcher(settings.fetch)
+        self.fetcher = Fetcher(settings.fetch, shared_turns=hosts.shared_turns(store))
         self.cpu = CpuPool(extractor, settings.fetch.workers)
         concurrency = settings.fetch.concurrency
         self.feeds = asyncio.Semaphore(concurrency * 2)

@@ -29,8 +29,9 @@ from tracker.parse.discover import (
     page_title,
     source_kind,
 )
+from tracker.parse.encoding import decode_html
 from tracker.parse.feed import parse_feed
-from tracker.parse.listing import decode_html, extract_listing
+from tracker.parse.listing import extract_listing
 
 MAX_CANDIDATES = 8  # feeds named by the page that are checked
 MAX_PROBES = 6  # common feed paths tried when the page names none

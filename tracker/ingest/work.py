@@ -13,6 +13,8 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -27,7 +29,7 @@ from tracker.models import ArticleRecord, ParsedFeed
 from tracker.parse.discover import page_title
 from tracker.parse.encoding import decode_document
 from tracker.parse.feed import parse_feed
-from tracker.parse.listing import Listing, extract_listing, page_metadata_date
+from tracker.parse.listing import Listing, extract_listing
 from tracker.parse.page import extract_page
 from tracker.parse.sitemap import Sitemap, parse_sitemap
 from tracker.parse.text import bounded_text, content_hash
@@ -40,10 +42,32 @@ _extractor: Extractor | None = None
 T = TypeVar("T")
 
 
-def init_worker(extractor_blob: bytes) -> None:
-    """Pool initializer: unpickle the extractor once per worker."""
+def init_worker(extractor_blob: bytes, parent_pid: int | None = None) -> None:
+    """Pool initializer: tie the worker's life to its parent's, then unpickle the extractor
+    once per worker."""
     global _extractor
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     _extractor = pickle.loads(extractor_blob)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """No worker outlives the process that started it: one killed outright (SIGKILL, the OOM
+    killer) never shuts its pool down, and its workers, once re-parented, would wait for
+    jobs forever. A thread checks every half second that the parent is still the parent.
+    Ctrl-C reaches every process of the terminal's group: the parent stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.getppid() != parent_pid:  # it died while this worker started
+        os._exit(0)
+    threading.Thread(
+        target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True
+    ).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(0.5)
+    os._exit(0)  # nothing of a worker's is worth finishing: its results have nowhere to go
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +157,9 @@ def extract_article(job: PageJob, extractor: Extractor | None = None) -> Timed:
         page = extract_page(html, job.page_url)
         text = page.text
         title = title or page.title or ""
-        if published is None:
-            # the page's own metadata, then the URL's date, then what the extractor guessed
-            published = page_metadata_date(html) or job.date_fallback or page.published_at
+        # The page's own date (its metadata, then its URL, then htmldate's guesses), read
+        # on the tree trafilatura parsed; the entry's guess (URL date, lastmod) comes after.
+        published = published or page.published_at
         if not text:
             note = "page had no main text"
     published = published or job.date_fallback
@@ -198,7 +222,7 @@ class CpuPool:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
-            initargs=(pickle.dumps(self.extractor),),
+            initargs=(pickle.dumps(self.extractor), os.getpid()),
         )
         # One job per worker makes every worker start now, not on the first real job.
         for future in [executor.submit(_ready) for _ in range(self.workers)]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from tracker.parse.listing import decode_html, html_document
+from tracker.parse.encoding import decode_html
+from tracker.parse.html import html_document
 from tracker.parse.text import clean_text
 from tracker.parse.urls import absolute_url
 

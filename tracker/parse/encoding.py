@@ -7,7 +7,10 @@ corrections for servers that lie, which feed readers meet daily:
 - bytes that are valid UTF-8 and not ASCII are UTF-8, whatever a label says (a server default
   of ``charset=iso-8859-1`` on a UTF-8 page is the most common lie);
 - a multi-byte declaration (GBK, Big5, Shift_JIS, EUC-*) that decodes without error beats a
-  single-byte one, which decodes anything and so proves nothing.
+  single-byte one, which decodes anything and so proves nothing;
+- bytes labelled UTF-8 that are not UTF-8, and do not look like a multi-byte encoding, are
+  windows-1252, the web's default (a detector on a few accented letters guesses wildly:
+  "ñ" read as "ń" in ISO-8859-2, or as Big5).
 
 When the labels cannot be trusted, charset-normalizer decides.
 """
@@ -85,7 +88,8 @@ class Decoded:
 
     text: str
     encoding: str
-    evidence: str  # bom | utf-16 | ascii | utf-8 | header | declared | detected | fallback
+    # bom | utf-16 | ascii | utf-8 | header | declared | not-utf-8 | detected | fallback
+    evidence: str
     is_confident: bool  # False when nothing but a guess of last resort decided
 
 
@@ -225,6 +229,9 @@ def decode_document(body: bytes, content_type: str = "", kind: DocumentKind = "h
     if single and not _looks_multibyte(body):
         codec, evidence = single[0]
         return Decoded(_decode(body, codec), codec, evidence, True)
+    said_utf8 = any(codec == "utf-8" for codec in (header, declared))
+    if said_utf8 and not labels and not _looks_multibyte(body):
+        return Decoded(_decode(body, "cp1252"), "cp1252", "not-utf-8", True)
     detected = _detect(body)
     if detected is not None:
         return Decoded(_decode(body, detected), detected, "detected", True)
@@ -244,3 +251,11 @@ def feed_bytes_for_parser(body: bytes, content_type: str) -> tuple[bytes, str, D
     text = _XML_DECL_TEXT.sub(r"\1\2utf-8\2", decoded.text, count=1)
     media = (content_type or "").split(";", 1)[0].strip() or "application/xml"
     return text.encode("utf-8"), f"{media}; charset=utf-8", decoded
+
+
+def decode_html(data: str | bytes, content_type: str = "") -> str:
+    """The text of an HTML document, decoded as ``decode_document`` decides; text is
+    returned as it is."""
+    if isinstance(data, str):
+        return data
+    return decode_document(data, content_type, "html").text

@@ -12,17 +12,15 @@ A CSS selector or an XPath expression overrides the detection and names the link
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import lxml.html
 import soupsieve
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from lxml import etree
@@ -35,22 +33,19 @@ from tracker.parse.dates import (
     infer_dayfirst,
     parse_datetime,
 )
+from tracker.parse.encoding import decode_html
+from tracker.parse.html import Element, html_document
 from tracker.parse.text import clean_text
 from tracker.parse.urls import absolute_url
 
 __all__ = [
     "Listing",
     "ListingItem",
-    "date_from_url",
-    "decode_html",
     "extract_listing",
-    "html_document",
     "layout_changed",
-    "page_metadata_date",
 ]
 
 DateSource = Literal["listing", "url"]
-Element = Any  # lxml.html.HtmlElement; lxml ships no type information
 
 MIN_QUALITY = 0.35  # below this, a group is not a list of articles
 MIN_SINGLE_QUALITY = 0.6  # a lone link must look very much like an article
@@ -86,59 +81,7 @@ class Listing:
     next_url: str | None = None
 
 
-# --- decoding and parsing -------------------------------------------------------------------
-
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-# Labels as browsers read them (WHATWG Encoding): the superset each legacy label really means,
-# and a <meta> that claims UTF-16 on bytes that could be read at all is UTF-8.
-_CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
-    "iso-8859-9": "cp1254", "tis-620": "cp874", "windows-31j": "cp932", "x-sjis": "cp932",
-    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "ms932": "cp932",
-    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs",
-    "euc-kr": "cp949", "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8",
-}  # fmt: skip
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-
-
-def decode_html(data: str | bytes) -> str:
-    """Text of an HTML document: BOM, then ``<meta charset>``, then UTF-8, else cp1252.
-
-    Never fails: undecodable bytes become U+FFFD.
-    """
-    if isinstance(data, str):
-        return data
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
-        name = declared.group(1).decode("ascii", errors="ignore").lower()
-        name = _CHARSET_ALIASES.get(name, name)
-        try:
-            return data.decode(name, errors="strict")
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def html_document(html: str | bytes) -> Element | None:
-    """The lxml tree of an HTML document; None when it holds no markup at all."""
-    text = _XML_DECL.sub("", decode_html(html), count=1).replace("\x00", "")
-    if not text.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return None
+# --- parsing ---------------------------------------------------------------------------------
 
 
 def _document_base(root: Element, base_url: str) -> str:
@@ -940,77 +883,3 @@ def layout_changed(old_signature: str | None, new: Listing) -> bool:
     if not new.items:
         return True
     return old_signature is not None and old_signature != new.signature
-
-
-# --- dates in the article page itself ---------------------------------------------------------
-
-_META_NAMES = (
-    "article:published_time", "og:published_time", "og:article:published_time",
-    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
-    "publication_date", "date", "dc.date", "dc.date.issued", "dc.date.created",
-    "dcterms.date", "dcterms.issued", "dcterms.created", "citation_publication_date",
-    "citation_date", "parsely-pub-date", "sailthru.date", "article.published", "created",
-)  # fmt: skip
-_ARTICLE_TYPES = {
-    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-    "report", "pressrelease", "webpage", "scholarlyarticle", "techarticle",
-}  # fmt: skip
-
-
-def _json_ld_dates(data: object, typed: list[str], untyped: list[str]) -> None:
-    if isinstance(data, list):
-        for item in data:
-            _json_ld_dates(item, typed, untyped)
-        return
-    if not isinstance(data, dict):
-        return
-    value = data.get("datePublished")
-    if isinstance(value, str):
-        kinds = data.get("@type")
-        names = kinds if isinstance(kinds, list) else [kinds]
-        is_article = any(isinstance(n, str) and n.lower() in _ARTICLE_TYPES for n in names)
-        (typed if is_article else untyped).append(value)
-    for key, child in data.items():
-        if key != "datePublished" and isinstance(child, dict | list):
-            _json_ld_dates(child, typed, untyped)
-
-
-def page_metadata_date(html: str | bytes, *, local_tz: tzinfo = UTC) -> datetime | None:
-    """An article page's publication time from its metadata: JSON-LD ``datePublished``, then
-    Open Graph ``article:published_time``, then meta tags (pubdate, date, dc.date...) and
-    ``itemprop=datePublished``; None when the page declares none."""
-    root = html_document(html)
-    if root is None:
-        return None
-    typed: list[str] = []
-    untyped: list[str] = []
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = (script.text or "").strip()
-        raw = re.sub(r"^(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)$", "", raw).strip()
-        try:
-            _json_ld_dates(json.loads(raw), typed, untyped)
-        except (json.JSONDecodeError, RecursionError):
-            continue
-    for value in [*typed, *untyped]:
-        found = parse_datetime(value, local_tz=local_tz)
-        if found is not None:
-            return found
-    metas: dict[str, str] = {}
-    for meta in root.iter("meta"):
-        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        content = meta.get("content")
-        if name and content and name not in metas:
-            metas[name] = content
-    for name in _META_NAMES:
-        if name in metas:
-            found = parse_datetime(metas[name], local_tz=local_tz)
-            if found is not None:
-                return found
-    for el in root.iter("time"):
-        if (el.get("itemprop") or "").lower() == "datepublished" or el.get("pubdate") is not None:
-            found = _time_value(el, None, local_tz)
-            if found is not None:
-                return found
-    return None

@@ -14,9 +14,13 @@ from tracker.parse.text import clean_text
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
 
+# htmldate (run by trafilatura on the tree it parsed) reads the page's metadata first (meta
+# tags, Open Graph, JSON-LD), then the date in its URL (deferred: metadata is better trusted),
+# then guesses from the page's elements and text; the original date, not the last update.
 _DATE_PARAMS = {
     "extensive_search": False,
     "original_date": True,
+    "deferred_url_extractor": True,
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
 }
 

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, Table, func, insert, make_url, select, text
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy import Connection, Engine, Table, func, insert, make_url, select, text
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlmodel import SQLModel
 
 import tracker.store.tables  # noqa: F401  (registers every table on the metadata)
 from tracker.errors import StoreError
-from tracker.store.engine import current_revision, make_engine, upgrade
+from tracker.store.engine import current_revision, make_engine, shown_url, upgrade
 
 BATCH_ROWS = 2000
 
@@ -79,12 +79,14 @@ def source_counts(source_url: str) -> dict[str, int]:
 
 
 def copy_database(source_url: str, target_url: str, progress: Progress) -> list[TableCount]:
-    """Copy every row of ``source_url`` into the empty database ``target_url``.
+    """Copy every row of ``source_url`` into the empty database ``target_url``, all or
+    nothing.
 
     The source must be a tracker database (``open_source``); both are brought to the current
-    schema first. The target must hold no articles or sources (a refused copy changes
-    nothing). Rows keep their ids; PostgreSQL sequences are moved past them. Returns the
-    counts of both sides per table.
+    schema first. Every table of the target must be empty (a refused copy changes nothing),
+    and the rows go in one transaction: a copy that fails leaves the target as it was. Rows
+    keep their ids; PostgreSQL sequences are moved past them. Returns the counts of both
+    sides per table.
     """
     if source_url == target_url:
         raise StoreError("store: copy: source and target are the same database")
@@ -93,28 +95,35 @@ def copy_database(source_url: str, target_url: str, progress: Progress) -> list[
     try:
         upgrade(target)
         tables = tables_in_order()
-        busy = [t.name for t in tables if t.name in ("article", "source") and _count(target, t)]
+        busy = [t.name for t in tables if _count(target, t)]
         if busy:
             raise StoreError(
-                f"store: copy: the target already holds rows in {', '.join(busy)} "
-                "(copy into an empty database)"
+                f"store: copy: the target already holds rows in {', '.join(busy)} (copy into "
+                "an empty database: create a new one, or drop and re-create this one)"
             )
-        for table in tables:
-            _copy_table(source, target, table, progress)
-        if target.dialect.name == "postgresql":
-            _move_sequences(target, tables)
+        try:
+            with target.begin() as writer:
+                if target.dialect.name == "sqlite":
+                    writer.execute(text("PRAGMA defer_foreign_keys = ON"))
+                for table in tables:
+                    _copy_table(source, writer, table, progress)
+                if target.dialect.name == "postgresql":
+                    _move_sequences(writer, tables)
+        except SQLAlchemyError as exc:
+            cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise StoreError(
+                f"store: copy: into {shown_url(target_url)} failed, nothing was copied: {cause}"
+            ) from exc
         return [TableCount(t.name, _count(source, t), _count(target, t)) for t in tables]
     finally:
         source.dispose()
         target.dispose()
 
 
-def _copy_table(source: Engine, target: Engine, table: Table, progress: Progress) -> None:
+def _copy_table(source: Engine, writer: Connection, table: Table, progress: Progress) -> None:
     keys = list(table.primary_key.columns)
     copied = 0
-    with source.connect() as reader, target.begin() as writer:
-        if target.dialect.name == "sqlite":
-            writer.execute(text("PRAGMA defer_foreign_keys = ON"))
+    with source.connect() as reader:
         result = reader.execution_options(yield_per=BATCH_ROWS).execute(
             select(table).order_by(*keys)
         )
@@ -125,16 +134,15 @@ def _copy_table(source: Engine, target: Engine, table: Table, progress: Progress
     progress(table.name, copied)
 
 
-def _move_sequences(engine: Engine, tables: list[Table]) -> None:
-    with engine.begin() as conn:
-        for table in tables:
-            for column in table.primary_key.columns:
-                if not column.autoincrement or column.type.python_type is not int:
-                    continue
-                conn.execute(
-                    text(
-                        "SELECT setval(pg_get_serial_sequence(:table, :column), "
-                        f"coalesce((SELECT max({column.name}) FROM {table.name}), 0) + 1, false)"
-                    ),
-                    {"table": table.name, "column": column.name},
-                )
+def _move_sequences(conn: Connection, tables: list[Table]) -> None:
+    for table in tables:
+        for column in table.primary_key.columns:
+            if not column.autoincrement or column.type.python_type is not int:
+                continue
+            conn.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence(:table, :column), "
+                    f"coalesce((SELECT max({column.name}) FROM {table.name}), 0) + 1, false)"
+                ),
+                {"table": table.name, "column": column.name},
+            )

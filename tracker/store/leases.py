@@ -9,6 +9,7 @@ expire and the others take the sources over.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
@@ -18,9 +19,17 @@ from tracker.store.tables import Source
 
 
 def claim_due_sources(
-    session: Session, worker: str, now: datetime, lease_s: float, limit: int
+    session: Session,
+    worker: str,
+    now: datetime,
+    lease_s: float,
+    limit: int,
+    exclude: Collection[int] = (),
 ) -> list[Source]:
-    """Take up to ``limit`` enabled, due sources no live lease holds; returns them."""
+    """Take up to ``limit`` enabled, due sources no live lease holds, but those in
+    ``exclude`` (the worker's own, being fetched); returns them."""
+    if limit <= 0:
+        return []
     due = (
         select(Source)
         .where(
@@ -35,6 +44,8 @@ def claim_due_sources(
         .order_by(col(Source.next_attempt_at).asc().nulls_first(), col(Source.id))
         .limit(limit)
     )
+    if exclude:
+        due = due.where(col(Source.id).not_in(sorted(exclude)))
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     sources = list(session.exec(due))

@@ -111,18 +111,20 @@ def weekly_news(
 
 
 def vendor_articles(session: Session, vendor_id: int, limit: int) -> list[dict[str, Any]]:
-    """The newest articles that mention the vendor (mentions not rejected)."""
+    """The latest stored articles (highest ids) that mention the vendor, rejected mentions
+    left out: read backwards along the mention index, not sorted out of its whole history."""
+    newest = (
+        select(col(Mention.article_id))
+        .where(col(Mention.vendor_id) == vendor_id, mention_kept())
+        .group_by(col(Mention.article_id))
+        .order_by(col(Mention.article_id).desc())
+        .limit(limit)
+        .subquery()
+    )
     stmt = (
         select(col(Article.id), col(Article.title), col(Article.url), _raw_time().label("at"))
-        .where(
-            col(Article.id).in_(
-                select(col(Mention.article_id)).where(
-                    col(Mention.vendor_id) == vendor_id, mention_kept()
-                )
-            )
-        )
-        .order_by(col(Article.fetched_at).desc(), col(Article.id).desc())
-        .limit(limit)
+        .join(newest, newest.c.article_id == col(Article.id))
+        .order_by(col(Article.id).desc())
     )
     return [
         {"id": int(r.id), "title": r.title, "url": r.url, "at": _utc(r.at)}

@@ -57,6 +57,15 @@ class Source(SQLModel, table=True):
     layout_note: str | None = None
 
 
+class HostTurn(SQLModel, table=True):
+    """When the next request to a host may start, for every worker (tracker.store.hosts)."""
+
+    __tablename__ = "host_turn"
+
+    host: str = Field(primary_key=True)
+    next_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
 class FetchLog(SQLModel, table=True):
     """One fetch of a source: when, how long, how it ended (for `tracker sources health`)."""
 

@@ -34,6 +34,7 @@ from tracker.web.security import Signer, new_token, safe_url, same_secret, verif
 if TYPE_CHECKING:
     from tracker.catalog.gazetteer import Gazetteer
     from tracker.config import Settings
+    from tracker.exposure import ExposureReport, World
     from tracker.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -77,8 +78,10 @@ class Workspace:
         gazetteer: Gazetteer | None = None,
         *,
         now: Callable[[], datetime] | None = None,
+        world: World | None = None,
     ) -> None:
         self.store = store
+        self._world = world
         self.settings = settings
         self.web = settings.web
         self.gazetteer = gazetteer
@@ -95,17 +98,31 @@ class Workspace:
         self.templates.filters["safe_url"] = safe_url
         self.templates.globals["url_with"] = url_with
 
+    def world(self) -> World:
+        """The companies, products and declared links exposure answers over (built once)."""
+        if self._world is None:
+            from tracker.catalog.gazetteer import load_gazetteer
+            from tracker.catalog.products import load_catalog
+            from tracker.exposure import World
+
+            gazetteer = self.gazetteer or load_gazetteer(self.settings.vendors_file)
+            self._world = World.build(gazetteer, load_catalog(self.settings.catalog_dir))
+        return self._world
+
     def when(self, value: datetime | None) -> str:
         if value is None:
             return ""
         return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
 
-    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    def render(
+        self, request: Request, template: str, status: int | None = None, **context: Any
+    ) -> Response:
+        """The page ``template``; status 400 when the context carries an error, else 200."""
         visitor: Visitor = request.state.visitor
-        html = self.templates.get_template(name).render(
+        html = self.templates.get_template(template).render(
             request=request, visitor=visitor, has_auth=self.web.has_auth, **context
         )
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=status or (400 if context.get("error") else 200))
 
 
 def url_with(request: Request, **changes: Any) -> str:
@@ -140,8 +157,8 @@ class Guard(BaseHTTPMiddleware):
         session = ws.signer.unsign(raw) if raw else None
         is_new = session is None
         if session is None:
-            session = {"u": "", "r": None, "c": new_token()}
-        visitor = Visitor(str(session.get("u", "")), session.get("r"), str(session["c"]))
+            session = {"u": "", "c": new_token()}
+        visitor = Visitor(str(session.get("u", "")), current_role(ws, session), str(session["c"]))
         if not ws.web.has_auth:
             visitor = Visitor("local", "analyst", visitor.csrf)
         else:
@@ -167,6 +184,22 @@ class Guard(BaseHTTPMiddleware):
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         return response
+
+
+def current_role(ws: Workspace, session: dict[str, Any]) -> str | None:
+    """The role of a session's user as the configuration says now: a user removed (or the
+    token changed) since the login has none."""
+    name = str(session.get("u", ""))
+    if name == "token":
+        return ws.web.token_role if session.get("t") == token_tag(ws) else None
+    return next((user.role for user in ws.web.users if user.name == name), None)
+
+
+def token_tag(ws: Workspace) -> str:
+    """Tells the token a session logged in with apart from a later one, without holding it."""
+    import hashlib
+
+    return hashlib.sha256(("token:" + ws.web.token).encode()).hexdigest()[:16]
 
 
 def set_session(
@@ -277,7 +310,6 @@ def search_page(request: Request) -> Response:
     return ws.render(
         request,
         "search.html",
-        status=400 if error else 200,
         q=q,
         vendors=vendors,
         sources=sources,
@@ -443,6 +475,120 @@ def sources_page(request: Request) -> Response:
     return ws.render(request, "sources.html", sources=rows, states=sorted(states.items()))
 
 
+EXPOSURE_QUESTIONS = {
+    "customer": "Who supplies this company?",
+    "supplier": "Who depends on this company?",
+    "product": "Who makes this product, and their suppliers?",
+    "watchlist": "How exposed is this watchlist?",
+}
+
+
+def exposure_page(request: Request) -> Response:
+    """The CLI's exposure questions as a form, the answer with its explanations and graph."""
+    ws = _ws(request)
+    params = request.query_params
+    question = params.get("question", "customer")
+    if question not in EXPOSURE_QUESTIONS:
+        question = "customer"
+    name = params.get("name", "").strip()
+    tier_text = params.get("tier", "")
+    tier = int(tier_text) if tier_text in ("1", "2", "3") else None
+    report: ExposureReport | None = None
+    error = ""
+    if name:
+        try:
+            report = _answer(ws, question, name, tier)
+        except TrackerError as exc:
+            error = str(exc)
+    return ws.render(
+        request,
+        "exposure.html",
+        questions=EXPOSURE_QUESTIONS,
+        question=question,
+        name=name,
+        tier=tier,
+        report=report,
+        graph=exposure_graph(report) if report is not None else None,
+        watchlists=[w.name for w in ws.settings.watchlists],
+        error=error,
+    )
+
+
+def _answer(ws: Workspace, question: str, name: str, tier: int | None) -> ExposureReport:
+    from tracker.catalog.names import Names
+    from tracker.catalog.watch import watch_items
+    from tracker.exposure import (
+        Asked,
+        answer_customer,
+        answer_product,
+        answer_supplier,
+        answer_watchlist,
+        make_window,
+    )
+    from tracker.store.exposure_queries import StoreExposureData
+
+    world = ws.world()
+    now = ws.now()
+    settings = ws.settings.exposure
+    window = make_window(now, None, settings)
+    with ws.store.read_session() as session:
+        asked = Asked(world, StoreExposureData(session), window, now, settings, 40)
+        if question == "customer":
+            return answer_customer(asked, name, tier=tier or 1)
+        if question == "supplier":
+            return answer_supplier(asked, name, tier=tier or 1)
+        if question == "product":
+            return answer_product(asked, name, tier=tier or 2)
+        lists = {w.name: w for w in ws.settings.watchlists}
+        names = Names("watchlist", ((n, ()) for n in lists), see="the config's [[watchlists]]")
+        found = lists[names.resolve(name, "exposure watchlist")]
+        watched = watch_items(found, world.gazetteer, world.catalog)
+        items = [item for item in watched if item.kind in ("vendor", "product")]
+        return answer_watchlist(asked, found.name, items, question="watchlist")
+
+
+def exposure_graph(report: ExposureReport) -> dict[str, Any]:
+    """The answer drawn: the subject in the middle, each row's path as links outwards, laid
+    out tier by tier on rings; links styled by kind (declared, reported, both), status and
+    weight (how much of the link is left after its age)."""
+    import math
+
+    size, middle = 640, 320
+    nodes: dict[str, dict[str, Any]] = {
+        report.subject: {"name": report.subject, "x": middle, "y": middle, "tier": 0}
+    }
+    links: dict[tuple[str, str], dict[str, Any]] = {}
+    rows = [row for row in report.rows if row.path]
+    by_tier: dict[int, list[str]] = {}
+    for row in rows:
+        for depth, name in enumerate(row.path[1:], 1):
+            if name not in nodes and name not in by_tier.get(depth, []):
+                by_tier.setdefault(depth, []).append(name)
+    deepest = max(by_tier, default=1)
+    for depth, names in by_tier.items():
+        radius = (middle - 60) * depth / deepest
+        for i, name in enumerate(names):
+            angle = 2 * math.pi * i / max(len(names), 1) - math.pi / 2 + depth * 0.3
+            nodes.setdefault(name, {
+                "name": name,
+                "x": round(middle + radius * math.cos(angle), 1),
+                "y": round(middle + radius * math.sin(angle), 1),
+                "tier": depth,
+            })  # fmt: skip
+    for row in rows:
+        for a, b in zip(row.path, row.path[1:], strict=False):
+            edge = row.edge if b == row.name else None
+            kind = edge.kind if edge is not None else "path"
+            status = edge.status if edge is not None else ""
+            weight = edge.strength if edge is not None else 0.5
+            links.setdefault((a, b), {
+                "a": nodes[a], "b": nodes[b], "kind": kind, "status": status,
+                "width": round(1 + 3 * max(0.0, min(weight, 1.0)), 1),
+                "faded": weight < 0.25,
+            })  # fmt: skip
+    return {"size": size, "nodes": list(nodes.values()), "links": list(links.values())}
+
+
 # --- forms ------------------------------------------------------------------------------
 
 
@@ -475,7 +621,7 @@ async def login_post(request: Request) -> Response:
             request, "login.html", status=401, next=target, error="wrong name or password"
         )
     # A new session (and CSRF token) on login: one fixed before logging in is worth nothing.
-    request.state.new_session = {"u": user, "r": role, "c": new_token()}
+    request.state.new_session = {"u": user, "c": new_token(), "t": token_tag(ws)}
     return RedirectResponse(target, status_code=303)
 
 
@@ -484,7 +630,7 @@ async def logout_post(request: Request) -> Response:
         await checked_form(request)
     except PermissionError as exc:
         return PlainTextResponse(str(exc), status_code=403)
-    request.state.new_session = {"u": "", "r": None, "c": new_token()}
+    request.state.new_session = {"u": "", "c": new_token()}
     return RedirectResponse("/login", status_code=303)
 
 
@@ -530,9 +676,11 @@ def create_app(
     gazetteer: Gazetteer | None = None,
     *,
     now: Callable[[], datetime] | None = None,
+    world: World | None = None,
 ) -> Starlette:
-    """The application over ``store``."""
-    workspace = Workspace(store, settings, gazetteer, now=now)
+    """The application over ``store``; ``world`` (the gazetteer and catalog with the user's
+    vendors and parts) is built from the settings when not given."""
+    workspace = Workspace(store, settings, gazetteer, now=now, world=world)
     app = Starlette(
         routes=[
             Route("/", home),
@@ -540,6 +688,7 @@ def create_app(
             Route("/article/{article_id:int}", article_page),
             Route("/vendor/{name:path}", vendor_page),
             Route("/sources", sources_page),
+            Route("/exposure", exposure_page),
             Route("/login", login_page, methods=["GET"]),
             Route("/login", login_post, methods=["POST"]),
             Route("/logout", logout_post, methods=["POST"]),

@@ -1,8 +1,8 @@
 """Reviews: an analyst's confirmation or rejection of a relation or a vendor mention, keyed by
 the article's canonical URL and the names, so that it outlives refetching and re-extraction.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from tracker.store.types import UTCDateTime
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
