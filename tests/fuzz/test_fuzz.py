@@ -203,7 +203,7 @@ def test_any_entry_is_stored_whole_or_not_at_all(
         assert source.id is not None
         try:
             with session.begin_nested():
-                _, article_id = save_entry(
+                outcome, article_id = save_entry(
                     session,
                     record,
                     source_id=source.id,
@@ -217,10 +217,11 @@ def test_any_entry_is_stored_whole_or_not_at_all(
     with store.session() as session:
         stored = article_detail(session, article_id)
     assert stored is not None
-    # Whole: the article came with its text and every finding of its first storing.
-    if stored["text"] == record.text.replace("\x00", ""):
-        mentions = sum(v["mentions"] for v in stored["vendors"])
-        assert mentions == len(record.extraction.mentions) or mentions == 0
+    if outcome != "new":
+        return  # an article stored before under this URL or text: linked, not stored again
+    # Whole: the article came with its text and every finding.
+    assert stored["text"] in (record.text, record.text.replace("\x00", ""))
+    assert sum(v["mentions"] for v in stored["vendors"]) == len(record.extraction.mentions)
 
 
 CONFIG_VALUES = st.one_of(
@@ -305,6 +306,8 @@ def test_any_cli_string_is_answered_or_refused_in_one_line(cli: Cli, text: str) 
         if result.exit_code:
             assert "Traceback" not in result.output
             assert "internal" not in result.stderr
+            if result.stderr.startswith("Usage:"):
+                continue  # the command line itself (a query that looks like an option: "-0")
             assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
 
 
