@@ -231,9 +231,12 @@ async def checked_form(request: Request) -> dict[str, str]:
 
 def _local_target(target: str | None, default: str = "/") -> str:
     """Where to go after a form: a path of this site only."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    # Browsers drop tabs and newlines from URLs ("/\t/evil" is "//evil") and read "\" as "/".
+    if "\\" in target or any(ch < " " or ch == "\x7f" for ch in target):
+        return default
+    return target
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -518,6 +521,7 @@ def _answer(ws: Workspace, question: str, name: str, tier: int | None) -> Exposu
     from tracker.catalog.names import Names
     from tracker.catalog.watch import watch_items
     from tracker.exposure import (
+        Asked,
         answer_customer,
         answer_product,
         answer_supplier,
@@ -529,26 +533,21 @@ def _answer(ws: Workspace, question: str, name: str, tier: int | None) -> Exposu
     world = ws.world()
     now = ws.now()
     settings = ws.settings.exposure
-    common: dict[str, Any] = {
-        "window": make_window(now, None, settings),
-        "now": now,
-        "settings": settings,
-        "limit": 40,
-    }
+    window = make_window(now, None, settings)
     with ws.store.read_session() as session:
-        data = StoreExposureData(session)
+        asked = Asked(world, StoreExposureData(session), window, now, settings, 40)
         if question == "customer":
-            return answer_customer(world, data, name, tier=tier or 1, **common)
+            return answer_customer(asked, name, tier=tier or 1)
         if question == "supplier":
-            return answer_supplier(world, data, name, tier=tier or 1, **common)
+            return answer_supplier(asked, name, tier=tier or 1)
         if question == "product":
-            return answer_product(world, data, name, tier=tier or 2, **common)
+            return answer_product(asked, name, tier=tier or 2)
         lists = {w.name: w for w in ws.settings.watchlists}
         names = Names("watchlist", ((n, ()) for n in lists), see="the config's [[watchlists]]")
         found = lists[names.resolve(name, "exposure watchlist")]
         watched = watch_items(found, world.gazetteer, world.catalog)
         items = [item for item in watched if item.kind in ("vendor", "product")]
-        return answer_watchlist(world, data, found.name, items, question="watchlist", **common)
+        return answer_watchlist(asked, found.name, items, question="watchlist")
 
 
 def exposure_graph(report: ExposureReport) -> dict[str, Any]:
