@@ -165,3 +165,16 @@ def test_a_user_removed_from_the_config_is_logged_out(serve: ServeFn) -> None:
         cookie = client.cookies["tracker_session"]
     with second.client(cookies={"tracker_session": cookie}) as client:
         assert client.get("/sources").status_code == 303
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "/\t/evil.example/", "/\\evil.example", "https://evil.example/"]
+)
+def test_after_login_only_a_path_of_this_site(serve: ServeFn, target: str) -> None:
+    with serve(auth_settings()).client() as client:
+        page = client.get("/login")
+        token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+        answer = client.post(
+            "/login", data={"csrf": token, "user": "ann", "password": PASSWORD, "next": target}
+        )
+    assert answer.headers["location"] == "/search"

@@ -231,9 +231,12 @@ async def checked_form(request: Request) -> dict[str, str]:
 
 def _local_target(target: str | None, default: str = "/") -> str:
     """Where to go after a form: a path of this site only."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    # Browsers drop tabs and newlines from URLs ("/\t/evil" is "//evil") and read "\" as "/".
+    if "\\" in target or any(ch < " " or ch == "\x7f" for ch in target):
+        return default
+    return target
 
 
 # --- pages ------------------------------------------------------------------------------
