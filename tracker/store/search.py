@@ -38,7 +38,7 @@ from tracker.store.types import UTCDateTime
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 # How many of the newest matching articles (after the filters) are ranked by relevance.
-CANDIDATES = 1000
+CANDIDATES = 200
 
 _fts = table("article_fts", column("rowid"))
 _ID_ARRAY = ARRAY(Integer)
@@ -149,32 +149,32 @@ def _sqlite_search(
         select(newest.c.id, newest.c.score)
         .order_by(newest.c.score, newest.c.id.desc())
         .limit(limit)
+        .cte("best")
     )
-    # Snippets for the best rows only: snippet() reads and tokenises the whole text.
-    snippet = func.snippet(
-        literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24
+    # Snippets for the best rows only, each found by its rowid: snippet() reads and tokenises
+    # the whole text.
+    snippet = (
+        select(
+            func.snippet(literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24)
+        )
+        .select_from(_fts)
+        .where(match, _fts.c.rowid == best.c.id)
+        .scalar_subquery()
     )
-    conn = session.connection()
+    stmt = (
+        select(*_HIT_COLUMNS, snippet, best.c.score, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES)
+        .select_from(best)
+        .join(_article, _article.c.id == best.c.id)
+        .order_by(best.c.score, best.c.id.desc())
+    )
     try:
-        ranked = [(int(rowid), float(rank)) for rowid, rank in conn.execute(best)]
-        if not ranked:
-            return []
-        found = {
-            row[0]: row
-            for row in conn.execute(
-                select(*_HIT_COLUMNS, snippet, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES)
-                .select_from(_fts)
-                .join(_article, _article.c.id == _fts.c.rowid)
-                .where(match, _fts.c.rowid.in_([rowid for rowid, _ in ranked]))
-            )
-        }
+        found = session.connection().execute(stmt).all()
     except OperationalError as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
     rows: list[Row] = []
-    for rowid, rank in ranked:
-        if (row := found.get(rowid)) is not None:
-            vendors, sources = _sqlite_names(row[6], row[7])
-            rows.append((row[0], row[1], row[2], row[3], row[4], row[5], -rank, vendors, sources))
+    for row in found:
+        vendors, sources = _sqlite_names(row[7], row[8])
+        rows.append((row[0], row[1], row[2], row[3], row[4], row[5], -row[6], vendors, sources))
     return rows
 
 
