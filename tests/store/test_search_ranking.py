@@ -158,3 +158,32 @@ def test_hits_carry_their_vendor_and_source_names(store: Store) -> None:
     assert hits[1].published_at == datetime(2026, 11, 1, tzinfo=UTC)
     assert hits[1].fetched_at == datetime(2026, 11, 1, 6, tzinfo=UTC)
     assert "\x02" in hits[1].snippet
+
+
+def test_dates_hold_for_articles_stored_out_of_order(store: Store) -> None:
+    # an old article stored late, far from its neighbours in date (another block of ids on
+    # SQLite), and a stored article whose date changes afterwards
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO article (id, canonical_url, url, title, summary, text, text_origin,"
+                " content_hash, published_at, fetched_at) VALUES (5000, 'https://example.com/l',"
+                " 'https://example.com/l', 'Late', '', 'Old capacity news.', 'page', 'hl', :p, :d)"
+            ).bindparams(bindparam("p", type_=UTCDateTime()), bindparam("d", type_=UTCDateTime())),
+            {"p": datetime(2026, 11, 2, 12, tzinfo=UTC), "d": datetime(2026, 11, 30, tzinfo=UTC)},
+        )
+        conn.execute(
+            text("UPDATE article SET published_at = :p WHERE id = 1").bindparams(
+                bindparam("p", type_=UTCDateTime())
+            ),
+            {"p": datetime(2026, 11, 20, tzinfo=UTC)},
+        )
+    window = {
+        "since": datetime(2026, 11, 1, tzinfo=UTC),
+        "until": datetime(2026, 11, 4, tzinfo=UTC),
+    }
+    assert sorted(_ids(store, "capacity", **window)) == [2, 3, 5000]
+    assert sorted(_ids(store, "capacity", candidates=2, limit=2, **window)) == [3, 5000]
+    assert _ids(store, "capacity", since=datetime(2026, 11, 19, tzinfo=UTC)) == [1]
+    assert _ids(store, "capacity", since=datetime(2026, 11, 29, tzinfo=UTC)) == []
+    assert sorted(_ids(store, "capacity", until=datetime(2026, 11, 3, tzinfo=UTC))) == [2, 5000]

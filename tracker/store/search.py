@@ -39,6 +39,8 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 # How many of the newest matching articles (after the filters) are ranked by relevance.
 CANDIDATES = 200
+# Article ids per block of article_date_block (SQLite, migration 0011): id >> 10.
+DATE_BLOCK_BITS = 10
 
 _fts = table("article_fts", column("rowid"))
 _ID_ARRAY = ARRAY(Integer)
@@ -107,18 +109,29 @@ def _sqlite_names(vendors: str | None, sources: str | None) -> tuple[list[str], 
 
 
 def _sqlite_dates(since: datetime | None, until: datetime | None) -> list[TextClause]:
-    """The date test of an FTS match, read from the small index on (id, date) of migration
-    0010 rather than from the article row (about a page of the file per article)."""
-    tests, params = [], []
-    for name, value, op in (("since", since, ">="), ("until", until, "<")):
+    """The date test of an FTS match, and the range of ids that can pass it.
+
+    The range comes from the date range of each block of 1,024 ids (migration 0011), so the
+    FTS walk starts at the newest block that overlaps the window and stops below the oldest
+    one; each match in it is then tested on the small index on (id, date) of migration 0010
+    rather than on the article row (about a page of the file per article)."""
+    tests, spans, params = [], [], []
+    for name, value, op, span in (
+        ("since", since, ">=", "last_at >="),
+        ("until", until, "<", "first_at <"),
+    ):
         if value is not None:
             tests.append(f"coalesce(dated.published_at, dated.fetched_at) {op} :{name}")
+            spans.append(f"{span} :{name}")
             params.append(bindparam(name, value, type_=UTCDateTime()))
     if not tests:
         return []
+    blocks = f"FROM article_date_block WHERE {' AND '.join(spans)}"
     return [
         text(
-            "EXISTS (SELECT 1 FROM article AS dated INDEXED BY ix_article_id_when"
+            f"article_fts.rowid >= (SELECT min(block) << {DATE_BLOCK_BITS} {blocks})"
+            f" AND article_fts.rowid < (SELECT (max(block) + 1) << {DATE_BLOCK_BITS} {blocks})"
+            " AND EXISTS (SELECT 1 FROM article AS dated INDEXED BY ix_article_id_when"
             f" WHERE dated.id = article_fts.rowid AND {' AND '.join(tests)})"
         ).bindparams(*params)
     ]
