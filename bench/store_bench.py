@@ -11,13 +11,14 @@ PostgreSQL). The figures:
   which autovacuum would do on its own soon after such a load; SQLite needs none);
 - database size: the file plus its WAL on SQLite, ``pg_database_size`` on PostgreSQL, with the
   full-text index on its own;
-- search latency, p50 and p95, over QUERIES: one- and two-word queries, each with a vendor filter
-  (the vendor or its subsidiaries) and a date range, run ``--runs`` times after one untimed pass.
-  "ours" is ``search_articles(session, parse_query(q), vendors=, since=, until=, limit=20)`` in a
-  session of its own, as `tracker search` does; "bare" is one hand-written SQL statement doing
-  the same (match, vendor, dates, rank, 20 best, snippet or headline) on a raw DBAPI connection
-  (sqlite3, psycopg) kept open. The ratio ours/bare is the overhead of our layer. Every query's
-  20 ids are checked to be the same both ways.
+- search latency, p50 and p95 per kind of search (CASES: unfiltered common and rare words,
+  phrases, a vendor filter, a date range, both), run in ``--runs`` rounds after one untimed
+  round. "ours" is ``search_articles(session, parse_query(q), vendors=, since=, until=,
+  limit=20)`` in a session of its own, as `tracker search` does; "bare" is one hand-written SQL
+  statement following the same algorithm with the same filters (the newest CANDIDATES matches,
+  ranked, the 20 best, their snippet or headline and vendor and source names) on a raw DBAPI
+  connection (sqlite3, psycopg) kept open. The ratio ours/bare is the overhead of our layer.
+  Every search's 20 ids are checked to be the same both ways.
 
 Articles (fixed seed): about 300 words (log-normal, 80 to 1,200), over the two years before
 2026-11-26 (3% without a publication date), chronological ids. Words are drawn from a Zipf law

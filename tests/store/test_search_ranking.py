@@ -187,3 +187,18 @@ def test_dates_hold_for_articles_stored_out_of_order(store: Store) -> None:
     assert _ids(store, "capacity", since=datetime(2026, 11, 19, tzinfo=UTC)) == [1]
     assert _ids(store, "capacity", since=datetime(2026, 11, 29, tzinfo=UTC)) == []
     assert sorted(_ids(store, "capacity", until=datetime(2026, 11, 3, tzinfo=UTC))) == [2, 5000]
+
+
+def test_a_search_leaves_the_session_transactional(store: Store) -> None:
+    # PostgreSQL runs the search outside the session's transaction; what the caller writes
+    # afterwards in the same session is still rolled back on error
+    def search_then_fail() -> None:
+        with store.session() as session:
+            assert search_articles(session, parse_query("capacity"))
+            session.execute(text("UPDATE article SET title = 'changed' WHERE id = 1"))
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        search_then_fail()
+    with store.session() as session:
+        assert session.execute(text("SELECT title FROM article WHERE id = 1")).scalar() == STRONG

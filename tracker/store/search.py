@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    Engine,
     Integer,
     Table,
     bindparam,
@@ -231,15 +232,17 @@ def _postgres_search(
         .join(best, best.c.id == _article.c.id)
         .order_by(best.c.score.desc(), best.c.id.desc())
     )
-    # One statement, the names of the hits in it: outside a transaction, no BEGIN or COMMIT
-    # round trip either (one statement sees one snapshot).
-    conn = (
-        session.connection()
-        if session.in_transaction()
-        else session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    )
     try:
-        found = conn.execute(stmt).all()
+        bind = session.get_bind()
+        if session.in_transaction() or not isinstance(bind, Engine):
+            found = session.connection().execute(stmt).all()
+        else:
+            # One statement, the names of the hits in it, sees one snapshot: outside the
+            # session's transaction it needs no BEGIN or COMMIT round trip (the session's own
+            # connection is left as it is, for whatever the caller does next).
+            with bind.connect() as conn:
+                autocommit = conn.execution_options(isolation_level="AUTOCOMMIT")
+                found = autocommit.execute(stmt).all()
     except (ProgrammingError, DataError) as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
     return [tuple(row) for row in found]
