@@ -75,9 +75,9 @@ from tracker.store.articles import sync_vendors  # noqa: E402
 from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START, search_articles  # noqa: E402
 
 try:
-    from tracker.store.search import CANDIDATES
+    from tracker.store.search import CANDIDATES, RECENT_IDS
 except ImportError:  # code from before bounded candidates: measure it with --rank-all
-    CANDIDATES = 0
+    CANDIDATES = RECENT_IDS = 0
 from tracker.store.tables import Article, ArticleSource, Mention, Source  # noqa: E402
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -463,15 +463,17 @@ def sizes(backend: Backend) -> dict[str, float]:
 
 # The same search written by hand, the same algorithm: of the articles that match and pass the
 # case's filters, the newest CANDIDATES by id (FTS5 walking its doclists by rowid DESC;
-# PostgreSQL by id DESC), ranked; the 20 best, equal scores newest first; the snippet or
-# headline of those only. Vendor: the vendor's or its subsidiaries' articles (SQLite: from the
-# mention index; PostgreSQL: the article's vendor list, in the GIN index); date: publication
-# date, or fetch time when there is none (SQLite: the ids walked bounded by the blocks of
-# article_date_block whose dates overlap the window, each match tested on the index on
-# (id, date); with --rank-all, as before that table, the test alone); bm25 with the
-# title weighted 5x (SQLite), ts_rank_cd with normalisation 32 (PostgreSQL); the vendor and
-# source names of the hits, which `tracker search` shows, in the same statement. With --rank-all
-# (what the code before bounded candidates did) every match is ranked.
+# PostgreSQL by id DESC: among the newest RECENT_IDS ids by the primary key, then, only if
+# those hold too few, among the older ones from the GIN index), ranked; the 20 best, equal
+# scores newest first; the snippet or headline of those only. Vendor: the vendor's or its
+# subsidiaries' articles (SQLite: from the mention index; PostgreSQL: the article's vendor
+# list, in the GIN index); date: publication date, or fetch time when there is none (SQLite:
+# the ids walked bounded by the blocks of article_date_block whose dates overlap the window,
+# each match tested on the index on (id, date); with --rank-all, as before that table, the
+# test alone); bm25 with the title weighted 5x (SQLite), ts_rank_cd with normalisation 32
+# (PostgreSQL); the vendor and source names of the hits, which `tracker search` shows, in the
+# same statement. With --rank-all (what the code before bounded candidates did) every match is
+# ranked.
 SQLITE_VENDOR = """
       AND +f.rowid IN (SELECT m.article_id FROM mention AS m WHERE m.vendor_id IN (
           SELECT v.id FROM vendor AS v WHERE lower(v.name) = :vendor OR lower(v.parent) = :vendor))
@@ -541,8 +543,17 @@ def bare_sql(case: Case, sqlite: bool, rank_all: bool) -> tuple[str, str]:
     if rank_all:
         best = f"SELECT id, {score} AS score {matches} ORDER BY score DESC LIMIT 20"
     else:
-        best = f"""WITH newest AS MATERIALIZED (
-                SELECT id {matches} ORDER BY id DESC LIMIT %(candidates)s)
+        edge = f"(SELECT max(id) FROM article) - {RECENT_IDS}"
+        best = f"""WITH recent AS MATERIALIZED (
+                SELECT id {matches} AND id > {edge} ORDER BY id DESC LIMIT %(candidates)s
+            ), older AS MATERIALIZED (
+                SELECT id {matches} AND id + 0 <= {edge}
+                    AND (SELECT count(*) FROM recent) < %(candidates)s
+                ORDER BY id + 0 DESC LIMIT %(candidates)s
+            ), newest AS (
+                SELECT id FROM (SELECT id FROM recent UNION ALL SELECT id FROM older) AS both_
+                ORDER BY id DESC LIMIT %(candidates)s
+            )
             SELECT id, {score} AS score FROM article WHERE id IN (SELECT id FROM newest)
             ORDER BY score DESC, id DESC LIMIT 20"""
     search = f"""

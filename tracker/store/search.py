@@ -25,6 +25,7 @@ from sqlalchemy import (
     select,
     table,
     text,
+    union_all,
 )
 from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 from sqlalchemy.sql.elements import TextClause
@@ -40,6 +41,8 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 # How many of the newest matching articles (after the filters) are ranked by relevance.
 CANDIDATES = 200
+# PostgreSQL: how many of the newest ids are walked by the primary key before the GIN index.
+RECENT_IDS = 2000
 # Article ids per block of article_date_block (SQLite, migration 0011): id >> 10.
 DATE_BLOCK_BITS = 10
 
@@ -201,20 +204,40 @@ def _postgres_search(
 ) -> list[Row]:
     tsquery = func.to_tsquery(literal_column("'simple'"), to_tsquery(query))
     vector: ColumnElement[str] = literal_column("article.search")
-    # The newest matches that pass the filters (the GIN index gives them, with the vendor
-    # filter; the primary key their order), then the rank of those only.
-    newest = (
+    # The newest matches that pass the filters, in two steps. First among the newest
+    # RECENT_IDS ids, walking the primary key down and testing each row (its tsvector is read
+    # from TOAST: bounded by RECENT_IDS). Only if that finds too few, among the older ones
+    # through the GIN index (which also tests the vendor filter), reading the rows it gives:
+    # walking the primary key down through them would test every row on the way.
+    matching = [vector.op("@@")(tsquery), *filters]
+    edge = select(func.max(_article.c.id)).scalar_subquery() - RECENT_IDS
+    recent = (
         select(_article.c.id)
-        .where(vector.op("@@")(tsquery), *filters)
+        .where(*matching, _article.c.id > edge)
         .order_by(_article.c.id.desc())
         .limit(candidates)
-        .cte("newest")
+        .cte("recent")
         .prefix_with("MATERIALIZED")
     )
+    shifted = _article.c.id + literal_column("0")  # not the primary key's order: the GIN index
+    older = (
+        select(_article.c.id)
+        .where(
+            *matching,
+            shifted <= edge,
+            select(func.count()).select_from(recent).scalar_subquery() < candidates,
+        )
+        .order_by(shifted.desc())
+        .limit(candidates)
+        .cte("older")
+        .prefix_with("MATERIALIZED")
+    )
+    both = union_all(select(recent.c.id), select(older.c.id)).subquery("both")
+    newest = select(both.c.id).order_by(both.c.id.desc()).limit(candidates)
     score = func.ts_rank_cd(vector, tsquery, 32)
     best = (
         select(_article.c.id.label("id"), score.label("score"))
-        .where(_article.c.id.in_(select(newest.c.id)))
+        .where(_article.c.id.in_(newest))
         .order_by(score.desc(), _article.c.id.desc())
         .limit(limit)
         .subquery("best")
