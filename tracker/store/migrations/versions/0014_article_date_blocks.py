@@ -10,8 +10,8 @@ that overlap the window bound the ids to walk. Triggers keep it up to date: an i
 change of date, widens its block's range (never narrows it: a bound may be loose, never wrong).
 PostgreSQL is left as it is.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-06
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
