@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from tracker.catalog.gazetteer import load_gazetteer  # noqa: E402
 from tracker.catalog.products import load_catalog  # noqa: E402
+from tracker.catalog.watch import watch_items  # noqa: E402
+from tracker.config import Watchlist  # noqa: E402
 from tracker.digest.records import (  # noqa: E402
     DigestInput,
     EventRecord,
@@ -42,8 +44,8 @@ from tracker.digest.records import (  # noqa: E402
     StoryRecord,
 )
 from tracker.digest.render import render_digest  # noqa: E402
-from tracker.digest.select import cluster_titles, select_digest, watch_items  # noqa: E402
-from tracker.digest.settings import DigestSpec, Watchlist  # noqa: E402
+from tracker.digest.select import cluster_titles, select_digest  # noqa: E402
+from tracker.digest.settings import DigestSpec  # noqa: E402
 from tracker.models import EVENT_TYPES  # noqa: E402
 
 END = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
@@ -263,7 +265,7 @@ def main() -> int:
         ("watchlist of 14 items", replace(base, watchlist=watchlist)),
         ("empty watchlist (every story)", base),
     ):
-        items = watch_items(spec.name, spec.watchlist, gazetteer, catalog)
+        items = watch_items(spec.watchlist, gazetteer, catalog)
         figures = time_digest(spec, data, items, args.runs)
         print(
             f"  {label}: select {figures['select_s']:.3f} s, select + render "

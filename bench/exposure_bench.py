@@ -38,8 +38,9 @@ sys.path.insert(0, str(ROOT))
 
 from tracker.catalog.gazetteer import load_gazetteer  # noqa: E402
 from tracker.catalog.products import load_catalog  # noqa: E402
+from tracker.catalog.watch import watch_items  # noqa: E402
 from tracker.cli.output import dumps  # noqa: E402
-from tracker.config import ExposureSettings  # noqa: E402
+from tracker.config import ExposureSettings, Watchlist  # noqa: E402
 from tracker.exposure import (  # noqa: E402
     ExposureReport,
     World,
@@ -49,10 +50,9 @@ from tracker.exposure import (  # noqa: E402
     answer_watchlist,
     make_window,
     part_items,
-    watch_items,
 )
 from tracker.store import Store  # noqa: E402
-from tracker.store.exposure import StoreExposureData  # noqa: E402
+from tracker.store.exposure_queries import StoreExposureData  # noqa: E402
 
 INDEXES = {
     # The tally of reported links reads only the index, not the relation rows (with their
@@ -128,7 +128,8 @@ def main() -> int:
 
     def watchlist(i: int) -> Callable[[StoreExposureData], ExposureReport]:
         r = random.Random(i)
-        items = watch_items(world, r.sample(vendors, 10), r.sample(products, 5), "bench")
+        wanted = Watchlist("bench", tuple(r.sample(vendors, 10)), tuple(r.sample(products, 5)))
+        items = watch_items(wanted, gazetteer, catalog)
         return lambda data: answer_watchlist(
             world, data, f"list-{i}", items, question="watchlist", **common
         )

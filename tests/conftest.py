@@ -21,7 +21,7 @@ from tests.travel.sitecustomize import start_travel
 from tracker.catalog.gazetteer import Gazetteer, load_gazetteer
 from tracker.cli.app import app
 from tracker.devserver import serve_directory
-from tracker.extract import VendorMatcher
+from tracker.extract import Extractor, VendorMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -68,6 +68,12 @@ def gazetteer() -> Gazetteer:
 @pytest.fixture(scope="session")
 def matcher(gazetteer: Gazetteer) -> VendorMatcher:
     return VendorMatcher(gazetteer)
+
+
+@pytest.fixture(scope="session")
+def gazetteer_extractor(gazetteer: Gazetteer) -> Extractor:
+    """Every extractor over the gazetteer alone (no catalog, no outlets)."""
+    return Extractor(gazetteer)
 
 
 @pytest.fixture(scope="session")

@@ -28,12 +28,21 @@ def test_schedule_and_politeness_keys(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[fetch]\nper_host_delay_s = -1\n", "must not be negative"),
-        ("[fetch]\ncontact_url = 'me@example.com'\n", "expected an http"),
-        ("[schedule]\ninterval = 3\n", r"\[schedule\]: unknown keys"),
-        ("[schedule]\ninterval_minutes = 0\n", "must be positive"),
+        (
+            "[fetch]\nper_host_delay_s = -1\n",
+            r"\[fetch\] per_host_delay_s: must be a finite number >= 0, got -1",
+        ),
+        ("[fetch]\ncontact_url = 'me@example.com'\n", "contact_url: is not an http\\(s\\) URL"),
+        (
+            "[schedule]\ninterval = 3\n",
+            r"\[schedule\] interval: unknown key \(did you mean interval_minutes\?\)",
+        ),
+        (
+            "[schedule]\ninterval_minutes = 0\n",
+            "interval_minutes: must be a finite number > 0, got 0",
+        ),
         ("[schedule]\nmin_interval_minutes = 60\nmax_interval_minutes = 30\n", "above"),
-        ("[schedule]\nadaptive = 'yes'\n", "expected bool"),
+        ("[schedule]\nadaptive = 'yes'\n", "adaptive: expected true or false, got 'yes'"),
     ],
 )
 def test_bad_values(tmp_path: Path, text: str, message: str) -> None:

@@ -376,12 +376,15 @@ def test_watchlists_and_exposure_settings_are_read_and_checked(tmp_path: Path) -
     for text, message in (
         (
             '[[watchlists]]\nname = "x"\nvendor = ["TSMC"]\n',
-            "watchlist 'x': unknown keys ['vendor']",
+            "[[watchlists]] 'x' vendor: unknown key (did you mean vendors?)",
         ),
-        ('[[watchlists]]\nvendors = ["TSMC"]\n', "watchlist #1 needs a name"),
-        ('[[watchlists]]\nname = "x"\nvendors = "TSMC"\n', "vendors: expected a list of strings"),
-        ("[exposure]\nhalf_life = 30\n", "[exposure]: unknown keys ['half_life']"),
-        ("[exposure]\nhalf_life_days = 0\n", "half_life_days must be positive"),
+        ('[[watchlists]]\nvendors = ["TSMC"]\n', "[[watchlists]]: watchlist #1 needs a name"),
+        ('[[watchlists]]\nname = "x"\nvendors = [1]\n', "vendors: expected a string, got 1"),
+        (
+            "[exposure]\nhalf_life = 30\n",
+            "[exposure] half_life: unknown key (did you mean half_life_days?)",
+        ),
+        ("[exposure]\nhalf_life_days = 0\n", "half_life_days: must be a finite number > 0, got 0"),
     ):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError) as raised:

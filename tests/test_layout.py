@@ -20,9 +20,9 @@ import tracker
 
 PACKAGE = Path(tracker.__file__).resolve().parent
 PURE = [
-    "models.py", "query.py", "ingest/cadence.py", "parse", "extract", "catalog", "exposure.py",
+    "models.py", "query.py", "ingest/cadence.py", "parse", "extract", "catalog", "exposure",
     "digest/records.py", "digest/settings.py", "digest/schedule.py", "digest/select.py",
-    "digest/render.py", "digest/message.py",
+    "digest/render.py", "digest/message.py", "wording.py",
 ]  # fmt: skip
 # Third-party and standard-library I/O: the HTTP client (published as httpx2, imported under
 # that name), the ORM and migrations, mail, the scheduler, raw sockets.

@@ -154,24 +154,25 @@ class Extraction:
     relations: list[Relation] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     candidates: list[CandidateVendor] = field(default_factory=list)
+    # Why the extraction is incomplete (it ran out of its time budget), when it is.
+    note: str | None = None
 
     def vendor_summary(self) -> list[dict[str, object]]:
         """Group mentions by vendor: name, distinct surface forms, distinct evidence sentences."""
-        grouped: dict[str, tuple[list[str], list[str]]] = {}
+        grouped: dict[str, tuple[dict[str, None], dict[str, None]]] = {}
         for m in self.mentions:
-            matched, evidence = grouped.setdefault(m.vendor, ([], []))
-            if m.surface not in matched:
-                matched.append(m.surface)
-            if m.sentence not in evidence:
-                evidence.append(m.sentence)
+            matched, evidence = grouped.setdefault(m.vendor, ({}, {}))
+            matched.setdefault(m.surface)
+            evidence.setdefault(m.sentence)
         return [
-            {"name": name, "matched": matched, "evidence": evidence}
+            {"name": name, "matched": list(matched), "evidence": list(evidence)}
             for name, (matched, evidence) in grouped.items()
         ]
 
     def product_summary(self) -> list[dict[str, object]]:
         """Group product mentions by catalog entry (or by name when unlinked)."""
         grouped: dict[tuple[str | None, str], dict[str, object]] = {}
+        seen: set[tuple[tuple[str | None, str], str, str]] = set()
         for p in self.products:
             key = (p.catalog_id, p.name if p.catalog_id is None else "")
             item = grouped.setdefault(
@@ -188,7 +189,8 @@ class Extraction:
             for field_name, value in (("matched", p.surface), ("evidence", p.sentence)):
                 values = item[field_name]
                 assert isinstance(values, list)
-                if value not in values:
+                if (key, field_name, value) not in seen:
+                    seen.add((key, field_name, value))
                     values.append(value)
         return list(grouped.values())
 
@@ -234,3 +236,31 @@ class ArticleRecord:
     content_hash: str
     published_at: datetime | None
     extraction: Extraction
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """The part of a source that its fetches change, with what decides when it is due.
+
+    ``tracker.ingest.transition.after_fetch`` derives the next state from this one and a
+    fetch's outcome; the store reads and writes it.
+    """
+
+    name: str
+    is_enabled: bool = True
+    disabled_reason: str | None = None
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    interval_minutes: int | None = None  # None: [schedule] interval_minutes
+    is_adaptive: bool = False
+    error_streak: int = 0
+    is_failing: bool = False
+    last_fetched_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error_at: datetime | None = None
+    last_not_modified_at: datetime | None = None
+    last_error: str | None = None
+    last_error_class: str | None = None
+    last_http_status: int | None = None
+    next_attempt_at: datetime | None = None

@@ -101,7 +101,8 @@ def test_inspect_a_whole_folder(cli: Cli) -> None:
     assert [r["input"] for r in records] == [str(p) for p in pages]
     for record in records:
         assert set(record) == {"input", "title", "published", "text", "vendors", "products",
-                               "relations", "events", "candidates"}  # fmt: skip
+                               "relations", "events", "candidates", "note"}  # fmt: skip
+        assert record["note"] is None  # nothing cut, no budget spent
         for vendor in record["vendors"]:
             assert vendor["matched"]
             assert vendor["evidence"]

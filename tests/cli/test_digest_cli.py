@@ -23,11 +23,17 @@ name = "daily"
 recipients = ["Ana Müller <ana@example.com>", "台積電 觀察 <watch@example.tw>"]
 timezone = "Asia/Taipei"
 time = "07:00"
+watchlist = "suppliers"
 
-[digests.watchlist]
+[[watchlists]]
+name = "suppliers"
 vendors = ["TSMC", "Luxshare", "Nvidia"]
 event_types = ["disruption", "export_control"]
 """
+# The older form: the digest's own watchlist table.
+LEGACY = DIGEST.replace(
+    'watchlist = "suppliers"\n\n[[watchlists]]\nname = "suppliers"\n', "\n[digests.watchlist]\n"
+)
 
 
 def upcoming() -> str:
@@ -198,5 +204,22 @@ def test_a_bad_digest_config_is_one_line(cli: Cli) -> None:
     result = cli("digest", "status")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "error: config: [[digests]] 'daily' time = '7am': expected HH:MM, 24-hour (\"07:00\")"
+        f"error: config: {cli.config}: [[digests]] 'daily' time: expected HH:MM, 24-hour "
+        "(\"07:00\"), got '7am'"
     )
+
+
+def test_the_older_watchlist_form_still_works_with_one_warning(fetched: Cli) -> None:
+    base = fetched.config.read_text(encoding="utf-8")
+    new = configure(fetched, None)(
+        "digest", "preview", "daily", "--format", "text", "--date", upcoming()
+    )
+    fetched.config.write_text(base, encoding="utf-8")
+    old = configure(fetched, None, LEGACY)(
+        "digest", "preview", "daily", "--format", "text", "--date", upcoming()
+    )
+    assert old.exit_code == new.exit_code == 0, old.output
+    assert old.stdout == new.stdout
+    assert "warning" not in new.stderr
+    (warning,) = [line for line in old.stderr.splitlines() if line.startswith("warning:")]
+    assert "[[digests]] 'daily': a [digests.watchlist] table is deprecated" in warning

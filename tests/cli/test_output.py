@@ -41,7 +41,7 @@ def test_completion_is_offered_and_completes(tmp_path: Path) -> None:
     assert "--install-completion" in result.stdout
     for words, expected in (
         ("tracker sou", ["sources"]),
-        ("tracker search --format ", ["table", "json", "csv"]),
+        ("tracker search --format ", ["table", "json", "jsonl", "csv"]),
     ):
         done = subprocess.run(
             [sys.executable, "-m", "tracker"],

@@ -1,4 +1,4 @@
-"""`tracker run` sends the digest: the job registered beside the fetch job catches up once."""
+"""`tracker run` sends the digest: the job beside the fetch job catches up once."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from tests.digest.smtp import SmtpServer
 from tests.digest.stories import store_story
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import load_catalog
-from tracker.config import BUNDLED_CONFIG_DIR, ScheduleSettings, Settings
+from tracker.config import BUNDLED_CONFIG_DIR, ScheduleSettings, Settings, Watchlist
 from tracker.digest import delivery
 from tracker.digest.schedule import latest_due, period_key
-from tracker.digest.settings import Cadence, DigestSpec, SmtpSettings, Watchlist
-from tracker.extract import VendorMatcher
+from tracker.digest.settings import Cadence, DigestSpec, SmtpSettings
+from tracker.extract import Extractor
 from tracker.ingest.daemon import Daemon
 from tracker.store import Store
 from tracker.store import digests as store_digests
@@ -26,7 +26,7 @@ STORIES = {
 
 
 async def test_run_sends_the_missed_digest_once(
-    db_url: str, gazetteer: Gazetteer, matcher: VendorMatcher
+    db_url: str, gazetteer: Gazetteer, gazetteer_extractor: Extractor
 ) -> None:
     server = SmtpServer()
     server.start()
@@ -57,7 +57,7 @@ async def test_run_sends_the_missed_digest_once(
                 fetched_at=due - timedelta(days=days),
                 vendors=["TSMC"],
             )
-        daemon = Daemon(store, settings, matcher)
+        daemon = Daemon(store, settings, gazetteer_extractor)
         run = asyncio.create_task(daemon.run())
         assert await asyncio.to_thread(server.keeper.arrived.wait, 20)
         await asyncio.sleep(0.5)  # a few more ticks: still one message

@@ -12,10 +12,10 @@ import pytest
 from tests.digest.smtp import SmtpServer
 from tests.digest.stories import store_story
 from tracker.catalog.gazetteer import Gazetteer
-from tracker.config import Settings
+from tracker.catalog.watch import WatchItem
+from tracker.config import Settings, Watchlist
 from tracker.digest import delivery
-from tracker.digest.records import WatchItem
-from tracker.digest.settings import Cadence, DigestSpec, SmtpSettings, Watchlist
+from tracker.digest.settings import Cadence, DigestSpec, SmtpSettings
 from tracker.store import Store
 from tracker.store import digests as store_digests
 
@@ -194,7 +194,9 @@ def test_after_a_crash_only_unsent_messages_go_out_and_a_resend_keeps_its_messag
     assert states(store) == {"ana@example.com": ("pending", 0), "ops@example.com": ("pending", 0)}
     with store.session() as session:
         ana = next(r for r in store_digests.unsent(session) if r.recipient == "ana@example.com")
-        store_digests.mark_sent(session, ana.id or 0, NOW)  # it went out before the crash
+        # it went out before the crash
+        assert store_digests.claim(session, ana.id or 0, "gone:1:x", NOW, timedelta(minutes=2))
+        assert store_digests.mark_sent(session, ana.id or 0, "gone:1:x", NOW)
     report = delivery.deliver(store, settings.smtp, NOW)
     assert [r for _, _, r in report.sent] == ["ops@example.com"]
     assert len(server.received) == 1
@@ -231,10 +233,13 @@ def test_a_row_held_by_another_sender_is_left_alone(
     )
     with store.session() as session:
         (row,) = store_digests.unsent(session)
-        assert store_digests.claim(session, row.id or 0, NOW, delivery.LEASE)
+        # held by a live process (this one) under another token: it may be sending it now
+        holder = delivery.holder_id()
+        assert store_digests.claim(session, row.id or 0, holder, NOW, timedelta(minutes=2))
     report = delivery.deliver(store, settings.smtp, NOW)
     assert (report.sent, report.skipped) == ([], 1)
-    later = delivery.deliver(store, settings.smtp, NOW + delivery.LEASE + timedelta(seconds=1))
+    assert report.held_until == NOW + timedelta(minutes=2)
+    later = delivery.deliver(store, settings.smtp, NOW + timedelta(minutes=2, seconds=1))
     assert len(later.sent) == 1
     assert len(server.received) == 1
 

@@ -12,8 +12,9 @@ from email.policy import default
 from html.parser import HTMLParser
 
 from tests.digest.stories import story
+from tracker.catalog.watch import WatchItem
 from tracker.digest.message import compose_message, message_bytes, message_id
-from tracker.digest.records import Digest, DigestInput, Period, WatchItem
+from tracker.digest.records import Digest, DigestInput, Period
 from tracker.digest.render import render_digest
 from tracker.digest.select import select_digest
 from tracker.digest.settings import DigestSpec

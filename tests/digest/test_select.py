@@ -11,7 +11,9 @@ import pytest
 from tests.digest.stories import story
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import Catalog, Product
-from tracker.digest.records import DigestInput, Period, PriorStory, WatchItem
+from tracker.catalog.watch import WatchItem, watch_items
+from tracker.config import Watchlist
+from tracker.digest.records import DigestInput, Period, PriorStory
 from tracker.digest.select import (
     TITLE_SIMILARITY,
     cluster_titles,
@@ -19,9 +21,8 @@ from tracker.digest.select import (
     relevance,
     select_digest,
     title_words,
-    watch_items,
 )
-from tracker.digest.settings import DigestSpec, Thresholds, Watchlist
+from tracker.digest.settings import DigestSpec, Thresholds
 from tracker.errors import ConfigError
 from tracker.models import RELATION_SHOWN, RELATION_SURE
 
@@ -188,7 +189,7 @@ def test_thresholds_cut_passing_mentions_and_long_groups() -> None:
 
 
 def test_an_empty_watchlist_follows_everything() -> None:
-    items = watch_items("d", Watchlist(), Gazetteer(), Catalog())
+    items = watch_items(Watchlist(), Gazetteer(), Catalog())
     assert [i.kind for i in items] == ["all"]
     digest = select_digest(spec(), PERIOD, items, DigestInput([story("Anything", T)]))
     assert digest.story_count == 1
@@ -276,20 +277,20 @@ def test_watch_items_resolve_aliases_and_say_what_is_unknown(gazetteer: Gazettee
             "hbm4": Product("hbm4", "HBM4", "", "memory", parent="hbm"),
         }
     )
-    items = watch_items("d", Watchlist(vendors=("台積電",), products=("HBM",)), gazetteer, catalog)
-    assert items[0] == WatchItem("vendor", "TSMC", frozenset({"tsmc"}))
+    items = watch_items(Watchlist(vendors=("台積電",), products=("HBM",)), gazetteer, catalog)
+    assert items[0] == WatchItem("vendor", "TSMC", frozenset({"tsmc"}), "TSMC")
     assert items[1].keys == frozenset({"hbm", "hbm4"})  # variants included
     with pytest.raises(ConfigError, match=r"'TMSC' is not in the gazetteer \(did you mean"):
-        watch_items("d", Watchlist(vendors=("TMSC",)), gazetteer, catalog)
+        watch_items(Watchlist(vendors=("TMSC",)), gazetteer, catalog)
     with pytest.raises(ConfigError, match="'HBM9' is not in the catalog"):
-        watch_items("d", Watchlist(products=("HBM9",)), gazetteer, catalog)
+        watch_items(Watchlist(products=("HBM9",)), gazetteer, catalog)
     with pytest.raises(ConfigError, match="'chips' is not a catalog category"):
-        watch_items("d", Watchlist(categories=("chips",)), gazetteer, catalog)
+        watch_items(Watchlist(categories=("chips",)), gazetteer, catalog)
 
 
 def test_two_names_of_one_vendor_are_one_item(gazetteer: Gazetteer) -> None:
     watchlist = Watchlist(vendors=("TSMC", "台積電", "Taiwan Semiconductor", "Nvidia"))
-    items = watch_items("d", watchlist, gazetteer, Catalog())
+    items = watch_items(watchlist, gazetteer, Catalog())
     assert [i.label for i in items] == ["TSMC", "Nvidia"]
     both = story(
         "Nvidia books more capacity",

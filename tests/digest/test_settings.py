@@ -10,8 +10,8 @@ import pytest
 from tests.conftest import ROOT
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import load_catalog
+from tracker.catalog.watch import watch_items
 from tracker.config import load_settings
-from tracker.digest.select import watch_items
 from tracker.errors import ConfigError
 
 GOOD = """
@@ -92,31 +92,68 @@ SMTP = '[smtp]\nhost = "mail.example.com"\nfrom_address = "t@example.com"\n'
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (DIGEST + 'time = "7am"\n', "[[digests]] 'd' time = '7am': expected HH:MM"),
+        (
+            DIGEST + 'time = "7am"\n',
+            "[[digests]] 'd' time: expected HH:MM, 24-hour (\"07:00\"), got '7am'",
+        ),
         (DIGEST + 'time = "24:00"\n', "expected HH:MM"),
-        (DIGEST + 'timezone = "Mars/Olympus"\n', "'Mars/Olympus' is not a known zone"),
-        (DIGEST + 'cadence = "hourly"\n', "cadence = 'hourly': expected 'daily' or 'weekly'"),
+        (
+            DIGEST + 'timezone = "Mars/Olympus"\n',
+            "timezone: not a known zone (use an IANA name such as "
+            "\"Europe/Berlin\"), got 'Mars/Olympus'",
+        ),
+        (DIGEST + 'cadence = "hourly"\n', "cadence: expected 'daily' or 'weekly', got 'hourly'"),
         (DIGEST + 'cadence = "weekly"\n', "a weekly digest needs a day"),
         (DIGEST + 'day = "monday"\n', "day is only for weekly digests"),
-        (DIGEST + "colour = 1\n", "[[digests]] 'd': unknown keys ['colour']"),
-        (DIGEST + "send_empty = 1\n", "send_empty = 1: expected true or false"),
+        (DIGEST + "colour = 1\n", "[[digests]] 'd' colour: unknown key; known: cadence, day,"),
+        (DIGEST + "send_empty = 1\n", "send_empty: expected true or false, got 1"),
         (DIGEST + 'unsubscribe = "ftp://x"\n', "expected a mailto: or http(s) URL"),
-        (DIGEST + '[digests.watchlist]\nevent_types = ["fire"]\n', "'fire' is not an event type"),
-        (DIGEST + "[digests.watchlist]\nvendors = [1]\n", "watchlist.vendors: expected a list"),
-        (DIGEST + '[digests.watchlist]\nbrands = ["x"]\n', "watchlist: unknown keys ['brands']"),
-        (DIGEST + "[digests.thresholds]\nmin_relevance = 2\n", "expected a number from 0 to 1"),
-        (DIGEST + "[digests.thresholds]\nmax_per_group = 0\n", "max_per_group must be positive"),
-        (DIGEST + '[digests.thresholds]\nmax_per_group = "5"\n', "expected int"),
-        ('[[digests]]\nname = "Daily Digest"\nrecipients = ["a@example.com"]\n', "lower-case"),
-        ('[[digests]]\nname = "d"\nrecipients = []\n', "recipients is empty"),
+        (
+            DIGEST + '[digests.watchlist]\nevent_types = ["fire"]\n',
+            "watchlist.event_types: is not an event type (one of",
+        ),
+        (
+            DIGEST + "[digests.watchlist]\nvendors = [1]\n",
+            "watchlist.vendors: expected a string, got 1",
+        ),
+        (
+            DIGEST + '[digests.watchlist]\nbrands = ["x"]\n',
+            "watchlist.brands: unknown key; known: categories,",
+        ),
+        (
+            DIGEST + "[digests.thresholds]\nmin_relevance = 2\n",
+            "thresholds.min_relevance: must be a number from 0 to 1, got 2",
+        ),
+        (
+            DIGEST + "[digests.thresholds]\nmax_per_group = 0\n",
+            "thresholds.max_per_group: must be a finite number > 0, got 0",
+        ),
+        (
+            DIGEST + '[digests.thresholds]\nmax_per_group = "5"\n',
+            "expected a whole number, got '5'",
+        ),
+        (
+            '[[digests]]\nname = "Daily Digest"\nrecipients = ["a@example.com"]\n',
+            "[[digests]] 'Daily Digest' name: must be lower-case letters",
+        ),
+        (
+            '[[digests]]\nname = "d"\nrecipients = []\n',
+            "'d' recipients: is empty (list at least one address)",
+        ),
         ('[[digests]]\nname = "d"\nrecipients = ["not an address"]\n', "is not one e-mail"),
         ('[[digests]]\nname = "d"\nrecipients = ["a@b.c, d@e.f"]\n', "is not one e-mail"),
-        ('[[digests]]\nname = "d"\nrecipients = ["a@x.com", "A@x.com"]\n', "an address twice"),
-        (DIGEST + DIGEST.replace("[[digests]]", "\n[[digests]]"), "'d' is defined twice"),
-        ("digests = 3\n", "[[digests]] must be an array of tables"),
-        (SMTP + 'security = "ssl"\n', 'security = \'ssl\': expected "starttls", "tls"'),
-        (SMTP + "port = 70000\n", "port = 70000: expected 1 to 65535"),
-        (SMTP + 'port = "25"\n', "[smtp] port = '25': expected int"),
+        (
+            '[[digests]]\nname = "d"\nrecipients = ["a@x.com", "A@x.com"]\n',
+            "recipients: lists an address twice",
+        ),
+        (
+            DIGEST + DIGEST.replace("[[digests]]", "\n[[digests]]"),
+            "[[digests]]: digest 'd' is defined twice",
+        ),
+        ("digests = 3\n", "[[digests]]: expected an array, got 3"),
+        (SMTP + 'security = "ssl"\n', "security: expected 'starttls', 'tls' or 'none', got 'ssl'"),
+        (SMTP + "port = 70000\n", "[smtp] port: expected 1 to 65535, got 70000"),
+        (SMTP + 'port = "25"\n', "[smtp] port: expected a whole number, got '25'"),
         (SMTP + 'username = "u"\n', "username is set but password_env is not"),
         (SMTP + 'password_env = "X"\n', "password_env is set but username is not"),
         (SMTP + 'username = "u"\npassword_env = "hunter2!"\n', "not the password"),
@@ -124,8 +161,8 @@ SMTP = '[smtp]\nhost = "mail.example.com"\nfrom_address = "t@example.com"\n'
             SMTP + 'username = "u"\npassword_env = "P"\nsecurity = "none"\n',
             "would send the password in clear text",
         ),
-        (SMTP + "tls = true\n", "[smtp]: unknown keys ['tls']"),
-        ('[smtp]\nhost = "mail.example.com"\n', "from_address is missing"),
+        (SMTP + "tls = true\n", "[smtp] tls: unknown key; known: from_address,"),
+        ('[smtp]\nhost = "mail.example.com"\n', "[smtp]: from_address is missing"),
         ('[smtp]\nfrom_address = "nobody"\n', "'nobody' is not one e-mail address"),
     ],
 )
@@ -147,5 +184,46 @@ def test_the_commented_example_in_config_tracker_toml_loads(
     assert daily.name == "daily"
     assert settings.smtp.password_env == "TRACKER_SMTP_PASSWORD"  # type: ignore[attr-defined]
     catalog = load_catalog(ROOT / "config" / "catalog")
-    items = watch_items(daily.name, daily.watchlist, gazetteer, catalog)
+    items = watch_items(daily.watchlist, gazetteer, catalog)
     assert [i.kind for i in items][:3] == ["vendor", "vendor", "product"]
+
+
+NAMED = """
+[[watchlists]]
+name = "foundry"
+vendors = ["TSMC"]
+products = ["HBM"]
+keywords = ["CoWoS"]
+
+[[digests]]
+name = "daily"
+recipients = ["a@example.com"]
+watchlist = "Foundry"
+"""
+
+
+def test_a_digest_follows_a_watchlist_configured_once(tmp_path: Path) -> None:
+    settings = load(tmp_path, NAMED)
+    (daily,) = settings.digests  # type: ignore[attr-defined]
+    (foundry,) = settings.watchlists  # type: ignore[attr-defined]
+    assert daily.watchlist is foundry  # the same list exposure --watchlist answers for
+    assert foundry.keywords == ("CoWoS",)
+    assert settings.notices == ()  # type: ignore[attr-defined]
+
+
+def test_a_digest_naming_an_unknown_watchlist_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, NAMED.replace('watchlist = "Foundry"', 'watchlist = "fondry"'))
+    assert "[[digests]] 'daily' watchlist: no watchlist named 'fondry'" in str(caught.value)
+    assert "(did you mean 'foundry'?)" in str(caught.value)
+
+
+def test_the_older_digest_watchlist_table_still_works_with_a_notice(tmp_path: Path) -> None:
+    settings = load(tmp_path, DIGEST + '[digests.watchlist]\nvendors = ["TSMC"]\n')
+    (digest,) = settings.digests  # type: ignore[attr-defined]
+    assert (digest.watchlist.name, digest.watchlist.vendors) == ("d", ("TSMC",))
+    (notice,) = settings.notices  # type: ignore[attr-defined]
+    assert "[[digests]] 'd': a [digests.watchlist] table is deprecated" in notice
+    assert 'watchlist = "d"' in notice
+    plain = load(tmp_path, DIGEST)  # no watchlist at all: every story, nothing to say
+    assert plain.notices == ()  # type: ignore[attr-defined]

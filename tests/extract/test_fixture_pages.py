@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from tests.conftest import FIXTURES, SAMPLE_NOW, SITE
-from tracker.extract import VendorMatcher, extract_text
+from tracker.extract import Extractor, extract_text
 from tracker.parse.page import extract_page
 
 EXPECTED: dict[str, dict[str, object]] = json.loads(
@@ -26,12 +26,12 @@ def test_every_page_has_an_expectation() -> None:
 # pinned to the sample's days.
 @pytest.mark.parametrize("slug", PAGES)
 @time_machine.travel(SAMPLE_NOW, tick=True)
-def test_page_vendors(slug: str, matcher: VendorMatcher) -> None:
+def test_page_vendors(slug: str, gazetteer_extractor: Extractor) -> None:
     expected = EXPECTED[slug]
     page = extract_page((SITE / "articles" / f"{slug}.html").read_bytes())
     assert page.title == expected["title"]
     assert page.published_at is not None
     assert len(page.text) > 500
-    found = {m.vendor for m in extract_text(matcher, page.title, page.text).mentions}
+    found = {m.vendor for m in extract_text(gazetteer_extractor, page.title, page.text).mentions}
     assert found == set(expected["vendors"])  # type: ignore[arg-type]
     assert not found & set(expected["absent"])  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import ROOT
 from tracker.extract import Extractor, load_extractor
 from tracker.extract.language import detect_language
-from tracker.extract.sentences import MAX_SENTENCE, sentence_spans
+from tracker.extract.sentences import EVIDENCE_STEP, MAX_EVIDENCE, MAX_SENTENCE, sentence_spans
 
 
 @pytest.fixture(scope="module")
@@ -133,9 +133,11 @@ def test_matching_is_linear_in_pathological_input(extractor: Extractor) -> None:
     assert max(e - s for s, e in spans) <= MAX_SENTENCE
     mentions = extractor.vendors.find(text, spans)
     assert len(mentions) >= 4 * 2000
-    # Mentions of one sentence share one copy of it: memory stays linear in the text.
+    # Evidence is a bounded window, and mentions near one another share one copy of it:
+    # memory stays linear in the text.
+    assert max(len(m.sentence) for m in mentions) <= MAX_EVIDENCE + 20
     distinct = {id(m.sentence) for m in mentions}
-    assert len(distinct) <= len(spans)
-    assert sum(len(s) for s in {m.sentence for m in mentions}) <= len(text)
+    assert len(distinct) <= len(text) // EVIDENCE_STEP + len(spans)
+    assert sum(len(s) for s in {m.sentence for m in mentions}) <= 5 * len(text)
     result = extractor.extract(None, text)
-    assert sum(len(m.sentence) for m in result.mentions) <= MAX_SENTENCE * len(result.mentions)
+    assert sum(len(m.sentence) for m in result.mentions) <= MAX_EVIDENCE * len(result.mentions)

@@ -6,7 +6,7 @@ import pytest
 
 from tracker.catalog.gazetteer import build_gazetteer
 from tracker.errors import ConfigError
-from tracker.extract import VendorMatcher, extract_text
+from tracker.extract import Extractor, VendorMatcher, extract_text
 
 
 def vendors(matcher: VendorMatcher, text: str) -> set[str]:
@@ -93,8 +93,10 @@ def test_mentions_carry_surface_offsets_and_sentence(matcher: VendorMatcher) -> 
     assert mention.sentence == "Luxshare Precision will assemble it in Vietnam."
 
 
-def test_headline_is_searched_too(matcher: VendorMatcher) -> None:
-    extraction = extract_text(matcher, "Qualcomm wins modem deal", "The contract runs to 2028.")
+def test_headline_is_searched_too(gazetteer_extractor: Extractor) -> None:
+    extraction = extract_text(
+        gazetteer_extractor, "Qualcomm wins modem deal", "The contract runs to 2028."
+    )
     (summary,) = extraction.vendor_summary()
     assert summary == {
         "name": "Qualcomm",

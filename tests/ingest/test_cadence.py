@@ -11,7 +11,7 @@ from tracker.config import ScheduleSettings
 from tracker.ingest.cadence import (
     adaptive_interval_minutes,
     articles_per_day,
-    backoff_minutes,
+    backoff,
     effective_interval_minutes,
     is_due,
     is_silent,
@@ -33,7 +33,7 @@ def every(hours: float, count: int, end: datetime = NOW) -> list[datetime]:
     ("streak", "expected"), [(0, 30), (1, 30), (2, 60), (3, 120), (4, 240), (7, 1440), (99, 1440)]
 )
 def test_backoff_doubles_from_the_interval_up_to_the_cap(streak: int, expected: float) -> None:
-    assert backoff_minutes(streak, 30, 1440) == expected
+    assert backoff(streak, 30, 1440) == expected
 
 
 def test_jitter_stays_within_its_fraction_and_spreads() -> None:

@@ -19,8 +19,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from tests.conftest import FEEDS, FIXTURES, VENDORS
 from tracker.config import ScheduleSettings, Settings
-from tracker.extract import VendorMatcher
-from tracker.ingest.daemon import Daemon, RunLock, RunLocked, lock_path_for, register_job_hook
+from tracker.extract import Extractor
+from tracker.ingest.daemon import Daemon, RunLock, RunLocked, lock_path_for
 from tracker.store import Store
 
 PAGES = len(list((FIXTURES / "site" / "articles").glob("*.html")))
@@ -41,29 +41,23 @@ def test_only_one_holder(tmp_path: Path) -> None:
         pass
 
 
-async def test_registered_jobs_run_beside_the_fetch_job(
-    db_url: str, matcher: VendorMatcher
+async def test_a_job_added_before_the_start_runs_beside_the_fetch_job(
+    db_url: str, gazetteer_extractor: Extractor
 ) -> None:
     store = Store(db_url)
     settings = Settings(path=None, schedule=ScheduleSettings(tick_s=0.1))
     ticks: list[float] = []
+    daemon = Daemon(store, settings, gazetteer_extractor)
 
-    def add_probe(daemon: Daemon) -> None:
-        async def probe() -> None:
-            ticks.append(time.monotonic())
-            if len(ticks) == 3:
-                daemon.stop()
+    async def probe() -> None:
+        ticks.append(time.monotonic())
+        if len(ticks) == 3:
+            daemon.stop()
 
-        daemon.add_job(probe, IntervalTrigger(seconds=0.05), job_id="probe")
-
-    register_job_hook(add_probe)
+    daemon.add_job(probe, IntervalTrigger(seconds=0.05), job_id="probe")
     try:
-        daemon = Daemon(store, settings, matcher)
         await asyncio.wait_for(daemon.run(), timeout=20)
     finally:
-        from tracker.ingest import daemon as daemon_module
-
-        daemon_module._JOB_HOOKS.remove(add_probe)
         store.close()
     assert len(ticks) >= 3
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import SITE, VENDORS
 from tracker.extract import load_extractor
-from tracker.ingest.work import CpuPool, PageJob, build_record
+from tracker.ingest.work import CpuPool, PageJob, extract_article
 
 PAGE = SITE / "articles" / "luxshare-vietnam-expansion.html"
 
@@ -39,16 +39,16 @@ async def test_workers_build_what_threads_build_and_a_killed_one_is_replaced() -
         page_url="https://news.example/luxshare",
         page_content_type="text/html; charset=utf-8",
     )
-    in_thread = build_record(job, extractor).value
+    in_thread = extract_article(job, extractor).value
     pool = CpuPool(extractor, workers=2)
     assert pool.workers == 2
     try:
         worker = await _pid_in_a_worker(pool)
         assert worker != os.getpid()
-        assert (await pool.build_record(job)).value == in_thread
+        assert (await pool.extract_in_worker(job)).value == in_thread
         # A worker dies (a crash in a C extension, the OOM killer): the pool starts afresh.
         os.kill(worker, signal.SIGKILL)
-        assert (await pool.build_record(job)).value == in_thread
+        assert (await pool.extract_in_worker(job)).value == in_thread
         assert await _pid_in_a_worker(pool) != worker
     finally:
         await pool.close()

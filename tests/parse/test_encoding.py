@@ -11,9 +11,9 @@ import pytest
 
 from tests.fetch.recording import Recorder, recording_server
 from tracker.config import FetchSettings
-from tracker.extract import VendorMatcher
+from tracker.extract import Extractor
 from tracker.fetch import Fetcher
-from tracker.ingest.work import PageJob, build_record
+from tracker.ingest.work import PageJob, extract_article
 from tracker.parse.encoding import (
     charset_from_content_type,
     declared_encoding,
@@ -85,7 +85,7 @@ async def test_feed(server: Recorder, label: str, header: str | None) -> None:
 @pytest.mark.parametrize("bare", [False, True], ids=["meta", "bare"])
 @pytest.mark.parametrize(("label", "header"), HEADERS)
 async def test_page(
-    server: Recorder, matcher: VendorMatcher, label: str, header: str | None, bare: bool
+    server: Recorder, gazetteer_extractor: Extractor, label: str, header: str | None, bare: bool
 ) -> None:
     name = f"{label}.bare.html" if bare else f"{label}.html"
     async with Fetcher(SETTINGS) as fetcher:
@@ -100,7 +100,7 @@ async def test_page(
         page_url=page.url,
         page_content_type=page.content_type,
     )
-    record = build_record(job, matcher).value
+    record = extract_article(job, gazetteer_extractor).value
     assert record.text_origin == "page"
     assert record.title == EXPECTED[label]["title"]
     assert_intact(record.text, EXPECTED[label]["phrase"])

@@ -13,7 +13,8 @@ import pytest
 
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import build_catalog
-from tracker.config import ExposureSettings
+from tracker.catalog.watch import watch_items
+from tracker.config import ExposureSettings, Watchlist
 from tracker.exposure import (
     World,
     answer_customer,
@@ -23,7 +24,6 @@ from tracker.exposure import (
     make_window,
     reported_links,
     vendor_profile,
-    watch_items,
 )
 from tracker.models import (
     ArticleRecord,
@@ -34,7 +34,7 @@ from tracker.models import (
 )
 from tracker.store import Store
 from tracker.store.articles import link_article, sync_vendors
-from tracker.store.exposure import MANY_VENDORS, StoreExposureData
+from tracker.store.exposure_queries import MANY_VENDORS, StoreExposureData
 from tracker.store.identity import save_entry
 from tracker.store.sources import add_source
 
@@ -347,7 +347,8 @@ def test_a_watchlist_is_ranked_by_exposure(corpus: Corpus, world: World) -> None
     corpus.article("TSMC fab fire", 2, events=[("disruption", ["TSMC"])])
     corpus.article("Luxshare results", 2, events=[("earnings", ["Luxshare"])])
     window = make_window(NOW, None, SETTINGS)
-    items = watch_items(world, ["luxshare", "Murata"], ["Test Modem"], "watchlist 'w'")
+    wanted = Watchlist("w", ("luxshare", "Murata"), ("Test Modem",))
+    items = watch_items(wanted, world.gazetteer, world.catalog)
     with corpus.store.session() as session:
         report = answer_watchlist(
             world, StoreExposureData(session), "w", items, question="watchlist", window=window,

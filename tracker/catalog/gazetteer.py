@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,6 +186,30 @@ class VendorAddition:
         return self.is_new or bool(self.new_aliases or self.filled)
 
 
+MAX_NAME = 200  # characters of a vendor's name or alias
+
+
+def check_name(command: str, label: str, value: str) -> str:
+    """A name or alias, stripped; a UsageError when it is blank, shorter than 2 characters,
+    longer than ``MAX_NAME`` or holds a control character (a line break, a NUL)."""
+    name = value.strip()
+    if len(name) < 2:
+        raise UsageError(f"{command}: {label} needs 2 characters at least")
+    if len(name) > MAX_NAME:
+        raise UsageError(f"{command}: {label} is {len(name)} characters long (at most {MAX_NAME})")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise UsageError(f"{command}: {label} holds a control character (a line break, a tab?)")
+    return name
+
+
+def check_country(command: str, country: str) -> str:
+    """An ISO 3166 alpha-2 code in capitals, or blank."""
+    code = country.strip().upper()
+    if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
+        raise UsageError(f"{command}: country {country!r} is not a two-letter ISO 3166 code")
+    return code
+
+
 def plan_addition(
     gazetteer: Gazetteer,
     name: str,
@@ -201,17 +226,14 @@ def plan_addition(
     A known vendor keeps its kind, country and parent (given ones must agree; blank ones are
     filled in) and gains the new aliases. ``stored`` is the user's row for it, if any.
     """
-    name = name.strip()
-    if len(name) < 2:
-        raise UsageError("vendors add: a vendor's name needs 2 characters at least")
+    name = check_name("vendors add", "a vendor's name", name)
     if kind is not None and kind not in KINDS:
         raise UsageError(f"vendors add: kind {kind!r} is not one of {', '.join(sorted(KINDS))}")
-    country = country.strip().upper()
+    country = check_country("vendors add", country)
     parent = parent.strip()
-    names = list(dict.fromkeys(a.strip() for a in aliases if a.strip()))
-    for alias in names:
-        if len(alias) < 2:
-            raise UsageError(f"vendors add: alias {alias!r} is too short (2 characters at least)")
+    names = list(
+        dict.fromkeys(check_name("vendors add", f"alias {a.strip()!r}", a) for a in aliases)
+    )
     existing = gazetteer.get(name)
     if existing is not None and existing.name.casefold() != name.casefold():
         raise UsageError(
@@ -271,6 +293,102 @@ def plan_addition(
         aliases=list(dict.fromkeys([*row.get("aliases", []), *new_aliases])),
     )
     return VendorAddition(row, is_new=False, new_aliases=tuple(new_aliases), filled=filled)
+
+
+def plan_edit(
+    gazetteer: Gazetteer,
+    bundled: Gazetteer,
+    stored: dict[str, Any] | None,
+    name: str,
+    *,
+    kind: str | None = None,
+    country: str | None = None,
+    parent: str | None = None,
+    drop_aliases: Iterable[str] = (),
+) -> dict[str, Any]:
+    """The user's row for vendor ``name`` after `tracker vendors edit`; a UsageError for a
+    change it cannot make. Only what the user added can change: a vendor of the gazetteer
+    file keeps what the file says (its blank country or parent may be filled)."""
+    vendor = _user_vendor(gazetteer, bundled, stored, name, "vendors edit")
+    assert stored is not None
+    row = dict(stored)
+    filed = bundled.vendors.get(vendor.name)
+    if kind is not None:
+        if kind not in KINDS:
+            raise UsageError(
+                f"vendors edit: kind {kind!r} is not one of {', '.join(sorted(KINDS))}"
+            )
+        if filed is not None and kind != filed.kind:
+            raise UsageError(
+                f"vendors edit: {vendor.name!r} has kind {filed.kind!r} in the gazetteer file; "
+                "edit that file to change it"
+            )
+        row["kind"] = kind
+    for label, given, has in (("country", country, filed.country if filed else ""),
+                              ("parent", parent, filed.parent if filed else "")):  # fmt: skip
+        if given is None:
+            continue
+        if has:
+            raise UsageError(
+                f"vendors edit: {vendor.name!r} has {label} {has!r} in the gazetteer file; "
+                "edit that file to change it"
+            )
+        row[label] = given
+    row["country"] = check_country("vendors edit", str(row.get("country", "")))
+    if parent:
+        found = gazetteer.get(parent.strip())
+        if found is None:
+            raise UsageError(f"vendors edit: parent {parent!r} is not a known vendor")
+        if found.name == vendor.name:
+            raise UsageError(f"vendors edit: {vendor.name!r} cannot be its own parent")
+        row["parent"] = found.name
+    aliases = list(row.get("aliases", []))
+    for alias in drop_aliases:
+        matching = [a for a in aliases if a.casefold() == alias.strip().casefold()]
+        if not matching:
+            given = ", ".join(repr(a) for a in aliases) or "none"
+            raise UsageError(
+                f"vendors edit: {alias!r} is not an alias added to {vendor.name!r} (added: {given})"
+            )
+        aliases = [a for a in aliases if a not in matching]
+    row["aliases"] = aliases
+    return row
+
+
+def plan_removal(
+    gazetteer: Gazetteer, bundled: Gazetteer, stored: dict[str, Any] | None, name: str
+) -> tuple[Vendor, list[str]]:
+    """The vendor whose user row `tracker vendors remove` deletes, and the names that go
+    with it; a UsageError when the names are not the user's or another vendor needs it."""
+    vendor = _user_vendor(gazetteer, bundled, stored, name, "vendors remove")
+    assert stored is not None
+    if vendor.name in bundled.vendors:
+        return vendor, list(stored.get("aliases", []))
+    children = sorted(v.name for v in gazetteer.vendors.values() if v.parent == vendor.name)
+    if children:
+        raise UsageError(
+            f"vendors remove: {vendor.name!r} is the parent of {', '.join(map(repr, children))}; "
+            "remove those or give them another parent first (tracker vendors edit NAME --parent)"
+        )
+    return vendor, list(vendor.surface_forms())
+
+
+def _user_vendor(
+    gazetteer: Gazetteer,
+    bundled: Gazetteer,
+    stored: dict[str, Any] | None,
+    name: str,
+    command: str,
+) -> Vendor:
+    vendor = gazetteer.get(name.strip())
+    if vendor is None:
+        raise UsageError(f"{command}: {name!r} is not a known vendor (tracker vendors list)")
+    if stored is None:
+        raise UsageError(
+            f"{command}: {vendor.name!r} comes from the gazetteer file, not from "
+            "`tracker vendors add`: edit that file (extract.vendors_file) to change it"
+        )
+    return vendor
 
 
 def load_gazetteer(path: Path) -> Gazetteer:

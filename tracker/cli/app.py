@@ -22,6 +22,7 @@ from tracker.cli import (
     show,
     sources,
     vendors,
+    web,
 )
 from tracker.cli import exposure as exposure_cli
 from tracker.cli import graph as graph_cli
@@ -96,6 +97,8 @@ app.command()(show.show)
 app.command()(inspect.inspect)
 app.command()(exposure_cli.exposure)
 app.add_typer(graph_cli.app, name="graph")
+app.command()(web.serve)
+app.add_typer(web.app, name="web")
 
 
 def _print_version(value: bool) -> None:

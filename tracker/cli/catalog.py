@@ -69,7 +69,7 @@ def list_products(
         )
     if vendor is not None:
         vendor = st.vendor_names().resolve(vendor, "catalog list --vendor")
-    products = sorted(st.matcher.catalog.products.values(), key=lambda p: (p.category, p.id))
+    products = sorted(st.extractor.catalog.products.values(), key=lambda p: (p.category, p.id))
     rows = [
         _row(p)
         for p in products
@@ -96,7 +96,7 @@ def show(
     from tracker.catalog.names import product_names
 
     st = state(ctx)
-    catalog = st.matcher.catalog
+    catalog = st.extractor.catalog
     product = catalog.products[product_names(catalog).resolve(key, "catalog show")]
     row = _row(product)
     row["children"] = [c.id for c in catalog.children(product.id)]
@@ -191,7 +191,7 @@ def import_parts(
     except UnicodeDecodeError as exc:
         raise ParseError(f"catalog import: {file}: not UTF-8 text ({exc.reason})") from exc
     rows = [(int(raw["line"]), _part_row(raw)) for raw in read_parts(text, str(file))]
-    gazetteer = st.matcher.gazetteer
+    gazetteer = st.extractor.gazetteer
     resolved = [
         (line, replace(row, vendor=vendor.name))
         if row.vendor and (vendor := gazetteer.get(row.vendor)) is not None
@@ -200,7 +200,7 @@ def import_parts(
     ]
     unknown = sorted({r.vendor for _, r in rows if r.vendor and gazetteer.get(r.vendor) is None})
     with st.store.session() as session:
-        changes = plan_import(st.matcher.catalog, user_data.stored_parts(session), resolved)
+        changes = plan_import(st.extractor.catalog, user_data.stored_parts(session), resolved)
         if not dry_run:
             for change in changes:
                 if change.action in ("new", "updated") and change.row is not None:

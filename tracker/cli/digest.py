@@ -15,7 +15,8 @@ from tracker.cli.state import State, state
 from tracker.errors import UsageError
 
 if TYPE_CHECKING:
-    from tracker.digest.records import Period, WatchItem
+    from tracker.catalog.watch import WatchItem
+    from tracker.digest.records import Period
     from tracker.digest.settings import DigestSpec
 
 app = typer.Typer(
@@ -57,8 +58,8 @@ def parse_day(value: str | None) -> date | None:
 def _items(st: State, spec: DigestSpec) -> list[WatchItem]:
     from tracker.digest import delivery
 
-    matcher = st.matcher
-    return delivery.resolve_items(spec, matcher.gazetteer, matcher.catalog)
+    extractor = st.extractor
+    return delivery.resolve_items(spec, extractor.gazetteer, extractor.catalog)
 
 
 NextOption = Annotated[
@@ -196,13 +197,20 @@ def send(
             f"(attempt {failure.attempts}; {then})",
         )
     if report.skipped:
-        _say(f"{label}: {report.skipped} messages are being sent by another process")
+        until = (
+            f" (it holds them until {show_time(report.held_until, tz)} unless it is still "
+            "sending; run `tracker digest send` again after that)"
+            if report.held_until is not None
+            else ""
+        )
+        _say(f"{label}: {report.skipped} messages are being sent by another process{until}")
     if not report.sent and not report.failed and not report.skipped:
         _say(f"{label}: already sent to every recipient; nothing to do")
     elif report.sent:
         _say(f"{label}: {planned.subject!r}")
     if report.failed:
         _say("see `tracker digest status`; failed messages are retried by `tracker run`")
+    if report.failed or report.skipped:
         raise typer.Exit(1)
 
 

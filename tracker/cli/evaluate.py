@@ -67,7 +67,7 @@ def eval_command(
         beside = (gold if gold.is_dir() else gold.parent) / ALIASES_FILE
         aliases = beside if beside.is_file() else None
     table = read_aliases(_read(aliases), str(aliases)) if aliases is not None else {}
-    report = evaluate(records, st.matcher, table)
+    report = evaluate(records, st.extractor, table)
     if only is not None and only not in report.fields:
         raise typer.BadParameter(f"{only!r} is not one of {', '.join(report.fields)}")
     if fmt is RecordFormat.json:

@@ -93,4 +93,17 @@ def articles(
         write_records(export_articles(session, start), fmt, EXPORT_FIELDS, sys.stdout)
 
 
+@app.command("labels")
+def labels(ctx: typer.Context) -> None:
+    """The reviewed articles as labelled records of `tracker eval` (JSON Lines): each article
+    an analyst judged anything in, with what the extraction found less what was rejected
+    (confirmed relations as confirmed), and the verdicts under ``reviews``."""
+    from tracker.store.review import reviewed_articles
+
+    st = state(ctx)
+    with st.stored.session() as session:
+        count = write_records(reviewed_articles(session), ExportFormat.jsonl, (), sys.stdout)
+    typer.echo(f"{count} reviewed articles", err=True)
+
+
 __all__ = ["ExportFormat", "app", "write_records"]

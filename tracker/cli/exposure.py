@@ -45,7 +45,7 @@ def load_world(st: State) -> World:
 
     recipe = st.recipe()
     if recipe.extra_vendors:
-        return World.build(st.matcher.gazetteer, st.matcher.catalog)
+        return World.build(st.extractor.gazetteer, st.extractor.catalog)
     catalog = load_catalog(recipe.catalog_dir) if recipe.catalog_dir else Catalog()
     return World.build(load_gazetteer(recipe.vendors_file), catalog.merged(recipe.extra_products))
 
@@ -90,7 +90,7 @@ def _flat(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _evidence_lines(label: str, items: Sequence[Evidence], tz: tzinfo | None) -> None:
-    from tracker.exposure import shorten
+    from tracker.wording import shorten
 
     if not items:
         return
@@ -165,7 +165,7 @@ def render_report(report: ExposureReport, fmt: Format, tz: tzinfo | None) -> Non
 
 def _watchlist(st: State, world: World, name: str) -> tuple[str, list[Any]]:
     from tracker.catalog.names import Names
-    from tracker.exposure import watch_items
+    from tracker.catalog.watch import watch_items
 
     lists = {w.name: w for w in st.settings.watchlists}
     if not lists:
@@ -175,8 +175,8 @@ def _watchlist(st: State, world: World, name: str) -> tuple[str, list[Any]]:
         )
     names = Names("watchlist", ((n, ()) for n in lists), see="the config's [[watchlists]]")
     found = lists[names.resolve(name, "exposure --watchlist")]
-    option = f"watchlist {found.name!r}"
-    return found.name, watch_items(world, found.vendors, found.products, option)
+    items = watch_items(found, world.gazetteer, world.catalog)
+    return found.name, [item for item in items if item.kind in ("vendor", "product")]
 
 
 def exposure(
@@ -232,7 +232,7 @@ def exposure(
         make_window,
         part_items,
     )
-    from tracker.store.exposure import StoreExposureData
+    from tracker.store.exposure_queries import StoreExposureData
 
     st = state(ctx)
     asked = {
@@ -287,8 +287,9 @@ def exposure(
 
 def show_vendor(st: State, name: str, fmt: Format, as_of: str | None = None) -> None:
     """`tracker vendors show`: a vendor's profile."""
-    from tracker.exposure import shorten, vendor_profile
-    from tracker.store.exposure import StoreExposureData
+    from tracker.exposure import vendor_profile
+    from tracker.store.exposure_queries import StoreExposureData
+    from tracker.wording import shorten
 
     _, now = resolve_times(None, as_of)
     store = st.stored

@@ -92,7 +92,7 @@ def run_fetch(st: State, names: list[str] | None, *, everything: bool = True) ->
         )
     if not chosen and not selection.not_due:
         stderr.print("no sources to fetch: add one with `tracker sources add URL`")
-    matcher = st.matcher
+    extractor = st.extractor
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -107,7 +107,7 @@ def run_fetch(st: State, names: list[str] | None, *, everything: bool = True) ->
             if event == "source_done":
                 progress.advance(task)
 
-        return asyncio.run(fetch_sources(st.store, st.settings, matcher, chosen, hook))
+        return asyncio.run(fetch_sources(st.store, st.settings, extractor, chosen, hook))
 
 
 def _outcome_row(o: SourceOutcome) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def export(
     counts, status, first and last seen, weight. GraphML is directed and readable by networkx
     (`networkx.read_graphml`), Gephi and yEd; JSON is `{"nodes": [...], "links": [...]}`."""
     from tracker.exposure import SupplyGraph, graph_records, reported_links, to_graphml
-    from tracker.store.exposure import StoreExposureData
+    from tracker.store.exposure_queries import StoreExposureData
 
     st = state(ctx)
     _, now = resolve_times(None, as_of)

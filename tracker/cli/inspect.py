@@ -44,9 +44,10 @@ def _init_worker(recipe: ExtractorRecipe) -> None:
 
 def inspect_document(label: str, data: bytes, is_html: bool, matcher: Extractor) -> dict[str, Any]:
     """The extraction record of one document."""
+    from tracker.extract import ARTICLE_BUDGET_S
     from tracker.models import Page
     from tracker.parse.page import extract_page
-    from tracker.parse.text import clean_text
+    from tracker.parse.text import bounded_text, clean_text
 
     if is_html:
         page = extract_page(data, label if label.startswith("http") else None)
@@ -54,12 +55,15 @@ def inspect_document(label: str, data: bytes, is_html: bool, matcher: Extractor)
         page = Page(
             title=None, text=clean_text(data.decode("utf-8", errors="replace")), published_at=None
         )
-    extraction = matcher.extract(page.title, page.text, page.published_at)
+    text, cut = bounded_text(page.text)
+    extraction = matcher.extract(page.title, text, page.published_at, ARTICLE_BUDGET_S)
+    notes = [n for n in (cut, extraction.note) if n]
     return {
         "input": label,
         "title": page.title,
         "published": page.published_at,
-        "text": page.text,
+        "text": text,
+        "note": "; ".join(notes) or None,
         "vendors": extraction.vendor_summary(),
         "products": extraction.product_summary(),
         "relations": extraction.relation_summary(),

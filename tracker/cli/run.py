@@ -44,5 +44,5 @@ def run(
     with RunLock(lock_path_for(st.db_url)):
         store = st.store
         sync_declared_sources(st, st.settings.sources)
-        daemon = Daemon(store, st.settings, st.matcher)
+        daemon = Daemon(store, st.settings, st.extractor)
         asyncio.run(daemon.run())

@@ -14,7 +14,7 @@ import typer
 
 from tracker.cli.output import Format, FormatOption, emit, stderr
 from tracker.cli.state import state
-from tracker.config import FetchSettings
+from tracker.config import FetchSettings, name_problem, url_problem
 from tracker.errors import FetchError, StoreError, TrackerError, UsageError
 
 if TYPE_CHECKING:
@@ -28,11 +28,20 @@ app = typer.Typer(
 )
 
 
-def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise typer.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+def _check_url(url: str, command: str) -> str:
+    """``url`` trimmed; UsageError (exit 2) naming ``command`` when it cannot be fetched."""
+    from tracker.wording import shorten
+
+    if problem := url_problem(url.strip()):
+        raise UsageError(f"{command}: URL {shorten(repr(url), 80)} {problem}")
     return url.strip()
+
+
+def _check_name(name: str | None, command: str) -> None:
+    from tracker.wording import shorten
+
+    if name is not None and (problem := name_problem(name)):
+        raise UsageError(f"{command}: --name {shorten(repr(name), 80)}: {problem}")
 
 
 def name_from(text: str, taken: set[str]) -> str:
@@ -208,7 +217,8 @@ def add(
     from tracker.store import sources as store_sources
 
     st = state(ctx)
-    url = _check_url(url)
+    url = _check_url(url, "sources add")
+    _check_name(name, "sources add")
     minutes, adaptive = parse_interval(interval)
     _check_selector(kind.value, selector, xpath)
     chosen_kind, title = kind.value, ""
@@ -308,7 +318,7 @@ def try_source(
         url, chosen = stored.url, stored.kind if kind is Kind.auto else kind.value
         selector, xpath = selector or stored.selector, xpath or stored.xpath
     else:
-        url, chosen = _check_url(target), kind.value
+        url, chosen = _check_url(target, "sources test"), kind.value
         if (selector or xpath) and kind is Kind.auto:
             chosen = "page"
     detect = chosen == "auto"
@@ -403,7 +413,7 @@ def set_source(
     if sum(map(bool, (selector, xpath, detect))) > 1:
         raise typer.BadParameter("give one of --selector, --xpath and --detect")
     name = st.source_names().resolve(name, "sources set")
-    new_url = _check_url(url) if url is not None else None
+    new_url = _check_url(url, "sources set") if url is not None else None
     with st.stored.session() as session:
         if new_url is not None:
             moved = store_sources.source_by_name(session, name)
@@ -467,11 +477,10 @@ def health(
     check with `tracker sources test NAME`, then `tracker sources set NAME --accept-layout`
     or `--selector`), silent (nothing for several times its usual gap), disabled.
     """
-    from tracker.store.health import health_rows
+    from tracker.ingest.health import health_rows
 
     st = state(ctx)
-    with st.stored.session() as session:
-        rows = health_rows(session, st.settings.schedule, datetime.now(UTC))
+    rows = health_rows(st.stored, st.settings.schedule, datetime.now(UTC))
     emit(
         rows,
         fmt,
@@ -531,9 +540,9 @@ def import_opml(
         taken = {s.name for s in store_sources.all_sources(session)}
         for outline in outlines:
             try:
-                url = _check_url(outline.xml_url)
-            except typer.BadParameter:
-                stderr.print(f"skipped {outline.xml_url!r}: not an http(s) URL")
+                url = _check_url(outline.xml_url, "sources import")
+            except UsageError as exc:
+                stderr.print(f"skipped: {exc}")
                 skipped += 1
                 continue
             if store_sources.source_by_url(session, url):

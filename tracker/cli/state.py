@@ -1,9 +1,10 @@
-"""What every command shares: the resolved settings, the store, the vendor matcher, and the
+"""What every command shares: the resolved settings, the store, the extractor, and the
 names they know."""
 
 from __future__ import annotations
 
 import shlex
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +53,7 @@ class State:
     is_config_explicit: bool
     _settings: Settings | None = None
     _store: Store | None = None
-    _matcher: Extractor | None = field(default=None, repr=False)
+    _extractor: Extractor | None = field(default=None, repr=False)
     _exists: bool | None = None
 
     @property
@@ -62,6 +63,8 @@ class State:
             from tracker.config import load_settings
 
             self._settings = load_settings(self.config_path, required=self.is_config_explicit)
+            for notice in self._settings.notices:
+                print(f"warning: {notice}", file=sys.stderr)
         return self._settings
 
     @property
@@ -90,12 +93,12 @@ class State:
         return db_option(self.db_url)
 
     @property
-    def matcher(self) -> Extractor:
+    def extractor(self) -> Extractor:
         """The extractor over the configured gazetteer, catalog and outlets, plus the user's
         own vendors and parts when the database exists."""
-        if self._matcher is None:
-            self._matcher = self.recipe().build()
-        return self._matcher
+        if self._extractor is None:
+            self._extractor = self.recipe().build()
+        return self._extractor
 
     def recipe(self) -> ExtractorRecipe:
         """How to build the extractor (worker processes build their own from it)."""
@@ -133,11 +136,11 @@ class State:
         extraction's matchers unless the user's vendors must be merged in."""
         from tracker.catalog.gazetteer import load_gazetteer
 
-        if self._matcher is not None:
-            return self._matcher.gazetteer
+        if self._extractor is not None:
+            return self._extractor.gazetteer
         recipe = self.recipe()
         if recipe.extra_vendors:
-            return self.matcher.gazetteer
+            return self.extractor.gazetteer
         return load_gazetteer(recipe.vendors_file)
 
     def vendor_names(self) -> Names:

@@ -13,7 +13,8 @@ from tracker.cli.state import state
 from tracker.errors import UsageError
 
 app = typer.Typer(
-    help="The vendor gazetteer: list, show, unknown candidates, add.", no_args_is_help=True
+    help="The vendor gazetteer: list, show, unknown candidates, add, edit, remove.",
+    no_args_is_help=True,
 )
 
 
@@ -37,7 +38,7 @@ def list_vendors(
             "aliases": list(v.aliases),
             "tickers": list(v.tickers),
         }
-        for v in sorted(st.matcher.gazetteer.vendors.values(), key=lambda v: v.name.lower())
+        for v in sorted(st.extractor.gazetteer.vendors.values(), key=lambda v: v.name.lower())
         if (kind is None or v.kind == kind) and (country is None or v.country == country.upper())
     ]
     emit(rows, fmt, ["name", "kind", "country", "parent", "tickers"], title=f"{len(rows)} vendors")
@@ -74,9 +75,8 @@ def candidates(
 
     st = state(ctx)
     store = st.stored
-    known = {
-        form.casefold() for v in st.matcher.gazetteer.vendors.values() for form in v.surface_forms()
-    }
+    vendors = st.extractor.gazetteer.vendors.values()
+    known = {form.casefold() for v in vendors for form in v.surface_forms()}
     with store.session() as session:
         found = user_data.vendor_candidates(session, limit=limit * 2, min_count=min_count)
     rows = [
@@ -121,7 +121,7 @@ def add(
 
     st = state(ctx)
     recipe = st.recipe()
-    gazetteer = st.matcher.gazetteer
+    gazetteer = st.extractor.gazetteer
     with st.store.session() as session:
         existing = gazetteer.get(name.strip())
         stored = user_data.user_vendor(session, existing.name) if existing else None
@@ -160,3 +160,104 @@ def add(
     else:
         what += "; no stored article contains its names"
     stderr.print(what, soft_wrap=True, highlight=False)
+
+
+def _retag_after(session: Any, recipe: Any, forms: list[str]) -> str:
+    """Extract again the stored articles naming one of ``forms``, with the user's vendors as
+    they now are; what it did, said for a message."""
+    from dataclasses import replace
+
+    from tracker.store import user_data
+    from tracker.store.retag import retag
+
+    extractor = replace(recipe, extra_vendors=tuple(user_data.user_vendors(session))).build()
+    done = retag(session, extractor, forms)
+    if done.examined:
+        return f"re-tagged {done.changed} stored articles (of {done.examined} with its names)"
+    return "no stored article contains its names"
+
+
+def _gazetteers(st: Any) -> tuple[Any, Any]:
+    """The gazetteer with the user's vendors, and the file's alone."""
+    from tracker.catalog.gazetteer import load_gazetteer
+
+    return st.extractor.gazetteer, load_gazetteer(st.recipe().vendors_file)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A vendor added with `vendors add` (or alias).")],
+    kind: Annotated[str | None, typer.Option(help="Its new kind.")] = None,
+    country: Annotated[str | None, typer.Option(help="Its new country ('' for none).")] = None,
+    parent: Annotated[str | None, typer.Option(help="Its new parent ('' for none).")] = None,
+    drop_alias: Annotated[
+        list[str] | None,
+        typer.Option("--drop-alias", help="Forget an alias you added (repeatable)."),
+    ] = None,
+) -> None:
+    """Change a vendor you added: its kind, country or parent, or drop aliases you gave it.
+
+    A vendor of the gazetteer file keeps what the file says; only the aliases you gave it
+    can be dropped (and a country or parent it lacks filled in). The stored articles that
+    contain its names are extracted again.
+    """
+    from tracker.catalog.gazetteer import plan_edit
+    from tracker.store import user_data
+
+    st = state(ctx)
+    gazetteer, bundled = _gazetteers(st)
+    with st.store.session() as session:
+        found = gazetteer.get(name.strip())
+        stored = user_data.user_vendor(session, found.name) if found else None
+        row = plan_edit(
+            gazetteer,
+            bundled,
+            stored,
+            name,
+            kind=kind,
+            country=country,
+            parent=parent,
+            drop_aliases=drop_alias or [],
+        )
+        assert found is not None
+        assert stored is not None
+        if row == stored:
+            stderr.print(f"vendor {found.name!r}: nothing changed")
+            return
+        user_data.save_user_vendor(session, row)
+        changes = [f"{key} set to {row[key]!r}" for key in ("kind", "country", "parent")
+                   if row.get(key) != stored.get(key)]  # fmt: skip
+        changes += [f"alias {a!r} dropped" for a in stored["aliases"] if a not in row["aliases"]]
+        done = _retag_after(session, st.recipe(), list(found.surface_forms()))
+    stderr.print(
+        f"vendor {found.name!r}: {', '.join(changes)}; {done}", soft_wrap=True, highlight=False
+    )
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A vendor added with `vendors add` (or alias).")],
+) -> None:
+    """Remove a vendor you added, or the aliases you gave one of the gazetteer file.
+
+    The stored articles that contain its names are extracted again, so it leaves search,
+    reports and digests at once.
+    """
+    from tracker.catalog.gazetteer import plan_removal
+    from tracker.store import user_data
+
+    st = state(ctx)
+    gazetteer, bundled = _gazetteers(st)
+    with st.store.session() as session:
+        found = gazetteer.get(name.strip())
+        stored = user_data.user_vendor(session, found.name) if found else None
+        vendor, forms = plan_removal(gazetteer, bundled, stored, name)
+        user_data.delete_user_vendor(session, vendor.name)
+        done = _retag_after(session, st.recipe(), forms)
+    if vendor.name in bundled.vendors:
+        what = f"vendor {vendor.name!r}: the aliases you gave it removed ({', '.join(forms)})"
+    else:
+        what = f"removed vendor {vendor.name!r}"
+    stderr.print(f"{what}; {done}", soft_wrap=True, highlight=False)

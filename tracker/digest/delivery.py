@@ -16,15 +16,21 @@ same Message-ID. Nothing queued is dropped without its row saying so.
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
+import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.names import Names
 from tracker.catalog.products import Catalog
+from tracker.catalog.watch import WatchItem, watch_items
 from tracker.config import Settings
 from tracker.digest.message import compose_message, message_bytes, unsubscribe_target
-from tracker.digest.records import Digest, Period, WatchItem
+from tracker.digest.records import Digest, Period
 from tracker.digest.render import RenderedDigest, render_digest
 from tracker.digest.schedule import (
     due_for_date,
@@ -33,17 +39,16 @@ from tracker.digest.schedule import (
     next_due,
     period_key,
 )
-from tracker.digest.select import select_digest, watch_items
+from tracker.digest.select import select_digest
 from tracker.digest.send import SmtpSender, smtp_password
 from tracker.digest.settings import DigestSpec, SmtpSettings, address_of, parse_address
 from tracker.errors import ConfigError, DeliveryFailed, DigestError, UsageError
+from tracker.ingest.cadence import backoff
 from tracker.logs import log_event
 from tracker.store import Store
 from tracker.store import digests as store_digests
 
 log = logging.getLogger("tracker.digest")
-
-LEASE = timedelta(minutes=10)  # a sender that dies mid-send frees its rows after this
 
 
 def spec_named(settings: Settings, name: str) -> DigestSpec:
@@ -60,7 +65,7 @@ def spec_named(settings: Settings, name: str) -> DigestSpec:
 
 def resolve_items(spec: DigestSpec, gazetteer: Gazetteer, catalog: Catalog) -> list[WatchItem]:
     """The digest's watchlist resolved against the gazetteer and the catalog."""
-    return watch_items(spec.name, spec.watchlist, gazetteer, catalog)
+    return watch_items(spec.watchlist, gazetteer, catalog)
 
 
 def period_for(
@@ -178,7 +183,6 @@ def plan(
     is_empty = digest.is_empty and not spec.send_empty
     with store.session() as session:
         run = store_digests.run_for(session, spec.name, period.key)
-    is_new = run is None
     created_at = now if run is None else run.created_at
     messages = [] if is_empty else _queued(spec, period, rendered, smtp, recipients, created_at)
     saved = store_digests.save_plan(
@@ -191,30 +195,40 @@ def plan(
         is_empty=is_empty,
         messages=messages,
     )
-    if not saved:  # another process recorded this period or queued these a moment ago
+    recorded, added = saved if saved is not None else (False, [])
+    if not recorded and not added:  # another process planned this period a moment ago
         with store.session() as session:
             run = store_digests.run_for(session, spec.name, period.key)
             assert run is not None
-            return Plan(spec, period, False, run.is_empty, run.stories, run.subject)
+        log_event(
+            log,
+            logging.INFO,
+            "digest already planned by another process",
+            job="digest",
+            digest=spec.name,
+            period=period.key,
+            queued=0,
+        )
+        return Plan(spec, period, False, run.is_empty, run.stories, run.subject)
     log_event(
         log,
         logging.INFO,
-        "digest planned" if is_new else "digest recipients added",
+        "digest planned" if recorded else "digest recipients added",
         job="digest",
         digest=spec.name,
         period=period.key,
         stories=digest.story_count,
         empty=is_empty,
-        queued=len(messages),
+        queued=len(added),
     )
     return Plan(
         spec,
         period,
-        is_new,
+        recorded,
         is_empty,
         digest.story_count,
         rendered.subject,
-        [m.recipient for m in messages],
+        added,
     )
 
 
@@ -237,12 +251,15 @@ class DeliveryReport:
     sent: list[tuple[str, str, str]] = field(default_factory=list)  # digest, period, recipient
     failed: list[Failure] = field(default_factory=list)
     skipped: int = 0  # held by another sender
+    held_until: datetime | None = None  # when the last of those claims ends, if not renewed
 
     def extend(self, other: DeliveryReport) -> None:
         """Add another run's results."""
         self.sent += other.sent
         self.failed += other.failed
         self.skipped += other.skipped
+        if other.held_until is not None:
+            self.held_until = max(other.held_until, self.held_until or other.held_until)
 
 
 def retry_at(smtp: SmtpSettings, attempts: int, now: datetime) -> datetime | None:
@@ -250,8 +267,7 @@ def retry_at(smtp: SmtpSettings, attempts: int, now: datetime) -> datetime | Non
     once ``max_attempts`` is reached."""
     if attempts >= smtp.max_attempts:
         return None
-    delay_s = min(smtp.retry_base_s * 2.0 ** min(attempts - 1, 40), smtp.retry_max_s)
-    return now + timedelta(seconds=delay_s)
+    return now + timedelta(seconds=backoff(attempts, smtp.retry_base_s, smtp.retry_max_s))
 
 
 def _record_failure(
@@ -285,6 +301,97 @@ class _Outgoing:
     message: str
 
 
+def holder_id() -> str:
+    """This sender, as an outbox row names its holder: host, process id, and a token (a
+    process id is reused after a restart)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _is_dead_here(holder: str) -> bool:
+    """True when ``holder`` names a process of this machine that no longer runs."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it runs, as another user
+        return False
+    return False
+
+
+class _Claim:
+    """A claim on one outbox row, renewed from a thread while the server takes the message
+    (a slow server cannot make the claim lapse under a live sender)."""
+
+    def __init__(self, store: Store, row_id: int, holder: str, lease: timedelta, at: _Clock):
+        self.store, self.row_id, self.holder, self.lease, self.at = store, row_id, holder, lease, at
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name="outbox-claim", daemon=True)
+
+    def _renew(self) -> None:
+        every = max(self.lease.total_seconds() / 3, 0.05)
+        while not self._stop.wait(every):
+            held = store_digests.renew_claim(
+                self.store, self.row_id, self.holder, self.at() + self.lease
+            )
+            if held is False:
+                self.lost = True
+                return
+
+    def __enter__(self) -> _Claim:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class _Clock:
+    """``now`` as the caller gave it, moved on by the time spent since."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now, self.started = now, time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.now + timedelta(seconds=time.monotonic() - self.started)
+
+
+def _take(
+    store: Store, item: _Outgoing, holder: str, at: _Clock, lease: timedelta, reopen: bool
+) -> tuple[bool, datetime | None]:
+    """Claim a row just before sending it; a claim held by a dead process of this machine is
+    taken over at once. Returns whether it is ours, else until when another sender holds it."""
+    with store.session() as session:
+        if store_digests.claim(session, item.row_id, holder, at(), lease):
+            if reopen:
+                store_digests.reopen(session, item.row_id, at())
+            return True, None
+        other, until = store_digests.claim_of(session, item.row_id)
+    if other is None or not _is_dead_here(other):
+        return False, until
+    with store.session() as session:
+        if store_digests.claim(session, item.row_id, holder, at(), lease, replacing=other):
+            log_event(
+                log,
+                logging.INFO,
+                "digest message taken over from a dead sender",
+                job="digest",
+                digest=item.digest,
+                period=item.period,
+                recipient=item.recipient,
+                holder=other,
+            )
+            if reopen:
+                store_digests.reopen(session, item.row_id, at())
+            return True, None
+        return False, store_digests.claim_of(session, item.row_id)[1]
+
+
 def deliver(
     store: Store,
     smtp: SmtpSettings,
@@ -295,7 +402,11 @@ def deliver(
     retry_failed: bool = False,
 ) -> DeliveryReport:
     """Send the unsent outbox rows (of one digest or period) whose next attempt has come;
-    ``retry_failed`` (a manual send) tries every unsent row now, failed ones included."""
+    ``retry_failed`` (a manual send) tries every unsent row now, failed ones included.
+
+    Each row is claimed just before its message is sent, the claim renewed while the server
+    takes it, and the row marked sent only while the claim is still this sender's: another
+    worker never sends a message this one is sending."""
     report = DeliveryReport()
     with store.session() as session:
         rows = store_digests.unsent(
@@ -308,39 +419,37 @@ def deliver(
         pending = [_Outgoing(r.id or 0, r.digest, r.period, r.recipient, r.message) for r in rows]
     if not pending:
         return report
-    claimed: list[_Outgoing] = []
-    for item in pending:
-        with store.session() as session:
-            if store_digests.claim(session, item.row_id, now, LEASE):
-                if retry_failed:
-                    store_digests.reopen(session, item.row_id, now)
-                claimed.append(item)
-            else:
-                report.skipped += 1
+    holder, at, lease = holder_id(), _Clock(now), timedelta(seconds=smtp.lease_s)
     sender: SmtpSender | None = None
     try:
-        for row_id, name, key, recipient, message in (
-            (c.row_id, c.digest, c.period, c.recipient, c.message) for c in claimed
-        ):
+        for item in pending:
+            ours, until = _take(store, item, holder, at, lease, retry_failed)
+            if not ours:
+                report.skipped += 1
+                if until is not None:
+                    report.held_until = max(until, report.held_until or until)
+                continue
             try:
-                if sender is None or not sender.is_open:
-                    sender = SmtpSender(smtp, smtp_password(smtp))
-                    sender.open()
-                sender.send(message.encode("ascii"), recipient)
+                with _Claim(store, item.row_id, holder, lease, at) as held:
+                    if sender is None or not sender.is_open:
+                        sender = SmtpSender(smtp, smtp_password(smtp))
+                        sender.open()
+                    sender.send(item.message.encode("ascii"), item.recipient)
             except DeliveryFailed as exc:
-                report.failed.append(_record_failure(store, smtp, row_id, exc, now))
+                report.failed.append(_record_failure(store, smtp, item.row_id, exc, now))
                 continue
             with store.session() as session:
-                store_digests.mark_sent(session, row_id, datetime.now(now.tzinfo))
-            report.sent.append((name, key, recipient))
+                recorded = store_digests.mark_sent(session, item.row_id, holder, at())
+            report.sent.append((item.digest, item.period, item.recipient))
             log_event(
                 log,
-                logging.INFO,
-                "digest sent",
+                logging.INFO if recorded else logging.WARNING,
+                "digest sent" if recorded else "digest sent after its claim lapsed",
                 job="digest",
-                digest=name,
-                period=key,
-                recipient=recipient,
+                digest=item.digest,
+                period=item.period,
+                recipient=item.recipient,
+                claim_lost=held.lost or not recorded,
             )
     finally:
         if sender is not None:

@@ -1,5 +1,6 @@
-"""The digest job of `tracker run`: every tick, plan each digest's latest due period if it has
-not been planned, and deliver the outbox rows whose next attempt has come.
+"""The digest job of `tracker run` (wired by tracker.ingest.daemon): every tick, plan each
+digest's latest due period if it has not been planned, and deliver the outbox rows whose
+next attempt has come.
 
 Ticking (rather than one cron trigger per digest) is what makes a missed digest go out once
 at start-up: the first tick finds the latest due period unrecorded and sends it, covering
@@ -8,23 +9,16 @@ everything since the last period recorded, however many days the machine was off
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
-from apscheduler.triggers.interval import IntervalTrigger
-
-from tracker.catalog.gazetteer import Gazetteer, load_gazetteer
-from tracker.catalog.products import Catalog, load_catalog
+from tracker.catalog.watch import WatchItem
 from tracker.config import Settings
 from tracker.digest.delivery import resolve_items, run_due
-from tracker.digest.records import WatchItem
+from tracker.extract import Extractor
 from tracker.logs import log_event
 from tracker.store import Store
-
-if TYPE_CHECKING:
-    from tracker.ingest.daemon import Daemon
 
 log = logging.getLogger("tracker.digest")
 
@@ -48,14 +42,14 @@ def digest_tick(
         )
 
 
-def register_digest_jobs(daemon: Daemon) -> None:
-    """Add the digest job to `tracker run` when digests and [smtp] are configured.
+def digest_job(store: Store, settings: Settings, extractor: Extractor) -> Callable[[], None] | None:
+    """The digest tick of `tracker run` (blocking: SMTP and the database), or None when no
+    digest can go out (none configured, or no [smtp]: then a warning says so).
 
     A watchlist naming an unknown vendor or product stops the start with a ConfigError.
     """
-    settings = daemon.settings
     if not settings.digests:
-        return
+        return None
     if settings.smtp is None:
         log_event(
             log,
@@ -64,28 +58,15 @@ def register_digest_jobs(daemon: Daemon) -> None:
             job="digest",
             digests=[s.name for s in settings.digests],
         )
-        return
-    gazetteer = getattr(daemon.extractor, "gazetteer", None)
-    catalog = getattr(daemon.extractor, "catalog", None)
-    if not isinstance(gazetteer, Gazetteer):
-        gazetteer = load_gazetteer(settings.vendors_file)
-    if not isinstance(catalog, Catalog):
-        catalog = load_catalog(settings.catalog_dir)
+        return None
+    gazetteer, catalog = extractor.gazetteer, extractor.catalog
     items = {spec.name: resolve_items(spec, gazetteer, catalog) for spec in settings.digests}
     started_at = datetime.now(UTC)
 
-    async def tick() -> None:
-        """Plan and deliver in a thread: SMTP and SQLite block."""
-        if daemon.stopping.is_set():
-            return
+    def tick() -> None:
         try:
-            await asyncio.to_thread(digest_tick, daemon.store, settings, items, started_at)
+            digest_tick(store, settings, items, started_at)
         except Exception:
             log.exception("digest tick crashed", extra={"fields": {"job": "digest"}})
 
-    daemon.add_job(
-        tick,
-        IntervalTrigger(seconds=settings.schedule.tick_s),
-        job_id="digest",
-        next_run_time=started_at,
-    )
+    return tick

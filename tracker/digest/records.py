@@ -97,15 +97,6 @@ class Period:
 
 
 @dataclass(frozen=True, slots=True)
-class WatchItem:
-    """One resolved watchlist entry; ``keys`` are the case-folded forms it matches."""
-
-    kind: str  # vendor | product | category | event_type | keyword | all
-    label: str
-    keys: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
 class DigestInput:
     """Everything ``select_digest`` needs, read from the store in one go."""
 

@@ -27,9 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from tracker.catalog.gazetteer import Gazetteer
-from tracker.catalog.names import product_names, vendor_names
-from tracker.catalog.products import CATEGORIES, Catalog
+from tracker.catalog.watch import WatchItem
 from tracker.digest.records import (
     Digest,
     DigestInput,
@@ -41,12 +39,11 @@ from tracker.digest.records import (
     Segment,
     Spike,
     StoryRecord,
-    WatchItem,
 )
-from tracker.digest.settings import DigestSpec, Thresholds, Watchlist
-from tracker.errors import ConfigError
+from tracker.digest.settings import DigestSpec, Thresholds
 from tracker.extract.sentences import sentence_spans
 from tracker.models import EVENT_TYPES, shown_status
+from tracker.wording import shorten
 
 TITLE_SIMILARITY = 0.7  # word-set Jaccard at which two headlines are one story
 MIN_WORDS_FOR_SIMILARITY = 4  # shorter headlines must match word for word
@@ -83,64 +80,6 @@ _STOPWORDS = frozenset(
         "new",
     ]
 )
-
-
-# -- the watchlist --------------------------------------------------------------------------
-
-
-def watch_items(
-    spec_name: str, watchlist: Watchlist, gazetteer: Gazetteer, catalog: Catalog
-) -> list[WatchItem]:
-    """The watchlist resolved against the gazetteer and the catalog, in a stable order:
-    vendors, products, categories, keywords, event types (each as listed).
-
-    A vendor is named by its canonical name or any alias; a product by catalog id, name,
-    alias or part number, and covers its variants (an entry's children); both as the CLI
-    resolves names (``tracker.catalog.names``); two names of one vendor or product make one
-    item. An unknown name is a ConfigError with the closest known one.
-    """
-    where = f"config: [[digests]] {spec_name!r} watchlist"
-    items: list[WatchItem] = []
-    vendors = vendor_names(gazetteer)
-    for name in watchlist.vendors:
-        canonical = vendors.find(name)
-        if canonical is None:
-            raise ConfigError(
-                f"{where}.vendors: {name!r} is not in the gazetteer"
-                f"{vendors.hint(name)} (or add it: tracker vendors add)"
-            )
-        items.append(WatchItem("vendor", canonical, frozenset({canonical.casefold()})))
-    products = product_names(catalog)
-    for name in watchlist.products:
-        product_id = products.find(name)
-        if product_id is None:
-            raise ConfigError(
-                f"{where}.products: {name!r} is not in the catalog{products.hint(name)}"
-            )
-        product = catalog.products[product_id]
-        keys = {product.id.casefold(), product.name.casefold()}
-        todo = [product.id]
-        while todo:
-            for child in catalog.children(todo.pop()):
-                if child.id.casefold() not in keys:
-                    keys |= {child.id.casefold(), child.name.casefold()}
-                    todo.append(child.id)
-        items.append(WatchItem("product", product.name, frozenset(keys)))
-    for category in watchlist.categories:
-        if category not in CATEGORIES:
-            raise ConfigError(
-                f"{where}.categories: {category!r} is not a catalog category "
-                f"({', '.join(sorted(CATEGORIES))})"
-            )
-        items.append(WatchItem("category", category, frozenset({category})))
-    for keyword in watchlist.keywords:
-        items.append(WatchItem("keyword", keyword, frozenset({keyword.casefold()})))
-    for event_type in watchlist.event_types:
-        items.append(WatchItem("event_type", event_type, frozenset({event_type})))
-    if not items:
-        items.append(WatchItem("all", "All stories"))
-    # Two names of one vendor (TSMC, 台積電) or product are one item: a story lists it once.
-    return list(dict.fromkeys(items))
 
 
 # -- relevance ------------------------------------------------------------------------------
@@ -312,7 +251,7 @@ def cluster_titles(titles: Sequence[str], hashes: Sequence[str]) -> list[int]:
 
 def mark_names(sentence: str, names: Iterable[str]) -> tuple[Segment, ...]:
     """``sentence`` cut into segments, the occurrences of ``names`` marked (longest first)."""
-    sentence = _shorten(sentence)
+    sentence = shorten(sentence, EVIDENCE_MAX_CHARS)
     spans: list[tuple[int, int]] = []
     for name in sorted({n for n in names if n and len(n) >= 2}, key=len, reverse=True):
         for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", sentence):
@@ -328,14 +267,6 @@ def mark_names(sentence: str, names: Iterable[str]) -> tuple[Segment, ...]:
     if position < len(sentence):
         segments.append((sentence[position:], False))
     return tuple(segments)
-
-
-def _shorten(sentence: str) -> str:
-    sentence = " ".join(sentence.split())
-    if len(sentence) <= EVIDENCE_MAX_CHARS:
-        return sentence
-    cut = sentence.rfind(" ", 0, EVIDENCE_MAX_CHARS)
-    return sentence[: cut if cut > EVIDENCE_MAX_CHARS // 2 else EVIDENCE_MAX_CHARS] + "…"
 
 
 def _names_in(story: StoryRecord) -> set[str]:

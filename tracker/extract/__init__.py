@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,19 @@ from tracker.extract.supply_order import SupplyOrder
 from tracker.extract.vendors import VendorMatcher
 from tracker.models import Extraction
 
-__all__ = ["Extractor", "ExtractorRecipe", "VendorMatcher", "extract_text", "load_extractor"]
+# CPU seconds the extraction of one article may take (its text is bounded too, see
+# ``tracker.parse.text.bounded_text``): the steps left when it is spent are skipped and the
+# article is stored with a note, rather than stalling the fetch.
+ARTICLE_BUDGET_S = 20.0
+
+__all__ = [
+    "ARTICLE_BUDGET_S",
+    "Extractor",
+    "ExtractorRecipe",
+    "VendorMatcher",
+    "extract_text",
+    "load_extractor",
+]
 
 
 class Extractor:
@@ -42,34 +55,56 @@ class Extractor:
         self.relations = RelationFinder(self.parents, self.makers, self.order)
 
     def extract(
-        self, title: str | None, text: str, published_at: datetime | None = None
+        self,
+        title: str | None,
+        text: str,
+        published_at: datetime | None = None,
+        budget_s: float | None = None,
     ) -> Extraction:
         """Vendors, products, relations, events and unknown companies of one article.
 
         ``published_at``, when known, dates the events: what the article recalls from
-        years before is not news."""
+        years before is not news. ``budget_s``: CPU seconds the article may take; the steps
+        not begun when it is spent are left out, and the extraction's note says which."""
+        started = time.thread_time()
         document = f"{title}\n{text}" if title else text
         spans = sentence_spans(document)
         language = detect_language(document)
         mentions, attributions = self.vendors.scan(document, spans, language)
+        extraction = Extraction(mentions=mentions)
+
+        def spent(step: str) -> bool:
+            if budget_s is None or time.thread_time() - started <= budget_s:
+                return False
+            extraction.note = (
+                f"extraction stopped before {step}: over its budget of {budget_s:g} s CPU"
+            )
+            return True
+
+        if spent("products"):
+            return extraction
         products = self.products.find(document, spans, mentions)
-        known = [(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in attributions]
-        return Extraction(
-            mentions=mentions,
-            products=reported(products, self.catalog),
-            relations=self.relations.find(
-                document, spans, mentions, products, attributions, grammar_language(language)
-            ),
-            events=find_events(
-                document,
-                spans,
-                mentions,
-                attributions,
-                published_at.date() if published_at else None,
-                document_subject(spans, mentions, products),
-            ),
-            candidates=find_candidates(document, spans, known),
+        extraction.products = reported(products, self.catalog)
+        if spent("relations"):
+            return extraction
+        extraction.relations = self.relations.find(
+            document, spans, mentions, products, attributions, grammar_language(language)
         )
+        if spent("events"):
+            return extraction
+        extraction.events = find_events(
+            document,
+            spans,
+            mentions,
+            attributions,
+            published_at.date() if published_at else None,
+            document_subject(spans, mentions, products),
+        )
+        if spent("unknown companies"):
+            return extraction
+        known = [(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in attributions]
+        extraction.candidates = find_candidates(document, spans, known)
+        return extraction
 
 
 def known_makers(catalog: Catalog) -> dict[str, set[str]]:
@@ -93,15 +128,14 @@ def known_makers(catalog: Catalog) -> dict[str, set[str]]:
 
 
 def extract_text(
-    extractor: Extractor | VendorMatcher,
+    extractor: Extractor,
     title: str | None,
     text: str,
     published_at: datetime | None = None,
+    budget_s: float | None = None,
 ) -> Extraction:
-    """Run every extractor over an article's headline and body."""
-    if isinstance(extractor, VendorMatcher):
-        extractor = Extractor(extractor.gazetteer, attributions=extractor.attributions)
-    return extractor.extract(title, text, published_at)
+    """Run every extractor over an article's headline and body (see ``Extractor.extract``)."""
+    return extractor.extract(title, text, published_at, budget_s)
 
 
 @dataclass(frozen=True)

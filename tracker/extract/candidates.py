@@ -4,9 +4,11 @@ Precision Industry Co., Ltd.") or treated as companies by the sentence ("supplie
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
+from tracker.extract.sentences import quote
 from tracker.extract.vendors import sentence_at
 from tracker.models import CandidateVendor
 
@@ -54,6 +56,10 @@ _GLUED = re.compile(r"[a-z][A-Z]{2,}")
 _CODE = re.compile(r"^[A-Z0-9]+(?:[-/][A-Z0-9]+)+$|^\d")
 
 
+# Unknown names kept per article: a text that is nothing but names gives no more than this.
+MAX_CANDIDATES = 100
+
+
 def _is_junk(head: list[str]) -> bool:
     return any(_GLUED.search(t) for t in head) or (len(head) == 1 and bool(_CODE.match(head[0])))
 
@@ -61,12 +67,15 @@ def _is_junk(head: list[str]) -> bool:
 def find_candidates(
     text: str, spans: list[tuple[int, int]], known: Iterable[tuple[int, int]]
 ) -> list[CandidateVendor]:
-    """Company-form names not overlapping a known vendor or outlet, each with its sentence."""
-    taken = list(known)
+    """Company-form names not overlapping a known vendor or outlet, each with its sentence
+    (at most ``MAX_CANDIDATES`` of them)."""
+    taken = _Taken(known)
     found: dict[str, CandidateVendor] = {}
     for match in CANDIDATE_RE.finditer(text):
+        if len(found) >= MAX_CANDIDATES:
+            return list(found.values())
         start, end = match.span()
-        if any(s < end and start < e for s, e in taken):
+        if taken.overlaps(start, end):
             continue
         name = _LEADING.sub("", match.group()).strip(" ,")
         head = _LEADING.sub("", match.group(1)).split()
@@ -74,12 +83,13 @@ def find_candidates(
             continue
         if name in found or len(name) < 4:
             continue
-        s_start, s_end = sentence_at(text, spans, start)
-        found[name] = CandidateVendor(name=name, sentence=text[s_start:s_end])
+        found[name] = _candidate(text, spans, name, start, end)
     for match in ROLE_RE.finditer(text):
+        if len(found) >= MAX_CANDIDATES:
+            break
         group = "after" if match.group("after") else "before"
         start, end = match.span(group)
-        if any(s < end and start < e for s, e in taken):
+        if taken.overlaps(start, end):
             continue
         name = _LEADING.sub("", match.group(group)).strip(" ,")
         head = name.split()
@@ -87,6 +97,28 @@ def find_candidates(
             continue
         if name in found or any(name in other for other in found):
             continue
-        s_start, s_end = sentence_at(text, spans, start)
-        found[name] = CandidateVendor(name=name, sentence=text[s_start:s_end])
+        found[name] = _candidate(text, spans, name, start, end)
     return list(found.values())
+
+
+def _candidate(
+    text: str, spans: list[tuple[int, int]], name: str, start: int, end: int
+) -> CandidateVendor:
+    return CandidateVendor(name, quote(text, sentence_at(text, spans, start), start, end))
+
+
+class _Taken:
+    """Spans of known names (vendors and outlets never overlap one another), sorted, for an
+    overlap test in logarithmic time."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        # the furthest end reached by any span starting at or before each one
+        self.reach: list[int] = []
+        for _, e in self.spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end) - 1
+        return i >= 0 and self.reach[i] > start

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from tracker.catalog.part_types import PartType, PartVocabulary, english_plurals
 from tracker.catalog.products import Product
+from tracker.extract.sentences import quote
 from tracker.models import ProductMention
 
 # Letters of Chinese, Japanese (kana, half-width kana) and Korean: written without spaces.
@@ -418,7 +419,7 @@ class PartTypeMatcher:
             surface=text[start:end],
             start=start,
             end=end,
-            sentence=text[s_start:s_end],
+            sentence=quote(text, (s_start, s_end), start, end),
         )
 
 

@@ -41,6 +41,7 @@ from tracker.extract.product_lines import (
     line_case_ok,
     model_at,
 )
+from tracker.extract.sentences import quote
 from tracker.extract.vendors import lower_same_length, sentence_at
 from tracker.models import ProductMention, VendorMention
 
@@ -495,7 +496,7 @@ class ProductMatcher:
             surface=text[hit.start : hit.end],
             start=hit.start,
             end=hit.end,
-            sentence=text[s_start:s_end],
+            sentence=quote(text, (s_start, s_end), hit.start, hit.end),
         )
 
 

@@ -355,7 +355,10 @@ _HELPER_COUNT = 5
 
 
 @functools.lru_cache(maxsize=8)
+@functools.cache
 def _rules_for(language: str) -> _Grammars:
+    """The rules for a page's language, built once (the prefilter is an automaton over all
+    their words: building it costs more than reading an article)."""
     return _Grammars(_grammars(language))
 
 

@@ -17,6 +17,10 @@ _ABBREVIATIONS = frozenset(
 # cut into pieces of at most this many characters, at a space: every step after splitting
 # costs at most this much per piece, so work stays linear in the text.
 MAX_SENTENCE = 1000
+# Evidence quoted for a mention: its sentence when no longer than this, else a window of the
+# sentence around the mention, so that what is kept per mention is bounded too.
+MAX_EVIDENCE = 400
+EVIDENCE_STEP = MAX_EVIDENCE // 4
 _BOUNDARY = re.compile(
     r"([.!?]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F])|([。！？]+)"
 )
@@ -69,3 +73,29 @@ def _prev_word(text: str, start: int, end: int) -> str:
     while i > start and (text[i - 1].isalnum() or text[i - 1] in "_."):
         i -= 1
     return text[i:end]
+
+
+def evidence_span(text: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+    """The part of ``sentence`` quoted as the evidence of ``text[start:end]``: the sentence
+    itself when it holds at most ``MAX_EVIDENCE`` characters, else about that many around the
+    mention, cut at spaces. The windows start on a grid of ``EVIDENCE_STEP`` characters, so
+    the mentions near one another share one window (and one copy of it)."""
+    s_start, s_end = sentence
+    if s_end - s_start <= MAX_EVIDENCE:
+        return s_start, s_end
+    steps = max(0, (start - s_start) // EVIDENCE_STEP - 1)
+    w_start = s_start + steps * EVIDENCE_STEP
+    w_end = min(s_end, max(end, w_start + MAX_EVIDENCE))
+    if w_start > s_start:
+        space = text.find(" ", w_start, min(start, w_start + EVIDENCE_STEP))
+        w_start = space + 1 if space >= 0 else w_start
+    if w_end < s_end:
+        space = text.rfind(" ", max(end, w_end - EVIDENCE_STEP), w_end)
+        w_end = space if space >= 0 else w_end
+    return w_start, w_end
+
+
+def quote(text: str, sentence: tuple[int, int], start: int, end: int) -> str:
+    """The text of ``evidence_span``."""
+    w_start, w_end = evidence_span(text, sentence, start, end)
+    return text[w_start:w_end]

@@ -45,7 +45,7 @@ from tracker.catalog.attributions import AttributionSource
 from tracker.catalog.gazetteer import Gazetteer, Vendor
 from tracker.catalog.lexicon import vendor_words
 from tracker.extract.language import detect_language
-from tracker.extract.sentences import sentence_spans
+from tracker.extract.sentences import evidence_span, sentence_spans
 from tracker.extract.vocabulary import (
     ARCHITECTURE_SUFFIXES,
     BUSINESS_SUBSTRINGS,
@@ -286,7 +286,7 @@ class VendorMatcher:
                     surface=text[start:end],
                     start=start,
                     end=end,
-                    sentence=page.sentence(start),
+                    sentence=page.evidence(start, end),
                 )
             )
         return mentions, hits
@@ -498,6 +498,7 @@ class _Page:
         self.starts = [c[0] for c in candidates]
         self.ends = {c[1] for c in candidates}
         self._sentences: dict[int, str] = {}
+        self._windows: dict[tuple[int, int], str] = {}
         self._tickers: dict[str, bool] = {}
         self._patterns: dict[str, bool] = {}
         self._title_case: dict[int, bool] = {}
@@ -511,6 +512,18 @@ class _Page:
         found = self._sentences.get(s_start)
         if found is None:
             found = self._sentences[s_start] = self.text[s_start:s_end]
+        return found
+
+    def evidence(self, start: int, end: int) -> str:
+        """The evidence quoted for a mention: its sentence (shared by the mentions of one
+        sentence) or, in a long one, a bounded window around it."""
+        span = self.sentence_span(start)
+        window = evidence_span(self.text, span, start, end)
+        if window == span:
+            return self.sentence(start)
+        found = self._windows.get(window)
+        if found is None:
+            found = self._windows[window] = self.text[window[0] : window[1]]
         return found
 
     def is_title_case(self, offset: int) -> bool:

@@ -32,11 +32,13 @@ def jittered(seconds: float, fraction: float, rng: random.Random) -> float:
     return seconds * rng.uniform(1 - fraction, 1 + fraction)
 
 
-def backoff_minutes(error_streak: int, interval_minutes: float, max_minutes: float) -> float:
-    """Exponential backoff: the interval after one failure, doubling each time, capped."""
-    if error_streak <= 0:
-        return interval_minutes
-    return float(min(max_minutes, interval_minutes * 2.0 ** min(error_streak - 1, 30)))
+def backoff(failures: int, base: float, cap: float) -> float:
+    """The wait after ``failures`` failures in a row: ``base`` after one, doubling with each
+    further one, never more than ``cap`` (in ``base``'s unit). The one backoff formula of
+    the tracker: sources after failed fetches, digests after failed deliveries."""
+    if failures <= 0:
+        return base
+    return float(min(cap, base * 2.0 ** min(failures - 1, 40)))
 
 
 def recent_gaps(published: Sequence[datetime]) -> list[timedelta]:
@@ -103,7 +105,7 @@ def plan_next_attempt(
             delay_s = max(delay_s, min(fresh_for_s, MAX_HINT.total_seconds()))
         return now + timedelta(seconds=jittered(delay_s, settings.jitter_fraction, rng))
     cap_s = settings.max_backoff_minutes * 60.0
-    delay_s = backoff_minutes(error_streak, interval_minutes, settings.max_backoff_minutes) * 60
+    delay_s = backoff(error_streak, interval_minutes, settings.max_backoff_minutes) * 60
     delay_s = jittered(delay_s, settings.jitter_fraction, rng)
     if retry_after_s is not None:
         delay_s = max(delay_s, min(retry_after_s, cap_s))

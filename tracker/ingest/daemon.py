@@ -1,13 +1,10 @@
-"""APScheduler wiring for `tracker run`; each job is one pipeline (or, later, digest) call.
+"""APScheduler wiring for `tracker run`: the one place that wires the daemon's jobs.
 
 The fetch job ticks every ``[schedule] tick_s`` and starts the sources whose next attempt
 has come (each source's interval, backoff and server hints live in the database, so sources
-added with `tracker sources add` while the daemon runs are picked up at the next tick).
-Other jobs join through ``register_job_hook``::
-
-    @register_job_hook
-    def add_digest(daemon: Daemon) -> None:
-        daemon.add_job(send_digest, CronTrigger(hour=7), job_id="digest")
+added with `tracker sources add` while the daemon runs are picked up at the next tick). The
+digest job (tracker.digest.jobs), when digests and [smtp] are configured, ticks as often and
+runs in a thread.
 """
 
 from __future__ import annotations
@@ -28,7 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker.config import Settings
-from tracker.digest.jobs import register_digest_jobs
+from tracker.digest.jobs import digest_job
 from tracker.errors import TrackerError
 from tracker.extract import Extractor
 from tracker.ingest.pipeline import Pipeline, RunSummary
@@ -37,16 +34,6 @@ from tracker.store import Store, leases
 from tracker.store.tables import Source
 
 log = logging.getLogger("tracker.ingest.daemon")
-
-JobHook = Callable[["Daemon"], None]
-_JOB_HOOKS: list[JobHook] = []
-
-
-def register_job_hook(hook: JobHook) -> JobHook:
-    """Have ``hook(daemon)`` called when `tracker run` starts, to add its own jobs."""
-    if hook not in _JOB_HOOKS:
-        _JOB_HOOKS.append(hook)
-    return hook
 
 
 class RunLocked(TrackerError):
@@ -133,7 +120,8 @@ class Daemon:
         job_id: str,
         **options: Any,
     ) -> None:
-        """Schedule ``func``; a late run is coalesced and never overlaps itself."""
+        """Schedule ``func`` (before ``run`` too); a late run is coalesced and never overlaps
+        itself."""
         options.setdefault("coalesce", True)
         options.setdefault("max_instances", 1)
         options.setdefault("misfire_grace_time", 300)
@@ -197,20 +185,13 @@ class Daemon:
         self.stopping.set()
 
     async def run(self) -> None:
-        """Run until stop(): tick the fetch job, run the registered jobs."""
+        """Run until stop(): tick the fetch job and the digest job."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.stop)
         self.pipeline = Pipeline(self.store, self.settings, self.extractor)
         try:
-            self.add_job(
-                self.dispatch,
-                IntervalTrigger(seconds=self.settings.schedule.tick_s),
-                job_id="fetch",
-                next_run_time=datetime.now(UTC),
-            )
-            for hook in (register_digest_jobs, *_JOB_HOOKS):
-                hook(self)
+            self._add_jobs()
             self.scheduler.start()
             log_event(
                 log,
@@ -228,6 +209,26 @@ class Daemon:
                 loop.remove_signal_handler(sig)
             await self.pipeline.aclose()
             log_event(log, logging.INFO, "stopped")
+
+    def _add_jobs(self) -> None:
+        """The fetch tick, then the digest tick when digests can go out; both start now."""
+        tick_s = self.settings.schedule.tick_s
+        now = datetime.now(UTC)
+        self.add_job(
+            self.dispatch, IntervalTrigger(seconds=tick_s), job_id="fetch", next_run_time=now
+        )
+        digest = digest_job(self.store, self.settings, self.extractor)
+        if digest is None:
+            return
+
+        async def digest_tick() -> None:
+            """Plan and deliver in a thread: SMTP and SQLite block."""
+            if not self.stopping.is_set():
+                await asyncio.to_thread(digest)
+
+        self.add_job(
+            digest_tick, IntervalTrigger(seconds=tick_s), job_id="digest", next_run_time=now
+        )
 
     async def _finish_in_flight(self) -> None:
         tasks = set(self._tasks)

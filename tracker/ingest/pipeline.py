@@ -24,11 +24,11 @@ from tracker.errors import FetchError, LayoutChanged, ParseError
 from tracker.extract import Extractor
 from tracker.fetch import Fetcher
 from tracker.fetch.policy import max_age_seconds
-from tracker.ingest.cadence import effective_interval_minutes, plan_next_attempt
 from tracker.ingest.gather import Target, gather
+from tracker.ingest.transition import Fetched, after_fetch
 from tracker.ingest.work import CpuPool, PageJob
 from tracker.logs import log_event
-from tracker.models import ArticleRecord, FeedEntry, ParsedFeed
+from tracker.models import ArticleRecord, FeedEntry, ParsedFeed, SourceState
 from tracker.parse.listing import Listing, layout_changed
 from tracker.parse.urls import canonical_url
 from tracker.store import Store, fetchstate, identity
@@ -37,9 +37,6 @@ from tracker.store import sources as store_sources
 from tracker.store.tables import Source
 
 log = logging.getLogger("tracker.ingest.pipeline")
-
-# Error classes that, repeated, mark a source as failing rather than merely unlucky.
-FAILING_CLASSES = {"http_404", "dns"}
 
 
 @dataclass(slots=True)
@@ -388,6 +385,26 @@ class Pipeline:
                 block=listing.block,
             )
 
+    def _record(
+        self, source: Source, outcome: SourceOutcome, fetched: Fetched, started_at: datetime
+    ) -> SourceState:
+        """Move the source to its state after ``fetched`` and log the fetch."""
+        assert source.id is not None
+        with self.store.session() as session:
+            fetchstate.begin_write(session)
+            state = after_fetch(
+                store_sources.fetch_state(session, source.id),
+                fetched,
+                published=fetchstate.publication_times(session, source.id),
+                settings=self.settings.schedule,
+                now=datetime.now(UTC),
+                rng=self.rng,
+            )
+            store_sources.save_fetch_state(session, source.id, state)
+            outcome.next_attempt_at = state.next_attempt_at
+            fetchstate.log_fetch(session, source.id, **_log_fields(outcome, started_at))
+        return state
+
     def _record_success(
         self,
         source: Source,
@@ -400,35 +417,18 @@ class Pipeline:
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> None:
-        assert source.id is not None
-        if outcome.status == "not_modified" or outcome.failed_entries:
-            # Entries that could not be stored are retried next time: no 304 may hide them.
-            etag, last_modified = source.etag, source.last_modified
         outcome.elapsed_s = time.monotonic() - started
-        with self.store.session() as session:
-            fetchstate.begin_write(session)
-            published = fetchstate.publication_times(session, source.id)
-            interval = effective_interval_minutes(
-                source.interval_minutes, source.is_adaptive, published, self.settings.schedule
-            )
-            outcome.next_attempt_at = plan_next_attempt(
-                datetime.now(UTC),
-                interval_minutes=interval,
-                error_streak=0,
-                settings=self.settings.schedule,
-                rng=self.rng,
-                fresh_for_s=fresh_for_s,
-            )
-            store_sources.record_success(
-                session,
-                source.id,
-                title=title,
-                etag=etag,
-                last_modified=last_modified,
-                next_attempt_at=outcome.next_attempt_at,
-                http_status=outcome.http_status,
-            )
-            fetchstate.log_fetch(session, source.id, **_log_fields(outcome, started_at))
+        fetched = Fetched(
+            status="not_modified" if outcome.status == "not_modified" else "ok",
+            http_status=outcome.http_status,
+            title=title,
+            etag=etag,
+            last_modified=last_modified,
+            fresh_for_s=fresh_for_s,
+            keep_validators=outcome.failed_entries > 0,
+        )
+        state = self._record(source, outcome, fetched, started_at)
+        assert state.next_attempt_at is not None
         log_event(
             log,
             logging.INFO,
@@ -440,7 +440,7 @@ class Pipeline:
             entries=outcome.entries,
             new=outcome.new,
             elapsed_s=round(outcome.elapsed_s, 3),
-            next_attempt_at=outcome.next_attempt_at.isoformat(),
+            next_attempt_at=state.next_attempt_at.isoformat(),
         )
 
     def _record_failure(
@@ -451,50 +451,23 @@ class Pipeline:
         started_at: datetime,
         started: float,
     ) -> None:
-        assert source.id is not None
         if isinstance(exc, FetchError | ParseError):
             error_class, message = exc.error_class, str(exc)
         else:
             error_class, message = "internal", f"internal: {type(exc).__name__}: {exc}"
         status = exc.status if isinstance(exc, FetchError) else None
-        retry_after = exc.retry_after_s if isinstance(exc, FetchError) else None
         outcome.status, outcome.error_class, outcome.error = "failed", error_class, message
         outcome.http_status = status
         outcome.elapsed_s = time.monotonic() - started
-        schedule = self.settings.schedule
-        now = datetime.now(UTC)
-        disabled = None
-        if error_class == "http_410":
-            disabled = (
-                f"410 Gone on {now:%Y-%m-%d}: the feed was removed for good "
-                f"(`tracker sources set {source.name} --enable` to try again)"
-            )
-        with self.store.session() as session:
-            fetchstate.begin_write(session)
-            streak = store_sources.error_streak(session, source.id) + 1
-            published = fetchstate.publication_times(session, source.id)
-            interval = effective_interval_minutes(
-                source.interval_minutes, source.is_adaptive, published, schedule
-            )
-            outcome.next_attempt_at = plan_next_attempt(
-                now,
-                interval_minutes=interval,
-                error_streak=streak,
-                settings=schedule,
-                rng=self.rng,
-                retry_after_s=retry_after,
-            )
-            store_sources.record_failure(
-                session,
-                source.id,
-                error_class,
-                message,
-                next_attempt_at=outcome.next_attempt_at,
-                http_status=status,
-                is_failing=error_class in FAILING_CLASSES and streak >= schedule.failing_after,
-                disabled_reason=disabled,
-            )
-            fetchstate.log_fetch(session, source.id, **_log_fields(outcome, started_at))
+        fetched = Fetched(
+            status="failed",
+            http_status=status,
+            error_class=error_class,
+            error=message,
+            retry_after_s=exc.retry_after_s if isinstance(exc, FetchError) else None,
+        )
+        state = self._record(source, outcome, fetched, started_at)
+        assert state.next_attempt_at is not None
         log_event(
             log,
             logging.WARNING,
@@ -505,10 +478,10 @@ class Pipeline:
             http_status=status,
             error_class=error_class,
             error=message,
-            error_streak=streak,
+            error_streak=state.error_streak,
             elapsed_s=round(outcome.elapsed_s, 3),
-            next_attempt_at=outcome.next_attempt_at.isoformat(),
-            disabled=bool(disabled),
+            next_attempt_at=state.next_attempt_at.isoformat(),
+            disabled=error_class == "http_410",
         )
 
     async def store_entries(
@@ -600,7 +573,7 @@ class Pipeline:
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self.inflight[canonical] = future
         try:
-            record = await self.build_record(
+            record = await self.fetch_and_extract(
                 entry, canonical, summary, urlsplit(source.url).hostname
             )
             if record.text_origin == "summary":
@@ -617,7 +590,7 @@ class Pipeline:
         if result == "new" and article_id is not None:
             summary.new_article_ids.append(article_id)
 
-    async def build_record(
+    async def fetch_and_extract(
         self,
         entry: FeedEntry,
         canonical: str,
@@ -652,7 +625,7 @@ class Pipeline:
                 note=note,
                 date_fallback=entry.date_fallback,
             )
-            timed = await self.cpu.build_record(job)
+            timed = await self.cpu.extract_in_worker(job)
         summary.timings.page_s += timed.page_s
         summary.timings.extract_s += timed.extract_s
         record: ArticleRecord = timed.value
@@ -662,12 +635,12 @@ class Pipeline:
 async def fetch_sources(
     store: Store,
     settings: Settings,
-    matcher: Extractor,
+    extractor: Extractor,
     sources: Sequence[Source],
     hook: ProgressHook | None = None,
 ) -> RunSummary:
     """Fetch ``sources`` concurrently with one HTTP client and store what is new."""
-    pipeline = Pipeline(store, settings, matcher)
+    pipeline = Pipeline(store, settings, extractor)
     try:
         return await pipeline.run(sources, hook)
     finally:

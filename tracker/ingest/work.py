@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from tracker.errors import ParseError, UsageError
-from tracker.extract import Extractor, extract_text
+from tracker.extract import ARTICLE_BUDGET_S, Extractor, extract_text
 from tracker.models import ArticleRecord, ParsedFeed
 from tracker.parse.discover import page_title
 from tracker.parse.encoding import decode_document
@@ -30,8 +30,9 @@ from tracker.parse.feed import parse_feed
 from tracker.parse.listing import Listing, extract_listing, page_metadata_date
 from tracker.parse.page import extract_page
 from tracker.parse.sitemap import Sitemap, parse_sitemap
-from tracker.parse.text import content_hash
+from tracker.parse.text import bounded_text, content_hash
 
+MAX_TITLE = 1000  # characters of a title that are kept
 # Texts shorter than this are too generic to identify an article by their hash alone.
 MIN_HASHED_TEXT = 200
 
@@ -119,8 +120,9 @@ def parse_sitemap_timed(body: bytes, url: str, max_bytes: int) -> Timed:
     return Timed(value, page_s=time.thread_time() - started)
 
 
-def build_record(job: PageJob, extractor: Extractor | None = None) -> Timed:
-    """The ArticleRecord of an entry: page text when there is one, else the feed's summary."""
+def extract_article(job: PageJob, extractor: Extractor | None = None) -> Timed:
+    """The ArticleRecord of an entry, in this process: page text when there is one, else the
+    feed's summary."""
     extractor = extractor or _extractor
     assert extractor is not None, "init_worker was not called"
     started = time.thread_time()
@@ -140,16 +142,19 @@ def build_record(job: PageJob, extractor: Extractor | None = None) -> Timed:
     page_s = time.thread_time() - started
     if not text:
         text, origin = job.summary, "summary"
-    title = title or job.fallback_label
-    extraction = extract_text(extractor, title, text, published)
+    text, cut = bounded_text(text)
+    summary = bounded_text(job.summary)[0]
+    title = (title or job.fallback_label)[:MAX_TITLE]
+    extraction = extract_text(extractor, title, text, published, ARTICLE_BUDGET_S)
+    notes = [n for n in (note, cut, extraction.note) if n]
     record = ArticleRecord(
         url=job.canonical_url,
         canonical_url=job.canonical_url,
         title=title,
-        summary=job.summary,
+        summary=summary,
         text=text,
         text_origin=origin,
-        text_note=note,
+        text_note="; ".join(notes) or None,
         content_hash=content_hash(title, text) if len(text) >= MIN_HASHED_TEXT else "",
         published_at=published,
         extraction=extraction,
@@ -157,12 +162,13 @@ def build_record(job: PageJob, extractor: Extractor | None = None) -> Timed:
     return Timed(record, page_s=page_s, extract_s=time.thread_time() - started - page_s)
 
 
-def _build_record_in_worker(job: PageJob) -> Timed:
-    return build_record(job)
+def _extract_article_in_worker(job: PageJob) -> Timed:
+    return extract_article(job)
 
 
 def worker_count(configured: int) -> int:
-    """Processes to use: the configured number, or one per core; 0 means work in threads."""
+    """Worker processes for the ``workers`` setting (0: one per core; 1, or 0 on one core:
+    none). The answer 0 means no processes: the work runs in threads of this one."""
     cores = os.cpu_count() or 1
     count = configured or cores
     return 0 if count <= 1 else count
@@ -244,13 +250,13 @@ class CpuPool:
             return await asyncio.to_thread(func, *args)
         return await self._run(func, *args)
 
-    async def build_record(self, job: PageJob) -> Timed:
-        """build_record in a worker (in a thread while the workers start: a small fetch
+    async def extract_in_worker(self, job: PageJob) -> Timed:
+        """extract_article in a worker (in a thread while the workers start: a small fetch
         is done before they would be)."""
         if not self._is_ready():
             self.start()
-            return await asyncio.to_thread(build_record, job, self.extractor)
-        return await self._run(_build_record_in_worker, job)
+            return await asyncio.to_thread(extract_article, job, self.extractor)
+        return await self._run(_extract_article_in_worker, job)
 
     async def close(self) -> None:
         """Stop the workers; queued jobs are dropped."""

@@ -36,6 +36,22 @@ class Store:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session that cannot write: PostgreSQL runs it in a read-only transaction,
+        SQLite with ``query_only``; it is rolled back at the end."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            connection = session.connection()
+            if self.dialect == "postgresql":
+                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            elif self.dialect == "sqlite":
+                connection.exec_driver_sql("PRAGMA query_only = ON")
+            try:
+                yield session
+            finally:
+                # SQLite connections are not pooled (NullPool): the pragma goes with this one.
+                session.rollback()
+
     def close(self) -> None:
         """Release the connection pool."""
         self.engine.dispose()

@@ -32,7 +32,7 @@ def _table(model: type[SQLModel]) -> Table:
 # much as running it (bench/fetch_bench.py: storing was a third of a fetch's CPU).
 _ID_BY_HASH = (
     select(Article.id)
-    .where(Article.content_hash == bindparam("content_hash"))
+    .where(Article.content_hash == bindparam("content_hash"), col(Article.content_hash) != "")
     .order_by(col(Article.id))
     .limit(1)
 )

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from tracker.digest.records import (
@@ -29,6 +29,7 @@ from tracker.digest.records import (
 )
 from tracker.models import RELATION_SHOWN
 from tracker.store import Store
+from tracker.store.review import relation_confirmed, relation_kept
 from tracker.store.tables import (
     Article,
     ArticleSource,
@@ -121,14 +122,16 @@ def story_records(
             EventRecord(e.type, tuple(event_vendors.get(e.id or 0, ())), e.evidence)
         )
     relations: dict[int, list[RelationRecord]] = defaultdict(list)
-    for r in session.exec(
-        select(Relation)
+    for r, is_confirmed in session.exec(
+        select(Relation, relation_confirmed())
         .join(Article, col(Article.id) == col(Relation.article_id))
-        .where(window)
+        .where(window, relation_kept())
         .order_by(col(Relation.id))
     ):
+        # An analyst's confirmation makes the report confirmed and sure; a rejection hides it.
+        status, confidence = ("confirmed", 1.0) if is_confirmed else (r.status, r.confidence)
         relations[r.article_id].append(
-            RelationRecord(r.supplier, r.customer, r.product, r.status, r.evidence, r.confidence)
+            RelationRecord(r.supplier, r.customer, r.product, status, r.evidence, confidence)
         )
     return [
         StoryRecord(
@@ -177,6 +180,7 @@ def known_relation_pairs(
             col(Relation.status) != "negated",
             col(Relation.confidence) >= RELATION_SHOWN,
             col(Relation.supplier).in_(suppliers),
+            relation_kept(),
         )
         .distinct()
     )
@@ -289,9 +293,11 @@ def save_plan(
     subject: str,
     is_empty: bool,
     messages: list[QueuedMessage],
-) -> bool:
-    """Record the period (unless recorded) and queue ``messages`` in one transaction; False
-    when another process recorded or queued the same thing first (nothing is written)."""
+) -> tuple[bool, list[str]] | None:
+    """Record the period (unless recorded) and queue those of ``messages`` not queued yet, in
+    one transaction. Returns whether this call recorded the period and the recipients it
+    queued; None when another process recorded or queued the same thing at the same moment
+    (nothing is written)."""
     try:
         with store.session() as session:
             run = run_for(session, digest, period.key)
@@ -306,12 +312,14 @@ def save_plan(
                     is_empty=is_empty,
                     messages=messages,
                 )
-            else:
-                for message in messages:
-                    queue_message(session, run, message, now)
+                return True, [m.recipient for m in messages]
+            queued = queued_recipients(session, digest, period.key)
+            fresh = [m for m in messages if m.recipient not in queued]
+            for message in fresh:
+                queue_message(session, run, message, now)
+            return False, [m.recipient for m in fresh]
     except IntegrityError:
-        return False
-    return True
+        return None
 
 
 def queue_message(
@@ -380,29 +388,82 @@ def unsent(
     return list(session.exec(stmt.order_by(col(DigestOutbox.id))))
 
 
-def claim(session: Session, row_id: int, now: datetime, lease: timedelta) -> bool:
-    """Take a row for sending for ``lease`` (another process skips it meanwhile); False when
-    it is sent or another sender holds it. A sender that dies loses the lease when it ends."""
+def claim(
+    session: Session,
+    row_id: int,
+    holder: str,
+    now: datetime,
+    lease: timedelta,
+    *,
+    replacing: str | None = None,
+) -> bool:
+    """Take a row for sending until ``now + lease`` (another sender skips it meanwhile);
+    False when it is sent or another sender holds it. A sender that dies loses the claim
+    when it ends, or at once when the caller knows ``replacing`` (its holder) is dead."""
+    free = or_(col(DigestOutbox.claimed_until).is_(None), col(DigestOutbox.claimed_until) <= now)
+    if replacing is not None:
+        free = or_(free, col(DigestOutbox.claimed_by) == replacing)
     result = session.connection().execute(
         update(DigestOutbox)
-        .where(
-            col(DigestOutbox.id) == row_id,
-            col(DigestOutbox.state) != "sent",
-            or_(col(DigestOutbox.claimed_until).is_(None), col(DigestOutbox.claimed_until) <= now),
-        )
-        .values(claimed_until=now + lease)
+        .where(col(DigestOutbox.id) == row_id, col(DigestOutbox.state) != "sent", free)
+        .values(claimed_until=now + lease, claimed_by=holder)
     )
     return bool(result.rowcount == 1)
 
 
-def mark_sent(session: Session, row_id: int, now: datetime) -> None:
-    """The server accepted the message."""
-    row = session.get(DigestOutbox, row_id)
-    assert row is not None
-    row.state, row.sent_at, row.claimed_until = "sent", now, None
-    row.attempts += 1
-    row.last_error, row.next_attempt_at = None, None
-    session.add(row)
+def renew(session: Session, row_id: int, holder: str, until: datetime) -> bool:
+    """Extend ``holder``'s claim on a row to ``until``; False when it no longer holds it."""
+    result = session.connection().execute(
+        update(DigestOutbox)
+        .where(
+            col(DigestOutbox.id) == row_id,
+            col(DigestOutbox.claimed_by) == holder,
+            col(DigestOutbox.state) != "sent",
+        )
+        .values(claimed_until=until)
+    )
+    return bool(result.rowcount == 1)
+
+
+def renew_claim(store: Store, row_id: int, holder: str, until: datetime) -> bool | None:
+    """``renew`` in a transaction of its own; None when the database cannot say right now
+    (the renewal is tried again before the claim lapses)."""
+    try:
+        with store.session() as session:
+            return renew(session, row_id, holder, until)
+    except SQLAlchemyError:
+        return None
+
+
+def claim_of(session: Session, row_id: int) -> tuple[str | None, datetime | None]:
+    """Who holds a row, and until when."""
+    row = session.exec(
+        select(DigestOutbox.claimed_by, DigestOutbox.claimed_until).where(DigestOutbox.id == row_id)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+def mark_sent(session: Session, row_id: int, holder: str, now: datetime) -> bool:
+    """The server accepted the message: recorded only while ``holder`` holds the row (False
+    when another sender took it over, and will send it again with the same Message-ID)."""
+    result = session.connection().execute(
+        update(DigestOutbox)
+        .where(
+            col(DigestOutbox.id) == row_id,
+            col(DigestOutbox.claimed_by) == holder,
+            col(DigestOutbox.state) != "sent",
+        )
+        .values(
+            state="sent",
+            sent_at=now,
+            claimed_until=None,
+            claimed_by=None,
+            attempts=DigestOutbox.attempts + 1,
+            last_error=None,
+            next_attempt_at=None,
+        )
+    )
+    return bool(result.rowcount == 1)
 
 
 def attempts_of(session: Session, row_id: int) -> int:
@@ -420,7 +481,7 @@ def mark_failed(
     assert row is not None
     row.attempts += 1
     row.last_error = error
-    row.claimed_until = None
+    row.claimed_until, row.claimed_by = None, None
     row.state = "retrying" if retry_at is not None else "failed"
     row.next_attempt_at = retry_at
     session.add(row)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.errors import StoreError
+from tracker.models import SourceState
 from tracker.store.tables import ArticleSource, Source
 
 
@@ -171,66 +173,31 @@ def remove_source(session: Session, name: str) -> int:
     return int(links)
 
 
-def record_success(
-    session: Session,
-    source_id: int,
-    *,
-    title: str | None,
-    etag: str | None,
-    last_modified: str | None,
-    next_attempt_at: datetime | None = None,
-    http_status: int | None = None,
-) -> None:
-    """Note a successful fetch (a 304 too), the validators to send next time, and when."""
+# SourceState's fields, as the table names them.
+_STATE_COLUMNS = {
+    field.name: "error_count" if field.name == "error_streak" else field.name
+    for field in fields(SourceState)
+}
+# What a fetch may change; the name and the interval are the operator's.
+_FETCH_COLUMNS = {
+    name: column
+    for name, column in _STATE_COLUMNS.items()
+    if name not in {"name", "interval_minutes", "is_adaptive"}
+}
+
+
+def fetch_state(session: Session, source_id: int) -> SourceState:
+    """The source's state as stored now, for ``tracker.ingest.transition.after_fetch``."""
     source = session.get_one(Source, source_id)
-    now = datetime.now(UTC)
-    source.last_fetched_at = source.last_success_at = now
-    source.last_error = source.last_error_class = None
-    source.error_count = 0
-    source.is_failing = False
-    if http_status is not None:
-        source.last_http_status = http_status
-    if http_status == 304:
-        source.last_not_modified_at = now
-    if title:
-        source.title = title
-    source.etag, source.last_modified = etag, last_modified
-    source.next_attempt_at = next_attempt_at
-    session.add(source)
+    return SourceState(**{name: getattr(source, column) for name, column in _STATE_COLUMNS.items()})
 
 
-def record_failure(
-    session: Session,
-    source_id: int,
-    error_class: str,
-    message: str,
-    *,
-    next_attempt_at: datetime | None = None,
-    http_status: int | None = None,
-    is_failing: bool = False,
-    disabled_reason: str | None = None,
-) -> None:
-    """Note a failed fetch; the streak grows until the next success.
-
-    ``disabled_reason`` turns the source off (410 Gone) until the operator turns it back on.
-    """
+def save_fetch_state(session: Session, source_id: int, state: SourceState) -> None:
+    """Store the state a fetch left the source in."""
     source = session.get_one(Source, source_id)
-    now = datetime.now(UTC)
-    source.last_fetched_at = source.last_error_at = now
-    source.last_error, source.last_error_class = message, error_class
-    source.error_count += 1
-    source.last_http_status = http_status
-    source.is_failing = is_failing
-    source.next_attempt_at = next_attempt_at
-    if disabled_reason:
-        source.is_enabled = False
-        source.disabled_reason = disabled_reason
+    for name, column in _FETCH_COLUMNS.items():
+        setattr(source, column, getattr(state, name))
     session.add(source)
-
-
-def error_streak(session: Session, source_id: int) -> int:
-    """Failed fetches in a row, as stored."""
-    return session.get_one(Source, source_id).error_count
 
 
 def set_schedule(

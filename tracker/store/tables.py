@@ -87,7 +87,8 @@ class Article(SQLModel, table=True):
     text: str = ""
     text_origin: str = "page"
     text_note: str | None = None
-    content_hash: str = Field(index=True)
+    # Unique where not empty: one article per text (migration 0011, a partial index).
+    content_hash: str
     published_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
     fetched_at: datetime = Field(sa_column=_utc(index=True, nullable=False))
     # The ids of the vendors its mentions name, sorted: a copy of the mention rows kept in the
@@ -263,4 +264,31 @@ class DigestOutbox(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc(nullable=False))
     next_attempt_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
     claimed_until: datetime | None = Field(default=None, sa_column=_utc())  # a sender's lease
+    claimed_by: str | None = None  # which sender: host:pid:token (migration 0012)
     sent_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class Review(SQLModel, table=True):
+    """An analyst's verdict on a relation or a vendor mention (migration 0012).
+
+    Keyed by what it is about, never by row id: the article's canonical URL and the names
+    (supplier and customer of a relation; the vendor of a mention, customer empty), so that
+    a verdict holds when the article is fetched again or its findings are extracted again.
+    """
+
+    __tablename__ = "review"
+    __table_args__ = (
+        UniqueConstraint("kind", "article_url", "supplier", "customer", name="uq_review_item"),
+        Index("ix_review_pair", "supplier", "customer"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # relation | mention
+    verdict: str  # confirmed | rejected
+    article_url: str = Field(index=True)  # the article's canonical URL
+    content_hash: str = ""  # the article's text when reviewed
+    supplier: str  # a mention: the vendor
+    customer: str = ""
+    evidence: str = ""  # the sentence the analyst judged
+    reviewer: str = ""
+    reviewed_at: datetime = Field(sa_column=_utc(nullable=False))

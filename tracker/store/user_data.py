@@ -49,6 +49,14 @@ def save_user_vendor(session: Session, table: dict[str, Any]) -> None:
     session.flush()
 
 
+def delete_user_vendor(session: Session, name: str) -> None:
+    """Forget the user's vendor ``name`` (exact name)."""
+    row = session.get(UserVendor, name)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
 def user_parts(session: Session) -> list[UserPart]:
     """The user's parts list."""
     return list(session.exec(select(UserPart).order_by(col(UserPart.part_number))))

@@ -1,26 +1,25 @@
-"""`tracker sources health`: each source's fetch state with its publishing rhythm."""
+"""`tracker sources health`: each source's fetch state (from the store) with its publishing
+rhythm and its health (tracker.ingest.cadence)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
-
 from tracker.config import ScheduleSettings
 from tracker.ingest.cadence import source_health
-from tracker.store import fetchstate
+from tracker.store import Store, fetchstate
 from tracker.store import sources as store_sources
 
 
-def health_rows(
-    session: Session, settings: ScheduleSettings, now: datetime
-) -> list[dict[str, Any]]:
+def health_rows(store: Store, settings: ScheduleSettings, now: datetime) -> list[dict[str, Any]]:
     """One record per source: state, last success and error, streak, next attempt, rates."""
-    published = fetchstate.publication_times_by_source(session, now - timedelta(days=30))
-    last = fetchstate.last_fetches(session)
+    with store.session() as session:
+        published = fetchstate.publication_times_by_source(session, now - timedelta(days=30))
+        last = fetchstate.last_fetches(session)
+        sources = store_sources.all_sources(session)
     rows: list[dict[str, Any]] = []
-    for source in store_sources.all_sources(session):
+    for source in sources:
         assert source.id is not None
         times = published.get(source.id, [])
         health = source_health(

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     distinct,
     func,
     literal_column,
@@ -33,6 +34,7 @@ from sqlmodel import Session, col
 from tracker.errors import StoreError
 from tracker.exposure import EventItem, Evidence, RelationFacts, RelationTally, Window
 from tracker.models import EVENT_TYPES
+from tracker.store.review import relation_confirmed, relation_kept
 from tracker.store.tables import (
     Article,
     ArticleSource,
@@ -236,22 +238,26 @@ class StoreExposureData:
         # As of now (the usual case) only the tally needs the articles, for their times.
         is_now = self._is_after_newest(end)
         for batch in batches:
-            where: list[ColumnElement[bool]] = []
+            where: list[ColumnElement[bool]] = [relation_kept()]
             if side is not None and batch is not None:
                 where.append(side.in_(batch))
+            # An analyst's confirmation makes a report confirmed and sure.
+            confirmed = relation_confirmed()
+            status = case((confirmed, "confirmed"), else_=col(Relation.status))
+            confidence = case((confirmed, 1.0), else_=col(Relation.confidence))
             tally = (
                 select(
                     supplier,
                     customer,
-                    col(Relation.status),
+                    status,
                     func.count(distinct(col(Relation.article_id))),
                     func.min(when),
                     func.max(when),
-                    func.max(col(Relation.confidence)),
+                    func.max(confidence),
                 )
                 .join(Article, col(Article.id) == col(Relation.article_id))
                 .where(*where, article_before(end))
-                .group_by(supplier, customer, col(Relation.status))
+                .group_by(supplier, customer, status)
             )
             named = (  # source names are unique: distinct ids are distinct names
                 select(supplier, customer, func.count(distinct(col(ArticleSource.source_id))))
@@ -312,7 +318,10 @@ class StoreExposureData:
                 )
                 .select_from(Article)
                 .join(Relation, col(Relation.article_id) == col(Article.id))
-                .where(or_(published.in_(batch), and_(published.is_(None), fetched.in_(batch))))
+                .where(
+                    or_(published.in_(batch), and_(published.is_(None), fetched.in_(batch))),
+                    relation_kept(),
+                )
             )
             rows += [
                 r for r in self._rows(stmt) if latest.get((r.supplier, r.customer)) == _utc(r.at)

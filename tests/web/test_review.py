@@ -1,0 +1,117 @@
+"""Reviews: one click confirms or rejects; a rejection holds through re-extraction and leaves
+exposure and digests; `tracker export labels` writes the reviewed articles for `tracker eval`."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from tests.conftest import SAMPLE_NOW
+from tests.web.conftest import ServeFn, Store
+from tracker.cli.app import app
+from tracker.store.digests import known_relation_pairs
+from tracker.store.exposure_queries import StoreExposureData
+from tracker.store.tables import Relation
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def review(client: object, article: int, verdict: str, **item: str) -> object:
+    page = client.get(f"/article/{article}")  # type: ignore[attr-defined]
+    token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    form = {"csrf": token, "article_id": str(article), "verdict": verdict, **item}
+    return client.post("/review", data=form)  # type: ignore[attr-defined]
+
+
+def reported_pairs(store: Store) -> set[tuple[str, str, str]]:
+    with store.session() as session:
+        facts = StoreExposureData(session, is_parallel=False).relation_facts(
+            suppliers=["Foxconn", "Luxshare"], end=SAMPLE_NOW
+        )
+    return {(t.supplier, t.customer, t.status) for t in facts.tallies}
+
+
+def test_reject_and_confirm_a_relation(
+    serve: ServeFn, web_store: tuple[Store, dict[str, int]]
+) -> None:
+    store, ids = web_store
+    assert ("Foxconn", "Nvidia", "confirmed") in reported_pairs(store)
+    with serve().client() as client:
+        rejected = review(client, ids["hostile"], "rejected", kind="relation",
+                          supplier="Foxconn", customer="Nvidia")  # fmt: skip
+        assert rejected.status_code == 303  # type: ignore[attr-defined]
+        confirmed = review(client, ids["first"], "confirmed", kind="relation",
+                           supplier="Luxshare", customer="Apple")  # fmt: skip
+        assert confirmed.status_code == 303  # type: ignore[attr-defined]
+        vendor = client.get("/vendor/Nvidia")
+        sources = client.get("/sources")
+        article = client.get(f"/article/{ids['hostile']}")
+    assert 'data-supplier="Foxconn"' not in vendor.text
+    assert re.search(r'rejected-count">1<', vendor.text)
+    assert "rejected by review" in article.text
+    assert re.search(r'rejected">1<', sources.text)  # the source that carried it
+    pairs = reported_pairs(store)
+    assert not any(s == "Foxconn" for s, _, _ in pairs)
+    # The extraction's 0.8 made it "confirmed" but unsure; the analyst's makes it sure.
+    with store.session() as session:
+        facts = StoreExposureData(session, is_parallel=False).relation_facts(
+            suppliers=["Luxshare"], end=SAMPLE_NOW
+        )
+        digest_pairs = known_relation_pairs(
+            session, SAMPLE_NOW, [("Foxconn", "Nvidia"), ("Luxshare", "Apple")]
+        )
+    assert [(t.status, t.confidence) for t in facts.tallies] == [("confirmed", 1.0)]
+    assert digest_pairs == frozenset({("Luxshare", "Apple")})
+
+
+def test_a_rejection_outlives_re_extraction(
+    serve: ServeFn, web_store: tuple[Store, dict[str, int]]
+) -> None:
+    store, ids = web_store
+    with serve().client() as client:
+        review(client, ids["hostile"], "rejected", kind="relation",
+               supplier="Foxconn", customer="Nvidia")  # fmt: skip
+    with store.session() as session:  # the findings extracted again: new rows, new ids
+        for row in session.exec(select(Relation).where(Relation.article_id == ids["hostile"])):
+            session.delete(row)
+        session.flush()
+        session.add(Relation(article_id=ids["hostile"], supplier="Foxconn", customer="Nvidia",
+                             status="confirmed", confidence=0.95, evidence="again"))  # fmt: skip
+    assert not any(s == "Foxconn" for s, _, _ in reported_pairs(store))
+
+
+def test_a_review_of_something_the_article_does_not_say_is_refused(
+    serve: ServeFn, web_store: tuple[Store, dict[str, int]]
+) -> None:
+    with serve().client() as client:
+        answer = review(client, web_store[1]["first"], "rejected", kind="relation",
+                        supplier="Apple", customer="Luxshare")  # fmt: skip
+    assert answer.status_code == 400  # type: ignore[attr-defined]
+
+
+def test_export_labels_in_the_eval_format(
+    serve: ServeFn, web_store: tuple[Store, dict[str, int]], tmp_path: Path
+) -> None:
+    store, ids = web_store
+    with serve().client() as client:
+        review(client, ids["hostile"], "rejected", kind="relation",
+               supplier="Foxconn", customer="Nvidia")  # fmt: skip
+        review(client, ids["hostile"], "rejected", kind="mention", supplier="Nvidia")
+        review(client, ids["first"], "confirmed", kind="relation",
+               supplier="Luxshare", customer="Apple")  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["--db", store.url, "export", "labels"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    by_id = {r["id"]: r for r in records}
+    hostile = by_id["https://other.example/foxconn"]
+    assert hostile["relations"] == []
+    assert hostile["vendors"] == ["Foxconn"]
+    first = by_id["https://news.example/2026/luxshare-apple"]
+    assert first["relations"][0]["status"] == "confirmed"
+    assert {"text", "vendors", "products", "relations", "events"} <= set(first)
