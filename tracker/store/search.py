@@ -1,43 +1,67 @@
-"""Full-text search: SQLite FTS5, ranked by bm25, with a highlighted snippet."""
+"""Full-text search: the newest matches, ranked by relevance, with a highlighted snippet.
+
+SQLite uses FTS5 (bm25), PostgreSQL a tsvector with its GIN index (ts_rank_cd). Both rank the
+newest ``CANDIDATES`` articles that match and pass the filters, never every match: a word in a
+third of a million articles would otherwise be scored a third of a million times per search.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    Engine,
     Integer,
+    Table,
     bindparam,
     column,
     func,
     literal_column,
+    select,
     table,
     text,
+    union_all,
 )
 from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
-from sqlalchemy.orm import load_only
 from sqlalchemy.sql.elements import TextClause
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from tracker.errors import QueryError, StoreError
 from tracker.query import Node, to_fts5, to_tsquery
-from tracker.store.reports import source_names_for, vendor_names_for
 from tracker.store.tables import Article, ArticleSource, Mention, Source, Vendor
 from tracker.store.types import UTCDateTime
 
 # Marks around highlighted words in snippets; the CLI renders them.
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
+# How many of the newest matching articles (after the filters) are ranked by relevance.
+CANDIDATES = 200
+# PostgreSQL: how many of the newest ids are walked by the primary key before the GIN index.
+RECENT_IDS = 2000
+# Article ids per block of article_date_block (SQLite, migration 0014): id >> 10.
+DATE_BLOCK_BITS = 10
 
 _fts = table("article_fts", column("rowid"))
 _ID_ARRAY = ARRAY(Integer)
+
+
+def _table(model: Any) -> Table:
+    found: Table = model.__table__
+    return found
+
+
+_article = _table(Article)
+_mention = _table(Mention)
+_vendor = _table(Vendor)
+_article_source = _table(ArticleSource)
+_source = _table(Source)
 # What a hit shows of its article: not the text, which the snippet already sums up.
-_HIT_COLUMNS = load_only(
-    *(getattr(Article, name) for name in ("id", "title", "url", "published_at", "fetched_at"))
-)
+_HIT_COLUMNS = [_article.c[name] for name in ("id", "title", "url", "published_at", "fetched_at")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,22 +79,63 @@ class SearchHit:
     vendors: list[str]
 
 
-Row = tuple[Article, str, float]
+# id, title, url, published_at, fetched_at, snippet, score, vendor names, source names
+Row = tuple[int, str, str, datetime | None, datetime, str, float, list[str], list[str]]
+
+# The vendor names of a hit (most mentioned first) and its source names, read with the hit.
+# SQLite has no arrays: "count US name" joined by RS, sorted by _names_of.
+_SQLITE_VENDOR_NAMES: ColumnElement[Any] = literal_column(
+    """(SELECT group_concat(n || char(31) || name, char(30)) FROM (
+        SELECT count(*) AS n, v.name AS name FROM mention AS m JOIN vendor AS v
+        ON v.id = m.vendor_id WHERE m.article_id = article.id GROUP BY v.name))"""
+)
+_SQLITE_SOURCE_NAMES: ColumnElement[Any] = literal_column(
+    """(SELECT group_concat(name, char(30)) FROM (
+        SELECT DISTINCT s.name AS name FROM article_source AS x JOIN source AS s
+        ON s.id = x.source_id WHERE x.article_id = article.id))"""
+)
+_POSTGRES_VENDOR_NAMES: ColumnElement[Any] = literal_column(
+    """ARRAY(SELECT v.name FROM mention AS m JOIN vendor AS v ON v.id = m.vendor_id
+        WHERE m.article_id = article.id GROUP BY v.name ORDER BY count(*) DESC, v.name)"""
+)
+_POSTGRES_SOURCE_NAMES: ColumnElement[Any] = literal_column(
+    """ARRAY(SELECT DISTINCT s.name FROM article_source AS x JOIN source AS s
+        ON s.id = x.source_id WHERE x.article_id = article.id ORDER BY s.name)"""
+)
+
+
+def _sqlite_names(vendors: str | None, sources: str | None) -> tuple[list[str], list[str]]:
+    counted = [item.split("\x1f", 1) for item in vendors.split("\x1e")] if vendors else []
+    return (
+        [name for _, name in sorted(counted, key=lambda item: (-int(item[0]), item[1]))],
+        sorted(sources.split("\x1e")) if sources else [],
+    )
 
 
 def _sqlite_dates(since: datetime | None, until: datetime | None) -> list[TextClause]:
-    """The date test of an FTS match, read from the small index on (id, date) of migration
-    0010 rather than from the article row (about a page of the file per article)."""
-    tests, params = [], []
-    for name, value, op in (("since", since, ">="), ("until", until, "<")):
+    """The date test of an FTS match, and the range of ids that can pass it.
+
+    The range comes from the date range of each block of 1,024 ids (migration 0014), so the
+    FTS walk starts at the newest block that overlaps the window and stops below the oldest
+    one; each match in it is then tested on the small index on (id, date) of migration 0010
+    rather than on the article row (about a page of the file per article)."""
+    tests, spans, params = [], [], []
+    for name, value, op, span in (
+        ("since", since, ">=", "last_at >="),
+        ("until", until, "<", "first_at <"),
+    ):
         if value is not None:
             tests.append(f"coalesce(dated.published_at, dated.fetched_at) {op} :{name}")
+            spans.append(f"{span} :{name}")
             params.append(bindparam(name, value, type_=UTCDateTime()))
     if not tests:
         return []
+    blocks = f"FROM article_date_block WHERE {' AND '.join(spans)}"
     return [
         text(
-            "EXISTS (SELECT 1 FROM article AS dated INDEXED BY ix_article_id_when"
+            f"article_fts.rowid >= (SELECT min(block) << {DATE_BLOCK_BITS} {blocks})"
+            f" AND article_fts.rowid < (SELECT (max(block) + 1) << {DATE_BLOCK_BITS} {blocks})"
+            " AND EXISTS (SELECT 1 FROM article AS dated INDEXED BY ix_article_id_when"
             f" WHERE dated.id = article_fts.rowid AND {' AND '.join(tests)})"
         ).bindparams(*params)
     ]
@@ -83,69 +148,127 @@ def _sqlite_search(
     since: datetime | None,
     until: datetime | None,
     limit: int,
+    candidates: int,
 ) -> list[Row]:
     match = text("article_fts MATCH :match").bindparams(match=to_fts5(query))
     score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
-    # Rank every match that passes the filters, tested on the FTS rowid: no article row read.
-    best = (
-        select(_fts.c.rowid, score.label("score"))
+    # The newest matches that pass the filters: FTS5 walks its doclists from the highest rowid
+    # down and stops at the limit; the filters are tested on the rowid, no article row read.
+    newest = (
+        select(_fts.c.rowid.label("id"), score.label("score"))
         .select_from(_fts)
         .where(match, *filters, *_sqlite_dates(since, until))
-        .order_by(literal_column("score"))
-        .limit(limit)
+        .order_by(_fts.c.rowid.desc())
+        .limit(candidates)
+        .subquery("newest")
     )
-    # Snippets for the best rows only: snippet() reads and tokenises the whole text.
-    snippet = func.snippet(
-        literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24
+    best = (
+        select(newest.c.id, newest.c.score)
+        .order_by(newest.c.score, newest.c.id.desc())
+        .limit(limit)
+        .cte("best")
+    )
+    # Snippets for the best rows only, each found by its rowid: snippet() reads and tokenises
+    # the whole text.
+    snippet = (
+        select(
+            func.snippet(literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24)
+        )
+        .select_from(_fts)
+        .where(match, _fts.c.rowid == best.c.id)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(*_HIT_COLUMNS, snippet, best.c.score, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES)
+        .select_from(best)
+        .join(_article, _article.c.id == best.c.id)
+        .order_by(best.c.score, best.c.id.desc())
     )
     try:
-        ranked = [(int(rowid), float(rank)) for rowid, rank in session.exec(best)]
-        if not ranked:
-            return []
-        found = {
-            article.id: (article, str(snip))
-            for article, snip in session.exec(
-                select(Article, snippet.label("snippet"))
-                .join(_fts, _fts.c.rowid == col(Article.id))
-                .options(_HIT_COLUMNS)
-                .where(match, _fts.c.rowid.in_([rowid for rowid, _ in ranked]))
-            )
-        }
+        found = session.connection().execute(stmt).all()
     except OperationalError as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
-    return [(*found[rowid], -rank) for rowid, rank in ranked if rowid in found]
+    rows: list[Row] = []
+    for row in found:
+        vendors, sources = _sqlite_names(row[7], row[8])
+        rows.append((row[0], row[1], row[2], row[3], row[4], row[5], -row[6], vendors, sources))
+    return rows
 
 
 def _postgres_search(
-    session: Session, query: Node, filters: list[ColumnElement[bool]], limit: int
+    session: Session,
+    query: Node,
+    filters: list[ColumnElement[bool]],
+    limit: int,
+    candidates: int,
 ) -> list[Row]:
     tsquery = func.to_tsquery(literal_column("'simple'"), to_tsquery(query))
     vector: ColumnElement[str] = literal_column("article.search")
+    # The newest matches that pass the filters, in two steps. First among the newest
+    # RECENT_IDS ids, walking the primary key down and testing each row (its tsvector is read
+    # from TOAST: bounded by RECENT_IDS). Only if that finds too few, among the older ones
+    # through the GIN index (which also tests the vendor filter), reading the rows it gives:
+    # walking the primary key down through them would test every row on the way.
+    matching = [vector.op("@@")(tsquery), *filters]
+    edge = select(func.max(_article.c.id)).scalar_subquery() - RECENT_IDS
+    recent = (
+        select(_article.c.id)
+        .where(*matching, _article.c.id > edge)
+        .order_by(_article.c.id.desc())
+        .limit(candidates)
+        .cte("recent")
+        .prefix_with("MATERIALIZED")
+    )
+    shifted = _article.c.id + literal_column("0")  # not the primary key's order: the GIN index
+    older = (
+        select(_article.c.id)
+        .where(
+            *matching,
+            shifted <= edge,
+            select(func.count()).select_from(recent).scalar_subquery() < candidates,
+        )
+        .order_by(shifted.desc())
+        .limit(candidates)
+        .cte("older")
+        .prefix_with("MATERIALIZED")
+    )
+    both = union_all(select(recent.c.id), select(older.c.id)).subquery("both")
+    newest = select(both.c.id).order_by(both.c.id.desc()).limit(candidates)
     score = func.ts_rank_cd(vector, tsquery, 32)
     best = (
-        select(col(Article.id).label("id"), score.label("score"))
-        .where(vector.op("@@")(tsquery), *filters)
-        .order_by(score.desc())
+        select(_article.c.id.label("id"), score.label("score"))
+        .where(_article.c.id.in_(newest))
+        .order_by(score.desc(), _article.c.id.desc())
         .limit(limit)
-        .subquery()
+        .subquery("best")
     )
     headline = func.ts_headline(
         literal_column("'simple'"),
-        col(Article.text),
+        _article.c.text,
         tsquery,
         f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=24, MinWords=12",
     )
     stmt = (
-        select(Article, headline.label("snippet"), best.c.score)
-        .join(best, best.c.id == col(Article.id))
-        .options(_HIT_COLUMNS)
-        .order_by(best.c.score.desc())
+        select(
+            *_HIT_COLUMNS, headline, best.c.score, _POSTGRES_VENDOR_NAMES, _POSTGRES_SOURCE_NAMES
+        )
+        .join(best, best.c.id == _article.c.id)
+        .order_by(best.c.score.desc(), best.c.id.desc())
     )
     try:
-        found = session.exec(stmt).all()
+        bind = session.get_bind()
+        if session.in_transaction() or not isinstance(bind, Engine):
+            found = session.connection().execute(stmt).all()
+        else:
+            # One statement, the names of the hits in it, sees one snapshot: outside the
+            # session's transaction it needs no BEGIN or COMMIT round trip (the session's own
+            # connection is left as it is, for whatever the caller does next).
+            with bind.connect() as conn:
+                autocommit = conn.execution_options(isolation_level="AUTOCOMMIT")
+                found = autocommit.execute(stmt).all()
     except (ProgrammingError, DataError) as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
-    return [(article, str(snip), float(rank)) for article, snip, rank in found]
+    return [tuple(row) for row in found]
 
 
 def search_articles(
@@ -157,77 +280,81 @@ def search_articles(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 20,
+    candidates: int = CANDIDATES,
 ) -> list[SearchHit]:
     """Articles matching ``query``, best first, filtered by vendor, source and date.
 
     An article must name every one of ``vendors`` (each by itself or one of its
     subsidiaries; names are the store's, in any case) and come from any one of ``sources``.
-    SQLite ranks with FTS5's bm25 (title weighted 5x), PostgreSQL with ts_rank_cd over a
-    tsvector whose title words weigh 2.5x the body's; both use no stemming.
+    Of the articles that match and pass the filters, the newest ``candidates`` (by id, the
+    order they were stored in; at least ``limit``) are ranked and the best ``limit`` returned,
+    equal scores newest first. SQLite ranks with FTS5's bm25 (title weighted 5x), PostgreSQL
+    with ts_rank_cd over a tsvector whose title words weigh 2.5x the body's; both use no
+    stemming.
     """
     dialect = session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise StoreError(f"store: full-text search is not available on {dialect}")
+    candidates = max(candidates, limit)
     # On SQLite the FTS rowid is the article id. Checking it (not article.id) tests each match
     # against the vendor's or source's articles before the article row is read; the unary +
     # keeps SQLite from looking the listed articles up in the FTS index one by one instead.
-    article_id = (
-        literal_column("+article_fts.rowid", Integer) if dialect == "sqlite" else col(Article.id)
+    article_id: ColumnElement[int] = (
+        literal_column("+article_fts.rowid", Integer) if dialect == "sqlite" else _article.c.id
     )
     filters: list[ColumnElement[bool]] = []
     for vendor in dict.fromkeys(vendors):
         # The vendor and its subsidiaries: a few rows of a small table.
-        vendor_ids = select(Vendor.id).where(
-            (func.lower(Vendor.name) == vendor.lower())
-            | (func.lower(Vendor.parent) == vendor.lower())
+        vendor_ids = select(_vendor.c.id).where(
+            (func.lower(_vendor.c.name) == vendor.lower())
+            | (func.lower(_vendor.c.parent) == vendor.lower())
         )
         if dialect == "sqlite":
             # Their articles by the mention index, tested on each FTS match before ranking.
             filters.append(
                 article_id.in_(
-                    select(Mention.article_id).where(col(Mention.vendor_id).in_(vendor_ids))
+                    select(_mention.c.article_id).where(_mention.c.vendor_id.in_(vendor_ids))
                 )
             )
         else:
             # The article's own vendor list, indexed with its tsvector (migration 0010): the
             # GIN index gives the articles matching both.
             filters.append(
-                col(Article.vendor_ids).op("&&")(
+                _article.c.vendor_ids.op("&&")(
                     func.array(vendor_ids.scalar_subquery()).cast(_ID_ARRAY)
                 )
             )
     if sources:
         filters.append(
             article_id.in_(
-                select(ArticleSource.article_id)
-                .join(Source, col(Source.id) == col(ArticleSource.source_id))
-                .where(col(Source.name).in_(list(sources)))
+                select(_article_source.c.article_id)
+                .join(_source, _source.c.id == _article_source.c.source_id)
+                .where(_source.c.name.in_(list(sources)))
             )
         )
     if dialect == "sqlite":
-        rows = _sqlite_search(session, query, filters, since, until, limit)
+        rows = _sqlite_search(session, query, filters, since, until, limit, candidates)
     else:
         # The dates are tested on the rows the GIN index gives (text and vendor).
-        when = func.coalesce(col(Article.published_at), col(Article.fetched_at))
+        when = func.coalesce(_article.c.published_at, _article.c.fetched_at)
         if since:
             filters.append(when >= since)
         if until:
             filters.append(when < until)
-        rows = _postgres_search(session, query, filters, limit)
-    ids = [article.id for article, _, _ in rows if article.id is not None]
-    vendors_of = vendor_names_for(session, ids)
-    sources_of = source_names_for(session, ids)
+        rows = _postgres_search(session, query, filters, limit, candidates)
     return [
         SearchHit(
-            article_id=article.id or 0,
-            title=article.title,
-            url=article.url,
-            published_at=article.published_at,
-            fetched_at=article.fetched_at,
+            article_id=aid,
+            title=title,
+            url=url,
+            published_at=published_at,
+            fetched_at=fetched_at,
             snippet=" ".join(snip.split()),
             score=rank,
-            sources=sources_of.get(article.id or 0, []),
-            vendors=vendors_of.get(article.id or 0, []),
+            sources=source_names,
+            vendors=vendor_names,
         )
-        for article, snip, rank in rows
+        for aid, title, url, published_at, fetched_at, snip, rank, vendor_names, source_names in (
+            rows
+        )
     ]
