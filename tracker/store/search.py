@@ -43,7 +43,7 @@ HIGHLIGHT_END = "\x03"
 CANDIDATES = 200
 # PostgreSQL: how many of the newest ids are walked by the primary key before the GIN index.
 RECENT_IDS = 2000
-# Article ids per block of article_date_block (SQLite, migration 0014): id >> 10.
+# Article ids per block of article_date_block (SQLite, migration 0015): id >> 10.
 DATE_BLOCK_BITS = 10
 
 _fts = table("article_fts", column("rowid"))
@@ -115,7 +115,7 @@ def _sqlite_names(vendors: str | None, sources: str | None) -> tuple[list[str], 
 def _sqlite_dates(since: datetime | None, until: datetime | None) -> list[TextClause]:
     """The date test of an FTS match, and the range of ids that can pass it.
 
-    The range comes from the date range of each block of 1,024 ids (migration 0014), so the
+    The range comes from the date range of each block of 1,024 ids (migration 0015), so the
     FTS walk starts at the newest block that overlaps the window and stops below the oldest
     one; each match in it is then tested on the small index on (id, date) of migration 0010
     rather than on the article row (about a page of the file per article)."""

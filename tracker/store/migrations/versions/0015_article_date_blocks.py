@@ -10,8 +10,8 @@ that overlap the window bound the ids to walk. Triggers keep it up to date: an i
 change of date, widens its block's range (never narrows it: a bound may be loose, never wrong).
 PostgreSQL is left as it is.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
