@@ -34,7 +34,7 @@ from sqlmodel import Session, col
 from tracker.errors import StoreError
 from tracker.exposure import EventItem, Evidence, RelationFacts, RelationTally, Window
 from tracker.models import EVENT_TYPES
-from tracker.store.review import relation_confirmed, relation_kept
+from tracker.store.review import mention_kept, relation_confirmed, relation_kept
 from tracker.store.tables import (
     Article,
     ArticleSource,
@@ -372,6 +372,8 @@ class StoreExposureData:
                 )
                 if batch is not None:
                     stmt = stmt.where(key.in_(batch))
+                if table is Mention:
+                    stmt = stmt.where(mention_kept())
                 stmts.append(stmt)
                 slots.append(slot)
         for slot, rows in zip(slots, self._run_all(stmts), strict=True):
@@ -501,7 +503,11 @@ class StoreExposureData:
                 )
                 .select_from(Article)
                 .join(Mention, col(Mention.article_id) == col(Article.id))
-                .where(article_between(window.start, window.end), col(Mention.vendor_id).in_(batch))
+                .where(
+                    article_between(window.start, window.end),
+                    col(Mention.vendor_id).in_(batch),
+                    mention_kept(),
+                )
                 .subquery()
             )
             rows += self._rows(select(inner).where(inner.c.rank <= per_vendor))

@@ -2,7 +2,8 @@
 
 A verdict is keyed by the article's canonical URL and the names it is about, so it holds
 through refetching and re-extraction. A rejected relation is left out wherever exposure and
-digests read relations (``relation_kept``); a confirmed one counts as ``confirmed`` with full
+digests read relations (``relation_kept``), a rejected mention wherever they count or quote
+mentions (``mention_kept``); a confirmed one counts as ``confirmed`` with full
 confidence there (``relation_confirmed``).
 """
 
