@@ -497,6 +497,16 @@ def reopen(session: Session, row_id: int, now: datetime) -> None:
         session.add(row)
 
 
+def first_message(session: Session, digest: str, period: str) -> str | None:
+    """The first message queued for a period of a digest, as it was handed to SMTP (the
+    others differ in their To and Message-ID only)."""
+    return session.exec(
+        select(DigestOutbox.message)
+        .where(DigestOutbox.digest == digest, DigestOutbox.period == period)
+        .order_by(col(DigestOutbox.id))
+    ).first()
+
+
 def outbox_rows(session: Session, digest: str | None = None) -> list[dict[str, Any]]:
     """Every outbox row, and the empty periods that queued none, newest period first."""
     stmt = select(DigestRun).order_by(col(DigestRun.window_end).desc(), col(DigestRun.id).desc())
