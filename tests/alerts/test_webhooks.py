@@ -1,0 +1,156 @@
+"""Webhook alerts against a real HTTP server on 127.0.0.1: once per story and endpoint, a
+retry with backoff after a 500, Slack and Teams bodies, and `tracker alerts test`."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import AT, Store, fill
+from tracker.alerts import delivery
+from tracker.catalog.gazetteer import load_gazetteer
+from tracker.catalog.products import load_catalog
+from tracker.config import AlertSpec, Settings, Watchlist
+from tracker.store.alerts import recent
+from tracker.store.tables import Event, EventVendor
+
+NOW = AT + timedelta(hours=1)
+
+
+class Hooks:
+    """A webhook receiver: records each POST by path; answers 500 to the first ``fail`` posts
+    of a path, 200 after."""
+
+    def __init__(self, fail: dict[str, int]) -> None:
+        self.posts: dict[str, list[Any]] = {}
+        self.fail = dict(fail)
+        hooks = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                hooks.posts.setdefault(self.path, []).append(json.loads(body))
+                failing = hooks.fail.get(self.path, 0)
+                hooks.fail[self.path] = failing - 1
+                self.send_response(500 if failing > 0 else 200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def hooks() -> Iterator[Hooks]:
+    server = Hooks({"/trays": 1})
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    store = Store(db_url)
+    ids = fill(store)
+    with store.session() as session:  # a shortage at Foxconn, in the hostile feed's article
+        event = Event(article_id=ids["hostile"], type="shortage", evidence="Trays are short.")
+        session.add(event)
+        session.flush()
+        session.add(EventVendor(event_id=event.id or 0, vendor="Foxconn"))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def settings(hooks: Hooks) -> Settings:
+    return Settings(
+        path=None,
+        watchlists=(
+            Watchlist(name="trays", vendors=("Foxconn",)),
+            Watchlist(name="phones", vendors=("Apple",)),
+        ),
+        alerts=(
+            AlertSpec(name="ops", watchlist="trays", url=hooks.url + "/trays"),
+            AlertSpec(name="chat", watchlist="phones", url=hooks.url + "/phones", format="slack"),
+            AlertSpec(
+                name="team",
+                watchlist="phones",
+                url=hooks.url + "/team",
+                format="teams",
+                events=("shortage",),
+            ),
+        ),
+    )
+
+
+def targets(conf: Settings) -> list[delivery.Target]:
+    base = Settings(path=None)
+    return delivery.targets(conf, load_gazetteer(base.vendors_file), load_catalog(base.catalog_dir))
+
+
+def test_once_per_story_and_endpoint_with_a_retry_after_a_500(store: Store, hooks: Hooks) -> None:
+    conf = settings(hooks)
+    found = targets(conf)
+    assert delivery.alerts_tick(store, conf, found, NOW) == (2, 1, 1)
+    assert delivery.alerts_tick(store, conf, found, NOW) == (0, 0, 0)  # the retry is not due
+    assert len(hooks.posts["/trays"]) == 1
+    later = NOW + timedelta(seconds=31)
+    assert delivery.alerts_tick(store, conf, found, later) == (0, 1, 0)
+    assert delivery.alerts_tick(store, conf, found, later + timedelta(hours=1)) == (0, 0, 0)
+    assert {path: len(bodies) for path, bodies in hooks.posts.items()} == {
+        "/trays": 2,
+        "/phones": 1,
+    }
+    shortage = hooks.posts["/trays"][-1]
+    assert shortage["trigger"] == "shortage"
+    assert shortage["vendors"] == ["Foxconn"]
+    assert shortage["story"] == "https://other.example/foxconn"
+    slack = hooks.posts["/phones"][0]["text"]
+    assert slack.startswith("*New supplier* (Luxshare, Apple)")
+    assert "<https://news.example/2026/luxshare-apple?utm_source=rss|" in slack
+    with store.session() as session:
+        rows = recent(session)
+    assert {(r["alert"], r["state"], r["attempts"]) for r in rows} == {
+        ("ops", "sent", 2),
+        ("chat", "sent", 1),
+    }
+
+
+def test_a_hostile_title_is_escaped_for_slack_and_a_teams_card_is_made(
+    store: Store, hooks: Hooks
+) -> None:
+    conf = settings(hooks)
+    conf = Settings(
+        path=None,
+        watchlists=conf.watchlists,
+        alerts=(
+            AlertSpec(name="chat", watchlist="trays", url=hooks.url + "/chat", format="slack"),
+            AlertSpec(name="team", watchlist="trays", url=hooks.url + "/team", format="teams"),
+        ),
+    )
+    delivery.alerts_tick(store, conf, targets(conf), NOW)
+    slack = hooks.posts["/chat"][0]["text"]
+    assert "&lt;script&gt;" in slack
+    assert "<script>" not in slack
+    assert "javascript:" not in slack.split("|")[0]  # no link made of a javascript: URL
+    card = hooks.posts["/team"][0]["attachments"][0]
+    assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert "actions" not in card["content"]
+    assert card["content"]["body"][0]["text"] == "Shortage: Foxconn"
