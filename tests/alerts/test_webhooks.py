@@ -8,14 +8,17 @@ import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from tests.web.conftest import AT, Store, fill
 from tracker.alerts import delivery
 from tracker.catalog.gazetteer import load_gazetteer
 from tracker.catalog.products import load_catalog
+from tracker.cli.app import app
 from tracker.config import AlertSpec, Settings, Watchlist
 from tracker.store.alerts import recent
 from tracker.store.tables import Event, EventVendor
@@ -154,3 +157,56 @@ def test_a_hostile_title_is_escaped_for_slack_and_a_teams_card_is_made(
     assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert "actions" not in card["content"]
     assert card["content"]["body"][0]["text"] == "Shortage: Foxconn"
+
+
+def test_alerts_test_posts_to_the_endpoint_of_the_config(
+    store: Store, hooks: Hooks, tmp_path: Path
+) -> None:
+    config = tmp_path / "tracker.toml"
+    config.write_text(
+        f"""
+[[watchlists]]
+name = "trays"
+vendors = ["Foxconn"]
+
+[[alerts]]
+name = "ops"
+watchlist = "trays"
+url = "{hooks.url}/ok"
+format = "teams"
+
+[[alerts]]
+name = "broken"
+watchlist = "trays"
+url = "{hooks.url}/trays"
+""",
+        encoding="utf-8",
+    )
+    run = CliRunner().invoke
+    base = ["--config", str(config), "--db", store.url, "alerts"]
+    ok = run(app, [*base, "test", "ops"], catch_exceptions=False)
+    assert ok.exit_code == 0, ok.output
+    broken = run(app, [*base, "test", "broken"], catch_exceptions=False)
+    assert broken.exit_code == 1
+    assert "HTTP 500" in broken.stderr
+    assert len(broken.stderr.strip().splitlines()) == 1
+    unknown = run(app, [*base, "test", "nope"], catch_exceptions=False)
+    assert unknown.exit_code == 2
+    card = hooks.posts["/ok"][0]["attachments"][0]["content"]
+    assert "Test alert" in card["body"][1]["text"]
+    listed = run(app, [*base, "status", "--format", "json"], catch_exceptions=False)
+    assert listed.exit_code == 0
+    assert json.loads(listed.stdout) == []  # a test goes through no outbox
+
+
+def test_an_alert_of_an_unknown_watchlist_is_a_config_error(tmp_path: Path) -> None:
+    config = tmp_path / "tracker.toml"
+    config.write_text(
+        '[[watchlists]]\nname = "trays"\n\n[[alerts]]\nname = "a"\nwatchlist = "tray"\n'
+        'url = "http://127.0.0.1:9/x"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["--config", str(config), "alerts", "test", "a"])
+    assert result.exit_code == 1
+    assert "watchlist" in result.stderr
+    assert "trays" in result.stderr  # the closest known name
