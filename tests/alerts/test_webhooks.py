@@ -3,7 +3,9 @@ retry with backoff after a 500, Slack and Teams bodies, and `tracker alerts test
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -14,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.web.conftest import AT, Store, fill
+from tests.web.conftest import AT, Server, Store, fill
 from tracker.alerts import delivery
 from tracker.catalog.gazetteer import load_gazetteer
 from tracker.catalog.products import load_catalog
@@ -22,6 +24,7 @@ from tracker.cli.app import app
 from tracker.config import AlertSpec, Settings, Watchlist
 from tracker.store.alerts import recent
 from tracker.store.tables import Event, EventVendor
+from tracker.web.app import create_app
 
 NOW = AT + timedelta(hours=1)
 
@@ -210,3 +213,22 @@ def test_an_alert_of_an_unknown_watchlist_is_a_config_error(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "watchlist" in result.stderr
     assert "trays" in result.stderr  # the closest known name
+
+
+def test_the_web_shows_recent_alerts_and_their_delivery(store: Store, hooks: Hooks) -> None:
+    conf = settings(hooks)
+    delivery.alerts_tick(store, conf, targets(conf), NOW)
+    server = Server(create_app(store, dataclasses.replace(conf, timezone="UTC"), now=lambda: NOW))
+    try:
+        with server.client() as client:
+            page = client.get("/alerts")
+            lists = client.get("/watchlists")
+    finally:
+        server.stop()
+    assert page.status_code == 200
+    assert "&lt;script&gt;alert" in page.text  # the hostile title, escaped
+    assert "<script>alert" not in page.text
+    assert re.search(r'class="delivery retrying">retrying<', page.text)
+    assert re.search(r'class="delivery sent">sent<', page.text)
+    assert "HTTP 500" in page.text
+    assert "Alerts to 1 endpoint(s): ops (json)" in lists.text

@@ -56,6 +56,7 @@ def watchlists_page(request: Request) -> Response:
             row["digest"] = _new_for(ws, watchlist)
         except TrackerError as exc:
             row["error"] = str(exc)
+        row["alerts"] = [a for a in ws.settings.alerts if a.watchlist == watchlist.name]
         rows.append(row)
     return ws.render(request, "watchlists.html", watchlists=rows, days=NEW_DAYS)
 
@@ -161,3 +162,13 @@ def next_page(request: Request) -> Response:
         stories=digest.story_count,
         sent=False,
     )
+
+
+def alerts_page(request: Request) -> Response:
+    """The configured alerts and the latest alerts recorded, with their delivery state."""
+    from tracker.store.alerts import recent
+
+    ws = _ws(request)
+    with ws.store.read_session() as session:
+        rows = recent(session)
+    return ws.render(request, "alerts.html", alerts=ws.settings.alerts, rows=rows)
