@@ -8,12 +8,13 @@ import json
 import re
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from tests.web.conftest import AT, Server, Store, fill
@@ -22,8 +23,10 @@ from tracker.catalog.gazetteer import load_gazetteer
 from tracker.catalog.products import load_catalog
 from tracker.cli.app import app
 from tracker.config import AlertSpec, Settings, Watchlist
+from tracker.digest.jobs import digest_job
+from tracker.extract import Extractor
 from tracker.store.alerts import recent
-from tracker.store.tables import Event, EventVendor
+from tracker.store.tables import Article, Event, EventVendor
 from tracker.web.app import create_app
 
 NOW = AT + timedelta(hours=1)
@@ -232,3 +235,24 @@ def test_the_web_shows_recent_alerts_and_their_delivery(store: Store, hooks: Hoo
     assert re.search(r'class="delivery sent">sent<', page.text)
     assert "HTTP 500" in page.text
     assert "Alerts to 1 endpoint(s): ops (json)" in lists.text
+
+
+def test_the_outbox_tick_of_tracker_run_posts_alerts(
+    store: Store, hooks: Hooks, gazetteer_extractor: Extractor
+) -> None:
+    with store.session() as session:  # the shortage story fetched an hour ago
+        article = session.exec(
+            select(Article).where(Article.canonical_url == "https://other.example/foxconn")
+        ).one()
+        article.fetched_at = datetime.now(UTC) - timedelta(hours=1)
+        session.add(article)
+    conf = settings(hooks)
+    conf = dataclasses.replace(conf, alerts=conf.alerts[:1])  # ops: 500 first, then 200
+    assert digest_job(store, Settings(path=None), gazetteer_extractor) is None
+    tick = digest_job(store, conf, gazetteer_extractor)
+    assert tick is not None
+    tick()
+    tick()  # the retry is not due yet
+    assert len(hooks.posts["/trays"]) == 1
+    with store.session() as session:
+        assert [r["state"] for r in recent(session)] == ["retrying"]
