@@ -3,11 +3,12 @@ sent (read from the outbox), and the next one as `tracker digest preview --next`
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 
 from tests.conftest import SAMPLE_NOW
-from tests.web.conftest import HOSTILE_TITLE, ServeFn, Store
+from tests.web.conftest import HOSTILE_TITLE, TOKEN, ServeFn, Store, auth_settings
 from tracker.catalog.gazetteer import load_gazetteer
 from tracker.catalog.products import load_catalog
 from tracker.config import Settings, Watchlist
@@ -66,3 +67,14 @@ def test_the_digest_archive_as_sent_and_the_next_one(
     assert "The next digest as it stands now" in upcoming.text
     assert unknown.status_code == 404
     assert never.status_code == 404
+
+
+def test_the_new_pages_need_a_login_when_auth_is_configured(serve: ServeFn) -> None:
+    conf = dataclasses.replace(auth_settings(), watchlists=(PHONES,), digests=(SPEC,))
+    with serve(conf).client() as client:
+        refused = [client.get(p) for p in ("/watchlists", "/digests", "/alerts")]
+        refused.append(client.get("/digests/daily/next"))
+        allowed = client.get("/watchlists", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert [r.status_code for r in refused] == [303] * 4
+    assert allowed.status_code == 200
+    assert "script-src 'self'" in allowed.headers["content-security-policy"]
