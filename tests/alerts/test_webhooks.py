@@ -24,6 +24,7 @@ from tracker.catalog.products import load_catalog
 from tracker.cli.app import app
 from tracker.config import AlertSpec, Settings, Watchlist
 from tracker.digest.jobs import digest_job
+from tracker.errors import ConfigError
 from tracker.extract import Extractor
 from tracker.store.alerts import recent
 from tracker.store.tables import Article, Event, EventVendor
@@ -256,3 +257,36 @@ def test_the_outbox_tick_of_tracker_run_posts_alerts(
     assert len(hooks.posts["/trays"]) == 1
     with store.session() as session:
         assert [r["state"] for r in recent(session)] == ["retrying"]
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ("", "give url or url_env"),
+        ('url = "http://127.0.0.1:9/x"\nurl_env = "HOOK"\n', "give url or url_env"),
+        ('url = "ftp://127.0.0.1/x"\n', "is not an http(s) URL"),
+        ('url_env = "HOOK"\nformat = "discord"\n', "format"),
+        ('url_env = "HOOK"\nevents = ["earnings"]\n', "is not an alert trigger"),
+    ],
+)
+def test_a_bad_alert_table_is_one_line_naming_it(tmp_path: Path, keys: str, message: str) -> None:
+    config = tmp_path / "tracker.toml"
+    config.write_text(
+        f'[[watchlists]]\nname = "trays"\n\n[[alerts]]\nname = "a"\nwatchlist = "trays"\n{keys}',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["--config", str(config), "alerts", "test", "a"])
+    assert result.exit_code == 1
+    assert "[[alerts]]" in result.stderr
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_url_from_a_variable(monkeypatch: pytest.MonkeyPatch, hooks: Hooks) -> None:
+    spec = AlertSpec(name="v", watchlist="trays", url_env="TRACKER_TEST_HOOK")
+    monkeypatch.setenv("TRACKER_TEST_HOOK", hooks.url + "/from-env")
+    assert delivery.send_test(spec, NOW) is None
+    assert hooks.posts["/from-env"][0]["trigger"] == "disruption"
+    monkeypatch.delenv("TRACKER_TEST_HOOK")
+    with pytest.raises(ConfigError, match="TRACKER_TEST_HOOK is not set"):
+        delivery.send_test(spec, NOW)
