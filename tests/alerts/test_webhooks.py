@@ -290,3 +290,22 @@ def test_the_url_from_a_variable(monkeypatch: pytest.MonkeyPatch, hooks: Hooks) 
     monkeypatch.delenv("TRACKER_TEST_HOOK")
     with pytest.raises(ConfigError, match="TRACKER_TEST_HOOK is not set"):
         delivery.send_test(spec, NOW)
+
+
+def test_an_alert_moved_to_another_url_posts_there_and_leaves_the_old_rows(
+    store: Store, hooks: Hooks
+) -> None:
+    conf = settings(hooks)
+    first = dataclasses.replace(conf, alerts=conf.alerts[:1])  # ops: /trays answers 500 first
+    assert delivery.alerts_tick(store, first, targets(first), NOW) == (1, 0, 1)
+    moved = dataclasses.replace(
+        first, alerts=(dataclasses.replace(first.alerts[0], url=hooks.url + "/moved"),)
+    )
+    later = NOW + timedelta(hours=1)
+    assert delivery.alerts_tick(store, moved, targets(moved), later) == (1, 1, 0)
+    assert {path: len(bodies) for path, bodies in hooks.posts.items()} == {
+        "/trays": 1,
+        "/moved": 1,
+    }
+    with store.session() as session:
+        assert sorted(r["state"] for r in recent(session)) == ["retrying", "sent"]

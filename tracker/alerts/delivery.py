@@ -129,8 +129,14 @@ def deliver(
 ) -> tuple[int, int]:
     """Post every due row: (sent, failed attempts)."""
     specs = {spec.name: spec for spec in settings.alerts}
+    endpoints = {endpoint_key(url) for spec in settings.alerts if (url := spec.endpoint())}
+    if not endpoints:
+        return 0, 0
     with store.session() as session:
-        rows = [(r.id or 0, r.alert, r.endpoint, r.payload) for r in store_alerts.due(session, now)]
+        rows = [
+            (r.id or 0, r.alert, r.endpoint, r.payload)
+            for r in store_alerts.due(session, now, endpoints)
+        ]
     sent = failed = 0
     own = client is None
     client = client or httpx2.Client(follow_redirects=False)

@@ -222,12 +222,16 @@ def queue_alert(
     return True
 
 
-def due(session: Session, now: datetime, limit: int = 100) -> list[AlertOutbox]:
-    """The rows whose next attempt has come, oldest first."""
+def due(
+    session: Session, now: datetime, endpoints: Collection[str], limit: int = 100
+) -> list[AlertOutbox]:
+    """The rows for ``endpoints`` whose next attempt has come, oldest first (the rows of an
+    endpoint no longer configured stay as they are)."""
     return list(
         session.exec(
             select(AlertOutbox)
             .where(
+                col(AlertOutbox.endpoint).in_(sorted(endpoints)),
                 col(AlertOutbox.state).in_(("pending", "retrying")),
                 col(AlertOutbox.next_attempt_at) <= now,
                 or_(
