@@ -69,6 +69,17 @@ def mention_kept() -> ColumnElement[bool]:
     ).correlate(Mention)
 
 
+def any_rejected_mention(conn: Any) -> bool:
+    """True when some vendor mention was rejected: without one, ``mention_kept`` filters
+    nothing and its correlated test (one probe per mention row) can be left out."""
+    found = conn.execute(
+        select(col(Review.id))
+        .where(col(Review.kind) == "mention", col(Review.verdict) == REJECTED)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def record_review(
     session: Session,
     *,
@@ -216,6 +227,7 @@ def reviewed_articles(session: Session) -> Iterator[dict[str, Any]]:
 
 
 __all__ = [
+    "any_rejected_mention",
     "clear_review",
     "mention_kept",
     "record_review",
