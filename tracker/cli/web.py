@@ -69,6 +69,9 @@ def serve(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
+        # Listening before the URL is printed: a browser (or a script) that connects at once
+        # waits in the backlog until the server accepts, instead of being refused.
+        sock.listen(128)
     except OSError as exc:
         raise UsageError(f"serve: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound = sock.getsockname()[1]

@@ -181,6 +181,10 @@ class _BatchWriter:
         if not batch:
             return
         started = time.thread_time()
+        # Every writer takes the unique-index locks of its batch in the same order (by text,
+        # then URL), so two writers storing the same articles wait for each other instead of
+        # deadlocking; a deadlock that still happens costs one article a retry, not the batch.
+        batch.sort(key=lambda item: (item[0].record.content_hash, item[0].record.canonical_url))
         results: list[tuple[str, int | None] | BaseException] = []
         try:
             with self.store.session() as session:
@@ -203,16 +207,25 @@ class _BatchWriter:
             else:
                 future.set_result(result)
 
-    def _save_one(self, session: Any, job: _SaveJob) -> tuple[str, int | None]:
-        with session.begin_nested():
-            return identity.save_entry(
-                session,
-                job.record,
-                source_id=job.source_id,
-                guid=job.guid,
-                entry_url=job.entry_url,
-                vendor_ids=self.vendor_ids,
-            )
+    def _save_one(self, session: Any, job: _SaveJob, attempts: int = 3) -> tuple[str, int | None]:
+        for attempt in range(attempts):
+            try:
+                with session.begin_nested():
+                    return identity.save_entry(
+                        session,
+                        job.record,
+                        source_id=job.source_id,
+                        guid=job.guid,
+                        entry_url=job.entry_url,
+                        vendor_ids=self.vendor_ids,
+                    )
+            except Exception as exc:
+                # Lost a lock race with another writer (only this savepoint is rolled back):
+                # the retry waits for the other's commit, then finds the article and links it.
+                if not fetchstate.is_write_conflict(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
 
 
 def _error_class(exc: Exception) -> tuple[str, str]:

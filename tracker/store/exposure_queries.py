@@ -484,6 +484,43 @@ class StoreExposureData:
         found.sort(key=lambda e: (-e.at.timestamp(), order.get(e.type, 99)))
         return found[:limit]
 
+    def _newest_sentences(
+        self, table: Any, key: Any, keys: Collection[Any], window: Window, per_key: int
+    ) -> tuple[list[Any], dict[int, tuple[str, ...]]]:
+        """The newest ``per_key`` rows of ``table`` (Mention or ProductMention) for each of
+        ``keys`` of its ``key`` column in the window, newest first, with their articles'
+        sources: (key, sentence, article_id, title, url, at, rank) rows."""
+        when = article_time()
+        rows: list[Any] = []
+        for batch in _chunks(sorted(keys)):
+            rank = (
+                func.row_number()
+                .over(partition_by=key, order_by=(when.desc(), col(table.id)))
+                .label("rank")
+            )
+            inner = (
+                select(
+                    key.label("key"),
+                    col(table.sentence),
+                    col(table.article_id),
+                    col(Article.title),
+                    col(Article.url),
+                    when.label("at"),
+                    rank,
+                )
+                .select_from(Article)
+                .join(table, col(table.article_id) == col(Article.id))
+                .where(
+                    article_between(window.start, window.end),
+                    key.in_(batch),
+                    *(self._kept_mentions() if table is Mention else ()),
+                )
+                .subquery()
+            )
+            rows += self._rows(select(inner).where(inner.c.rank <= per_key))
+        rows.sort(key=lambda r: r.rank)
+        return rows, self._sources_of([r.article_id for r in rows])
+
     def mention_evidence(
         self, vendors: Collection[str], window: Window, per_vendor: int
     ) -> dict[str, list[Evidence]]:
@@ -492,40 +529,11 @@ class StoreExposureData:
         found: dict[str, list[Evidence]] = {}
         if not ids:
             return found
-        when = article_time()
-        rows: list[Any] = []
-        for batch in _chunks(sorted(ids)):
-            rank = (
-                func.row_number()
-                .over(
-                    partition_by=col(Mention.vendor_id),
-                    order_by=(when.desc(), col(Mention.id)),
-                )
-                .label("rank")
-            )
-            inner = (
-                select(
-                    col(Mention.vendor_id),
-                    col(Mention.sentence),
-                    col(Mention.article_id),
-                    col(Article.title),
-                    col(Article.url),
-                    when.label("at"),
-                    rank,
-                )
-                .select_from(Article)
-                .join(Mention, col(Mention.article_id) == col(Article.id))
-                .where(
-                    article_between(window.start, window.end),
-                    col(Mention.vendor_id).in_(batch),
-                    *self._kept_mentions(),
-                )
-                .subquery()
-            )
-            rows += self._rows(select(inner).where(inner.c.rank <= per_vendor))
-        sources = self._sources_of([r.article_id for r in rows])
-        for r in sorted(rows, key=lambda r: r.rank):
-            name = ids[int(r.vendor_id)]
+        rows, sources = self._newest_sentences(
+            Mention, col(Mention.vendor_id), ids, window, per_vendor
+        )
+        for r in rows:
+            name = ids[int(r.key)]
             found.setdefault(name, []).append(
                 Evidence(
                     "mention",
@@ -560,39 +568,11 @@ class StoreExposureData:
     ) -> dict[str, list[Evidence]]:
         """The newest ``per_product`` sentences naming each catalog entry in the window."""
         found: dict[str, list[Evidence]] = {}
-        when = article_time()
-        rows: list[Any] = []
-        for batch in _chunks(sorted(set(catalog_ids))):
-            rank = (
-                func.row_number()
-                .over(
-                    partition_by=col(ProductMention.catalog_id),
-                    order_by=(when.desc(), col(ProductMention.id)),
-                )
-                .label("rank")
-            )
-            inner = (
-                select(
-                    col(ProductMention.catalog_id),
-                    col(ProductMention.sentence),
-                    col(ProductMention.article_id),
-                    col(Article.title),
-                    col(Article.url),
-                    when.label("at"),
-                    rank,
-                )
-                .select_from(Article)
-                .join(ProductMention, col(ProductMention.article_id) == col(Article.id))
-                .where(
-                    article_between(window.start, window.end),
-                    col(ProductMention.catalog_id).in_(batch),
-                )
-                .subquery()
-            )
-            rows += self._rows(select(inner).where(inner.c.rank <= per_product))
-        sources = self._sources_of([r.article_id for r in rows])
-        for r in sorted(rows, key=lambda r: r.rank):
-            found.setdefault(str(r.catalog_id), []).append(
+        rows, sources = self._newest_sentences(
+            ProductMention, col(ProductMention.catalog_id), set(catalog_ids), window, per_product
+        )
+        for r in rows:
+            found.setdefault(str(r.key), []).append(
                 Evidence(
                     "product",
                     "",
@@ -601,7 +581,7 @@ class StoreExposureData:
                     r.title,
                     r.url,
                     sources.get(int(r.article_id), ()),
-                    str(r.catalog_id),
+                    str(r.key),
                 )
             )
         return found
@@ -617,7 +597,11 @@ class StoreExposureData:
             select(col(Article.id), article_time())
             .distinct()
             .join(Mention, col(Mention.article_id) == col(Article.id))
-            .where(article_between(start, end), col(Mention.vendor_id).in_(sorted(ids)[:CHUNK]))
+            .where(
+                article_between(start, end),
+                col(Mention.vendor_id).in_(sorted(ids)[:CHUNK]),
+                *self._kept_mentions(),
+            )
         )
         return [at for _, at in self._rows(stmt)]
 

@@ -49,6 +49,17 @@ def begin_write(session: Session) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction lost a race with
+# another writer and may simply be run again.
+_WRITE_CONFLICTS = frozenset({"40P01", "40001"})
+
+
+def is_write_conflict(exc: BaseException) -> bool:
+    """True when ``exc`` is a write that another transaction's locks made fail (a deadlock):
+    running it again is safe and will succeed once the other has committed."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in _WRITE_CONFLICTS
+
+
 def due_sources(session: Session, now: datetime) -> list[Source]:
     """Enabled sources never fetched or whose next attempt has come, most overdue first."""
     query = (
