@@ -94,7 +94,7 @@ SOURCE = '[[sources]]\nname = "{name}"\nurl = "{url}"\n'
         ("[fetch]\nper_host_delay_s = nan\n", "per_host_delay_s: must be a finite number >= 0"),
         ("[schedule]\ntick_s = -inf\n", r"\[schedule\] tick_s: must be a finite number > 0"),
         ("[fecth]\ntimeout_s = 3\n", r"\[fecth\]: unknown table \(did you mean \[fetch\]\?\)"),
-        ("[colour]\n", r"\[colour\]: unknown table; known: demo, digests, display, exposure"),
+        ("[colour]\n", r"\[colour\]: unknown table; known: alerts, demo, digests, display"),
         (
             SOURCE.format(name="a", url="https://a.example/feed")
             + SOURCE.format(name="a", url="https://b.example/feed"),

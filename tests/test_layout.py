@@ -23,7 +23,7 @@ PURE = [
     "models.py", "query.py", "ingest/cadence.py", "ingest/transition.py",
     "parse", "extract", "catalog", "exposure",
     "digest/records.py", "digest/settings.py", "digest/schedule.py", "digest/select.py",
-    "digest/render.py", "digest/message.py", "wording.py",
+    "digest/render.py", "digest/message.py", "wording.py", "alerts/payload.py",
 ]  # fmt: skip
 # Third-party and standard-library I/O: the HTTP client (published as httpx2, imported under
 # that name), the ORM and migrations, mail, the scheduler, raw sockets.
@@ -37,6 +37,7 @@ IO_LAYERS = (
     "tracker.ingest.work", "tracker.ingest.daemon", "tracker.ingest.probe", "tracker.ingest.health",
     "tracker.cli",
     "tracker.devserver", "tracker.digest.send", "tracker.digest.delivery", "tracker.digest.jobs",
+    "tracker.alerts.delivery",
 )  # fmt: skip
 # Running pure code may load a library that can do I/O without using it (trafilatura carries
 # a downloader that loads urllib3 and socket), so the runtime check looks for the libraries

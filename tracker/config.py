@@ -250,6 +250,45 @@ def _watchlists_problem(watchlists: Sequence[Watchlist]) -> str:
     return unique("watchlist").problem(watchlists)
 
 
+ALERT_FORMATS = ("json", "slack", "teams")
+NEW_SUPPLIER = "new_supplier"  # an alert trigger: a supplier reported for the first time
+ALERT_EVENTS = ("disruption", "export_control", "shortage", NEW_SUPPLIER)
+ALERT_EVENT = rule(
+    lambda kind: kind in ALERT_EVENTS, f"is not an alert trigger (one of {', '.join(ALERT_EVENTS)})"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSpec:
+    """An ``[[alerts]]`` table: POST each new story about the watchlist's vendors or products
+    that carries one of ``events`` to a webhook, once per story and endpoint."""
+
+    name: Annotated[str, NAME]
+    watchlist: Annotated[str, NAME]
+    url: Annotated[str, Rule(lambda url: url_problem(url) if url else "")] = ""
+    url_env: str = ""  # the NAME of a variable holding the URL (webhook URLs are secrets)
+    format: Literal["json", "slack", "teams"] = "json"
+    events: Annotated[
+        tuple[Annotated[str, ALERT_EVENT], ...], Convert(_one_or_many, before=True)
+    ] = ALERT_EVENTS
+    timeout_s: Annotated[float, POSITIVE] = 10.0
+    max_attempts: Annotated[int, POSITIVE] = 8  # then failed
+    retry_base_s: Annotated[float, POSITIVE] = 30.0  # first retry after this, then doubling
+    retry_max_s: Annotated[float, POSITIVE] = 3600.0
+
+    def endpoint(self) -> str:
+        """The webhook URL (from ``url`` or the variable ``url_env``), or "" when unset."""
+        if self.url:
+            return self.url
+        return os.environ.get(self.url_env, "") if self.url_env else ""
+
+
+def _alert_problem(alert: AlertSpec) -> str:
+    if bool(alert.url) == bool(alert.url_env):
+        return "give url or url_env (the name of a variable holding the URL), one of them"
+    return ""
+
+
 ROLES = ("viewer", "analyst")
 
 
@@ -335,6 +374,7 @@ class Settings:
     exposure: ExposureSettings = field(default_factory=ExposureSettings)
     watchlists: tuple[Watchlist, ...] = ()
     web: WebSettings = field(default_factory=WebSettings)
+    alerts: tuple[AlertSpec, ...] = ()
     notices: tuple[str, ...] = ()  # what the file should say otherwise (deprecated forms)
 
     def tzinfo(self) -> ZoneInfo | None:
@@ -384,6 +424,7 @@ def _file_type() -> Any:
         ("exposure", ExposureSettings, ExposureSettings()),
         ("watchlists", Annotated[tuple[Watchlist, ...], Rule(_watchlists_problem)], ()),
         ("web", WebSettings, WebSettings()),
+        ("alerts", Annotated[tuple[_ALERT, ...], unique("alert")], ()),
     ]
     fields = [(name, kind, field(default=default)) for name, kind, default in tables]
     made = dataclasses.make_dataclass("File", fields, frozen=True)
@@ -392,6 +433,7 @@ def _file_type() -> Any:
 
 
 _SOURCE = Annotated[SourceSpec, Rule(_source_problem)]
+_ALERT = Annotated[AlertSpec, Rule(_alert_problem)]
 
 
 def refuse_unknown_keys(*tables: type) -> None:
@@ -401,7 +443,7 @@ def refuse_unknown_keys(*tables: type) -> None:
 
 
 refuse_unknown_keys(FetchSettings, ScheduleSettings, ExposureSettings, Watchlist, SourceSpec)
-refuse_unknown_keys(WebSettings, WebUser)
+refuse_unknown_keys(WebSettings, WebUser, AlertSpec)
 refuse_unknown_keys(_Extract, _Display, _Demo)
 
 
@@ -552,7 +594,23 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
         watchlists=tables.watchlists,
         notices=tuple(notices),
         web=tables.web,
+        alerts=_checked_alerts(tables.alerts, tables.watchlists, path),
     )
+
+
+def _checked_alerts(
+    alerts: tuple[AlertSpec, ...], watchlists: tuple[Watchlist, ...], path: Path
+) -> tuple[AlertSpec, ...]:
+    """The alerts, each naming a ``[[watchlists]]`` table (a ConfigError otherwise)."""
+    known = {w.name for w in watchlists}
+    for alert in alerts:
+        if alert.watchlist not in known:
+            from tracker.catalog.names import Names
+
+            names = Names("watchlist", ((n, ()) for n in known), see="the [[watchlists]] tables")
+            where = f"config: {path}: [[alerts]] {alert.name!r} watchlist"
+            raise ConfigError(names.unknown(alert.watchlist, where))
+    return alerts
 
 
 def _digest_watchlist(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import select
@@ -13,7 +14,8 @@ from typer.testing import CliRunner
 from tests.conftest import SAMPLE_NOW
 from tests.web.conftest import ServeFn, Store
 from tracker.cli.app import app
-from tracker.store.digests import known_relation_pairs
+from tracker.exposure.scores import Window
+from tracker.store.digests import known_relation_pairs, story_records, vendor_article_counts
 from tracker.store.exposure_queries import StoreExposureData
 from tracker.store.tables import Relation
 
@@ -115,3 +117,38 @@ def test_export_labels_in_the_eval_format(
     first = by_id["https://news.example/2026/luxshare-apple"]
     assert first["relations"][0]["status"] == "confirmed"
     assert {"text", "vendors", "products", "relations", "events"} <= set(first)
+
+
+def test_a_rejected_mention_leaves_exposure_counts_and_digests(
+    serve: ServeFn, web_store: tuple[Store, dict[str, int]]
+) -> None:
+    store, ids = web_store
+    window = Window(
+        SAMPLE_NOW - timedelta(days=30), SAMPLE_NOW, SAMPLE_NOW - timedelta(days=120), "30 days"
+    )
+    since = SAMPLE_NOW - timedelta(days=30)
+
+    def seen() -> tuple[dict[str, tuple[int, int]], dict[str, int], list[str], list[str]]:
+        with store.session() as session:
+            data = StoreExposureData(session, is_parallel=False)
+            counts = data.mention_counts(["Nvidia", "Foxconn"], window)
+            quotes = sorted(data.mention_evidence(["Nvidia", "Foxconn"], window, 3))
+            per_vendor = vendor_article_counts(session, since, SAMPLE_NOW)
+            stories = story_records(session, since, SAMPLE_NOW)
+        hostile = next(s for s in stories if s.article_id == ids["hostile"])
+        return counts, per_vendor, quotes, [m.vendor for m in hostile.mentions]
+
+    counts, per_vendor, quotes, named = seen()
+    assert counts["Nvidia"] == (1, 0)
+    assert per_vendor["Nvidia"] == 1
+    assert quotes == ["Foxconn", "Nvidia"]
+    assert named == ["Foxconn", "Nvidia"]
+    with serve().client() as client:
+        answer = review(client, ids["hostile"], "rejected", kind="mention", supplier="Nvidia")
+        assert answer.status_code == 303  # type: ignore[attr-defined]
+    counts, per_vendor, quotes, named = seen()
+    assert "Nvidia" not in counts
+    assert counts["Foxconn"] == (1, 0)
+    assert "Nvidia" not in per_vendor
+    assert quotes == ["Foxconn"]
+    assert named == ["Foxconn"]

@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from tracker.cli import (
+    alerts,
     catalog,
     db,
     digest,
@@ -106,6 +107,7 @@ app.add_typer(vendors.app, name="vendors")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(db.app, name="db")
 app.add_typer(digest.app, name="digest")
+app.add_typer(alerts.app, name="alerts")
 app.command("eval")(evaluate.eval_command)
 app.add_typer(export.app, name="export")
 app.command()(fetching.fetch)

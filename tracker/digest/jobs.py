@@ -1,6 +1,7 @@
 """The digest job of `tracker run` (wired by tracker.ingest.daemon): every tick, plan each
 digest's latest due period if it has not been planned, and deliver the outbox rows whose
-next attempt has come.
+next attempt has come; record the stories that set a webhook alert off and post the alert
+rows whose next attempt has come.
 
 Ticking (rather than one cron trigger per digest) is what makes a missed digest go out once
 at start-up: the first tick finds the latest due period unrecorded and sends it, covering
@@ -43,14 +44,17 @@ def digest_tick(
 
 
 def digest_job(store: Store, settings: Settings, extractor: Extractor) -> Callable[[], None] | None:
-    """The digest tick of `tracker run` (blocking: SMTP and the database), or None when no
-    digest can go out (none configured, or no [smtp]: then a warning says so).
+    """The outbox tick of `tracker run` (blocking: SMTP, webhooks and the database): the
+    digests, and the webhook alerts (``tracker.alerts``); None when there is neither (a
+    digest without [smtp] is left out, with a warning).
 
     A watchlist naming an unknown vendor or product stops the start with a ConfigError.
     """
-    if not settings.digests:
-        return None
-    if settings.smtp is None:
+    from tracker.alerts.delivery import alerts_tick, targets
+
+    gazetteer, catalog = extractor.gazetteer, extractor.catalog
+    has_digests = bool(settings.digests)
+    if has_digests and settings.smtp is None:
         log_event(
             log,
             logging.WARNING,
@@ -58,15 +62,27 @@ def digest_job(store: Store, settings: Settings, extractor: Extractor) -> Callab
             job="digest",
             digests=[s.name for s in settings.digests],
         )
+        has_digests = False
+    alerting = targets(settings, gazetteer, catalog)
+    if not has_digests and not alerting:
         return None
-    gazetteer, catalog = extractor.gazetteer, extractor.catalog
-    items = {spec.name: resolve_items(spec, gazetteer, catalog) for spec in settings.digests}
+    items = (
+        {spec.name: resolve_items(spec, gazetteer, catalog) for spec in settings.digests}
+        if has_digests
+        else {}
+    )
     started_at = datetime.now(UTC)
 
     def tick() -> None:
-        try:
-            digest_tick(store, settings, items, started_at)
-        except Exception:
-            log.exception("digest tick crashed", extra={"fields": {"job": "digest"}})
+        if has_digests:
+            try:
+                digest_tick(store, settings, items, started_at)
+            except Exception:
+                log.exception("digest tick crashed", extra={"fields": {"job": "digest"}})
+        if alerting:
+            try:
+                alerts_tick(store, settings, alerting, datetime.now(UTC))
+            except Exception:
+                log.exception("alerts tick crashed", extra={"fields": {"job": "alerts"}})
 
     return tick

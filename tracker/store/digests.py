@@ -29,7 +29,7 @@ from tracker.digest.records import (
 )
 from tracker.models import RELATION_SHOWN
 from tracker.store import Store
-from tracker.store.review import relation_confirmed, relation_kept
+from tracker.store.review import mention_kept, relation_confirmed, relation_kept
 from tracker.store.tables import (
     Article,
     ArticleSource,
@@ -89,7 +89,7 @@ def story_records(
         select(Mention.article_id, Vendor.name, Mention.surface, Mention.sentence)
         .join(Vendor, col(Vendor.id) == col(Mention.vendor_id))
         .join(Article, col(Article.id) == col(Mention.article_id))
-        .where(window)
+        .where(window, mention_kept())
         .order_by(col(Mention.id))
     ):
         mentions[article_id].append(MentionRecord(vendor, surface, sentence))
@@ -193,7 +193,7 @@ def vendor_article_counts(session: Session, start: datetime, end: datetime) -> d
         select(Vendor.name, func.count(func.distinct(Mention.article_id)))
         .join(Vendor, col(Vendor.id) == col(Mention.vendor_id))
         .join(Article, col(Article.id) == col(Mention.article_id))
-        .where(_in_window(start, end))
+        .where(_in_window(start, end), mention_kept())
         .group_by(col(Vendor.name))
     )
     return {name: int(n) for name, n in rows}
@@ -495,6 +495,16 @@ def reopen(session: Session, row_id: int, now: datetime) -> None:
     if row.state == "failed":
         row.state, row.attempts, row.next_attempt_at = "retrying", 0, now
         session.add(row)
+
+
+def first_message(session: Session, digest: str, period: str) -> str | None:
+    """The first message queued for a period of a digest, as it was handed to SMTP (the
+    others differ in their To and Message-ID only)."""
+    return session.exec(
+        select(DigestOutbox.message)
+        .where(DigestOutbox.digest == digest, DigestOutbox.period == period)
+        .order_by(col(DigestOutbox.id))
+    ).first()
 
 
 def outbox_rows(session: Session, digest: str | None = None) -> list[dict[str, Any]]:

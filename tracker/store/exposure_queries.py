@@ -34,7 +34,12 @@ from sqlmodel import Session, col
 from tracker.errors import StoreError
 from tracker.exposure import EventItem, Evidence, RelationFacts, RelationTally, Window
 from tracker.models import EVENT_TYPES
-from tracker.store.review import relation_confirmed, relation_kept
+from tracker.store.review import (
+    any_rejected_mention,
+    mention_kept,
+    relation_confirmed,
+    relation_kept,
+)
 from tracker.store.tables import (
     Article,
     ArticleSource,
@@ -115,6 +120,13 @@ class StoreExposureData:
         self.session = session
         self._newest: datetime | None = None
         self.is_parallel = is_parallel
+        self._mention_filter: list[ColumnElement[bool]] | None = None
+
+    def _kept_mentions(self) -> list[ColumnElement[bool]]:
+        """The filter leaving rejected mentions out: none while no mention was rejected."""
+        if self._mention_filter is None:
+            self._mention_filter = [mention_kept()] if any_rejected_mention(self._conn) else []
+        return self._mention_filter
 
     def _engine(self) -> Engine | None:
         """The engine to open more connections on, or None to stay on this one."""
@@ -372,6 +384,8 @@ class StoreExposureData:
                 )
                 if batch is not None:
                     stmt = stmt.where(key.in_(batch))
+                if table is Mention:
+                    stmt = stmt.where(*self._kept_mentions())
                 stmts.append(stmt)
                 slots.append(slot)
         for slot, rows in zip(slots, self._run_all(stmts), strict=True):
@@ -496,7 +510,11 @@ class StoreExposureData:
                 )
                 .select_from(Article)
                 .join(table, col(table.article_id) == col(Article.id))
-                .where(article_between(window.start, window.end), key.in_(batch))
+                .where(
+                    article_between(window.start, window.end),
+                    key.in_(batch),
+                    *(self._kept_mentions() if table is Mention else ()),
+                )
                 .subquery()
             )
             rows += self._rows(select(inner).where(inner.c.rank <= per_key))
@@ -579,7 +597,11 @@ class StoreExposureData:
             select(col(Article.id), article_time())
             .distinct()
             .join(Mention, col(Mention.article_id) == col(Article.id))
-            .where(article_between(start, end), col(Mention.vendor_id).in_(sorted(ids)[:CHUNK]))
+            .where(
+                article_between(start, end),
+                col(Mention.vendor_id).in_(sorted(ids)[:CHUNK]),
+                *self._kept_mentions(),
+            )
         )
         return [at for _, at in self._rows(stmt)]
 

@@ -2,7 +2,8 @@
 
 A verdict is keyed by the article's canonical URL and the names it is about, so it holds
 through refetching and re-extraction. A rejected relation is left out wherever exposure and
-digests read relations (``relation_kept``); a confirmed one counts as ``confirmed`` with full
+digests read relations (``relation_kept``), a rejected mention wherever they count or quote
+mentions (``mention_kept``); a confirmed one counts as ``confirmed`` with full
 confidence there (``relation_confirmed``).
 """
 
@@ -66,6 +67,17 @@ def mention_kept() -> ColumnElement[bool]:
             col(Review.verdict) == REJECTED,
         )
     ).correlate(Mention)
+
+
+def any_rejected_mention(conn: Any) -> bool:
+    """True when some vendor mention was rejected: without one, ``mention_kept`` filters
+    nothing and its correlated test (one probe per mention row) can be left out."""
+    found = conn.execute(
+        select(col(Review.id))
+        .where(col(Review.kind) == "mention", col(Review.verdict) == REJECTED)
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def record_review(
@@ -215,6 +227,7 @@ def reviewed_articles(session: Session) -> Iterator[dict[str, Any]]:
 
 
 __all__ = [
+    "any_rejected_mention",
     "clear_review",
     "mention_kept",
     "record_review",

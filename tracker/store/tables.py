@@ -301,3 +301,29 @@ class Review(SQLModel, table=True):
     evidence: str = ""  # the sentence the analyst judged
     reviewer: str = ""
     reviewed_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class AlertOutbox(SQLModel, table=True):
+    """One alert to one webhook endpoint, recorded before it is posted (migration 0015).
+
+    At most one row per story and endpoint (the endpoint is a digest of its URL: the URL,
+    a secret of the webhook, is read from the configuration when the row is posted)."""
+
+    __tablename__ = "alert_outbox"
+    __table_args__ = (UniqueConstraint("endpoint", "story", name="uq_alert_outbox_story"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert: str = Field(index=True)  # the [[alerts]] table's name
+    endpoint: str  # sha256 of the webhook URL, 16 hex digits
+    story: str  # the article's canonical URL
+    article_id: int | None = None
+    trigger: str  # disruption | export_control | shortage | new_supplier
+    title: str = ""
+    payload: str  # the JSON body as posted
+    state: str = "pending"  # pending | retrying | sent | failed
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
+    claimed_until: datetime | None = Field(default=None, sa_column=_utc())
+    sent_at: datetime | None = Field(default=None, sa_column=_utc())

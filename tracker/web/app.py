@@ -28,6 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tracker.errors import TrackerError
+from tracker.web.digests import alerts_page, digests_page, next_page, sent_page, watchlists_page
 from tracker.web.markup import mark_names, mark_text
 from tracker.web.security import Signer, new_token, safe_url, same_secret, verify_password
 
@@ -692,6 +693,11 @@ def create_app(
             Route("/vendor/{name:path}", vendor_page),
             Route("/sources", sources_page),
             Route("/exposure", exposure_page),
+            Route("/watchlists", watchlists_page),
+            Route("/digests", digests_page),
+            Route("/alerts", alerts_page),
+            Route("/digests/{name}/next", next_page),
+            Route("/digests/{name}/sent/{period}", sent_page),
             Route("/login", login_page, methods=["GET"]),
             Route("/login", login_post, methods=["POST"]),
             Route("/logout", logout_post, methods=["POST"]),
