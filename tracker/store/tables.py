@@ -304,7 +304,7 @@ class Review(SQLModel, table=True):
 
 
 class AlertOutbox(SQLModel, table=True):
-    """One alert to one webhook endpoint, recorded before it is posted (migration 0015).
+    """One alert to one webhook endpoint, recorded before it is posted (migration 0016).
 
     At most one row per story and endpoint (the endpoint is a digest of its URL: the URL,
     a secret of the webhook, is read from the configuration when the row is posted)."""

@@ -1,8 +1,8 @@
 """Webhook alerts: one row per story and endpoint, recorded before it is posted, with the
 outbox's retry state (as the digests' outbox).
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from tracker.store.types import UTCDateTime
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
