@@ -1,5 +1,5 @@
 # make demo: the main job on the bundled sample.  make test: lint, types, tests.
-# make check: lint, types and the unit tests (not tests/cli, nothing marked slow): the edit loop.
+# make check: lint, types and the unit tests (not tests/cli nor tests/web, nothing marked slow): the edit loop.
 # make fuzz: the property tests of tests/fuzz with many examples (FUZZ_EXAMPLES), and the
 # worst CPU time and memory per article they met.
 # make test-travel: the tests with the clock a year ahead, then a year back.
@@ -69,7 +69,7 @@ pytest: $(STAMP)
 test: lock-check lint typecheck pytest
 
 check: lint typecheck
-	$(BIN)/pytest $(PARALLEL) -m "not slow" --ignore=tests/cli
+	$(BIN)/pytest $(PARALLEL) -m "not slow" --ignore=tests/cli --ignore=tests/web
 
 FUZZ_EXAMPLES ?= 300
 
