@@ -17,7 +17,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
@@ -214,6 +214,11 @@ class CpuPool:
         self.workers = worker_count(workers)
         self._executor: ProcessPoolExecutor | None = None
         self._starting: asyncio.Future[None] | None = None
+        # The steps run in this process (no workers, or while they start) go one at a time
+        # on one thread: the HTML parsers the page-text libraries keep at module level
+        # (trafilatura's, htmldate's) are C objects not made to be used by two threads at
+        # once, and on one core threads would not run them faster anyway.
+        self._thread: ThreadPoolExecutor | None = None
 
     def _start_blocking(self) -> None:
         # spawn: fresh interpreters, never a fork of this process's event loop and threads
@@ -247,9 +252,15 @@ class CpuPool:
         self._starting.result()
         return self._executor is not None
 
+    async def _here(self, func: Callable[..., T], *args: Any) -> T:
+        """``func`` on this process's one extraction thread."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+        return await asyncio.get_running_loop().run_in_executor(self._thread, func, *args)
+
     async def _run(self, func: Callable[..., T], *args: Any) -> T:
         if not self.workers:
-            return await asyncio.to_thread(func, *args)
+            return await self._here(func, *args)
         for attempt in (1, 2):
             self.start()
             assert self._starting is not None
@@ -271,7 +282,7 @@ class CpuPool:
         """A pure, module-level ``func`` in a worker (in a thread while the workers start)."""
         if not self._is_ready():
             self.start()
-            return await asyncio.to_thread(func, *args)
+            return await self._here(func, *args)
         return await self._run(func, *args)
 
     async def extract_in_worker(self, job: PageJob) -> Timed:
@@ -279,7 +290,7 @@ class CpuPool:
         is done before they would be)."""
         if not self._is_ready():
             self.start()
-            return await asyncio.to_thread(extract_article, job, self.extractor)
+            return await self._here(extract_article, job, self.extractor)
         return await self._run(_extract_article_in_worker, job)
 
     async def close(self) -> None:
@@ -290,3 +301,6 @@ class CpuPool:
         if self._executor is not None:
             await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)
             self._executor = None
+        if self._thread is not None:
+            await asyncio.to_thread(self._thread.shutdown, wait=True, cancel_futures=True)
+            self._thread = None
