@@ -39,6 +39,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -422,6 +423,11 @@ def main() -> None:
     report(args, results, spaced)
 
 
+def _least(values: Iterable[float]) -> float:
+    """The smallest of ``values`` that is a number (a round may have seen no gap)."""
+    return min((v for v in values if v == v), default=float("nan"))
+
+
 def report(args: argparse.Namespace, results: list[dict[str, Any]], spaced: dict[str, Any]) -> None:
     by_n: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for result in results:
@@ -440,9 +446,9 @@ def report(args: argparse.Namespace, results: list[dict[str, Any]], spaced: dict
         each = " ".join(f"{r['fetches_per_hour']:,}" for r in runs)
         print(
             f"{n:>7}  {total:>10,.0f} ({each:<17})  {total / n:>12,.0f}  {total / base:>6.2f}x"
-            f"  {min(r['spacing_min_s'] for r in runs):>5.3f} / "
-            f"{min(r['spacing_p5_s'] for r in runs):.3f} / "
-            f"{statistics.median(r['spacing_p50_s'] for r in runs):<6.3f}"
+            f"  {_least(r['spacing_min_s'] for r in runs):>5.3f} / "
+            f"{_least(r['spacing_p5_s'] for r in runs):.3f} / "
+            f"{statistics.median(r['spacing_p50_s'] for r in runs if r['gaps']):<6.3f}"
             f"  {statistics.mean(r['worker_cpu_ms_per_fetch'] for r in runs):>12.1f}"
             f"  {max(r['load_1m_after'] for r in runs):.2f}"
         )
