@@ -438,7 +438,8 @@ def report(args: argparse.Namespace, results: list[dict[str, Any]], spaced: dict
         f"per_host_delay_s 1.0, window {args.measure_s:.0f} s, rounds {args.rounds}"
     )
     print(
-        "workers  fetches/h (rounds)            per worker/h  scaling  spacing min/p5/p50 s   load"
+        "workers  fetches/h (rounds)            per worker/h  scaling  "
+        "spacing min/p5/p50 s    CPU ms/fetch  load"
     )
     for n in sorted(by_n):
         runs = by_n[n]
