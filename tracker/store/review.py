@@ -80,6 +80,16 @@ def any_rejected_mention(conn: Any) -> bool:
     return found is not None
 
 
+def relation_verdicts(conn: Any) -> set[str]:
+    """The verdicts given on relations at all (``confirmed``, ``rejected``): without one,
+    ``relation_kept`` (``relation_confirmed``) changes nothing and its correlated test (one
+    probe per relation row) can be left out."""
+    found = conn.execute(
+        select(col(Review.verdict)).where(col(Review.kind) == "relation").distinct()
+    ).all()
+    return {str(v) for (v,) in found}
+
+
 def record_review(
     session: Session,
     *,
@@ -233,6 +243,7 @@ __all__ = [
     "record_review",
     "relation_confirmed",
     "relation_kept",
+    "relation_verdicts",
     "reviewed_articles",
     "verdicts_for",
 ]
