@@ -142,6 +142,15 @@ def _between(article: Any, start: datetime, end: datetime) -> ColumnElement[bool
     )
 
 
+class _Times(dict[Any, datetime]):
+    """``_utc`` of each raw time, parsed once: the rows of a question share few times (the
+    reports and events of one article, the same first and last times)."""
+
+    def __missing__(self, value: Any) -> datetime:
+        parsed = self[value] = _utc(value)
+        return parsed
+
+
 def article_between(start: datetime, end: datetime) -> ColumnElement[bool]:
     """``start <= article time < end``, written so both time indexes can serve it."""
     return _between(Article, start, end)
@@ -198,7 +207,10 @@ class StoreExposureData:
         return engine
 
     def _run_all(self, stmts: Sequence[Executable]) -> list[Sequence[Any]]:
-        """The rows of each statement, the statements run at once when that is possible."""
+        """The rows of each statement, the statements run at once when that is possible: the
+        first on this connection, the others each on a connection of its own (a new SQLite
+        connection reads the schema and its pages anew: only statements of some length are
+        worth one)."""
         engine = self._engine()
         if engine is None or len(stmts) < 2:
             return [self._rows(stmt) for stmt in stmts]
@@ -207,8 +219,10 @@ class StoreExposureData:
             with engine.connect() as conn:
                 return conn.execute(stmt).all()
 
-        with ThreadPoolExecutor(max_workers=len(stmts)) as pool:
-            return list(pool.map(run, stmts))
+        with ThreadPoolExecutor(max_workers=len(stmts) - 1) as pool:
+            others = pool.map(run, stmts[1:])
+            first = self._rows(stmts[0])
+            return [first, *others]
 
     def news_facts(
         self, vendors: Collection[str], window: Window
@@ -352,12 +366,11 @@ class StoreExposureData:
                 .group_by(supplier, customer, col(Relation.product))
             )
             tally_rows, named_rows, product_rows = self._run_all([tally, named, product])
-            for s, c, status, n, first, last, confidence in tally_rows:
-                tallies.append(
-                    RelationTally(
-                        s, c, status, int(n), _utc(first), _utc(last), float(confidence or 0.0)
-                    )
-                )
+            times = _Times()
+            tallies += [
+                RelationTally(s, c, status, int(n), times[first], times[last], float(sure or 0.0))
+                for s, c, status, n, first, last, sure in tally_rows
+            ]
             sources += [(str(s), str(c), int(n)) for s, c, n in named_rows]
             products += [(str(s), str(c), str(p), int(n)) for s, c, p, n in product_rows]
         return RelationFacts(tuple(tallies), tuple(sources), tuple(products))
@@ -391,7 +404,7 @@ class StoreExposureData:
                 .select_from(Article)
                 .join(Relation, col(Relation.article_id) == col(Article.id))
                 .where(
-                    or_(published.in_(batch), and_(published.is_(None), fetched.in_(batch))),
+                    or_(published.in_(batch), and_(_Undated(published), fetched.in_(batch))),
                     relation_kept(),
                 )
             )
@@ -504,7 +517,8 @@ class StoreExposureData:
                     )
                     slots.append((slot, 1))
         counts: dict[int, list[int]] = {}
-        for (slot, sign), rows in zip(slots, self._run_all(stmts), strict=True):
+        # Small statements (a few milliseconds each): on this connection, one after another.
+        for (slot, sign), rows in zip(slots, map(self._rows, stmts), strict=True):
             for found, n in rows:
                 if found in keys:
                     counts.setdefault(int(found), [0, 0])[slot] += sign * int(n)
@@ -542,12 +556,13 @@ class StoreExposureData:
         self, stmt: Select[*tuple[Any, ...]], wanted: Collection[str] | None = None
     ) -> list[EventItem]:
         rows = [r for r in self._rows(stmt) if wanted is None or r.vendor in wanted]
+        times = _Times()
         return [
             EventItem(
                 event_id=int(r.event_id),
                 vendor=r.vendor,
                 type=r.type,
-                at=_utc(r.at),
+                at=times[r.at],
                 article_id=int(r.article_id),
                 title=r.title,
                 url=r.url,
