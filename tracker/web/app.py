@@ -41,9 +41,10 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "tracker_session"
 PER_PAGE = 20
-FACET_DEPTH = 200  # the facets count the best this many matches
+FACET_DEPTH = 200  # the matches ranked, and counted by the facets: the newest this many
 MAX_RESULTS = 1000
 CHART_WEEKS = 26
+RELATIONS_SHOWN = 50  # per side of a vendor page (its suppliers, its customers), latest first
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -94,6 +95,7 @@ class Workspace:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # the templates ship with the package: no stat() per page
         )
         self.templates.filters["when"] = self.when
         self.templates.filters["safe_url"] = safe_url
@@ -257,7 +259,8 @@ def search_page(request: Request) -> Response:
     from tracker.cli.search import parse_when
     from tracker.query import parse_query
     from tracker.store.pages import recent_articles
-    from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START, search_articles
+    from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START, search_facets
+    from tracker.store.search import search_page as run_search
 
     ws = _ws(request)
     params = request.query_params
@@ -275,15 +278,17 @@ def search_page(request: Request) -> Response:
             since = parse_when(since_text or None, "since")
             until = parse_when(until_text or None, "until")
             if q:
-                limit = min(MAX_RESULTS, max(FACET_DEPTH, page * PER_PAGE + 1))
-                found = search_articles(
+                # Snippets for this page's hits only; the facets count the same matches, in
+                # the database.
+                found = run_search(
                     session,
                     parse_query(q),
                     vendors=vendors,
                     sources=sources,
                     since=since,
                     until=until,
-                    limit=limit,
+                    limit=min(MAX_RESULTS, page * PER_PAGE + 1),
+                    candidates=FACET_DEPTH,
                 )
                 hits = [
                     {
@@ -296,11 +301,9 @@ def search_page(request: Request) -> Response:
                         "sources": h.sources,
                         "snippet": _snippet(h.snippet, HIGHLIGHT_START, HIGHLIGHT_END),
                     }
-                    for h in found
+                    for h in found.hits
                 ]
-                for name, key in (("vendor", "vendors"), ("source", "sources")):
-                    counts = Counter(v for h in hits for v in h[key])
-                    facets[name] = counts.most_common(12)
+                facets = search_facets(session, found.candidate_ids)
                 has_more = len(hits) > page * PER_PAGE
                 hits = hits[(page - 1) * PER_PAGE : page * PER_PAGE]
             else:
@@ -395,11 +398,11 @@ def vendor_page(request: Request) -> Response:
             return ws.render(request, "missing.html", status=404, what=f"vendor {name}")
         canonical = stored["name"] if stored else known.name if known else name
         news = (
-            weekly_news(session, stored["id"], canonical, start, now)
+            weekly_news(session, stored["id"], canonical, start, CHART_WEEKS)
             if stored
-            else {"mentions": [], "events": []}
+            else {"mentions": [0] * CHART_WEEKS, "events": [0] * CHART_WEEKS}
         )
-        relations = vendor_relations(session, canonical, 200)
+        as_supplier, as_customer = vendor_relations(session, canonical, RELATIONS_SHOWN)
         articles = vendor_articles(session, stored["id"], 20) if stored else []
         children = subsidiaries(session, canonical)
         rejected = rejected_for(session, canonical)
@@ -412,8 +415,6 @@ def vendor_page(request: Request) -> Response:
         "tickers": list(known.tickers) if known else [],
         "subsidiaries": children,
     }
-    as_supplier = [r for r in relations if r["supplier"] == canonical]
-    as_customer = [r for r in relations if r["customer"] == canonical]
     return ws.render(
         request,
         "vendor.html",
@@ -426,14 +427,9 @@ def vendor_page(request: Request) -> Response:
     )
 
 
-def week_chart(news: dict[str, list[datetime]], start: datetime, weeks: int) -> dict[str, Any]:
-    """Bars of mentions and events per week, laid out for an inline SVG."""
-    mentions, events = [0] * weeks, [0] * weeks
-    for series, times in ((mentions, news["mentions"]), (events, news["events"])):
-        for at in times:
-            index = int((at - start).total_seconds() // (7 * 86400))
-            if 0 <= index < weeks:
-                series[index] += 1
+def week_chart(news: dict[str, list[int]], start: datetime, weeks: int) -> dict[str, Any]:
+    """Bars of mentions and events per week (counts, week 0 first), laid out for an SVG."""
+    mentions, events = news["mentions"][:weeks], news["events"][:weeks]
     top = max([*mentions, *events, 1])
     width, height, bar = 520, 120, 20
     columns = []
