@@ -36,7 +36,9 @@ from tracker.exposure import EventItem, Evidence, RelationFacts, RelationTally, 
 from tracker.models import EVENT_TYPES
 from tracker.store.review import (
     any_rejected_mention,
+    any_rejected_product,
     mention_kept,
+    product_kept,
     relation_confirmed,
     relation_kept,
 )
@@ -121,12 +123,22 @@ class StoreExposureData:
         self._newest: datetime | None = None
         self.is_parallel = is_parallel
         self._mention_filter: list[ColumnElement[bool]] | None = None
+        self._product_filter: list[ColumnElement[bool]] | None = None
 
     def _kept_mentions(self) -> list[ColumnElement[bool]]:
         """The filter leaving rejected mentions out: none while no mention was rejected."""
         if self._mention_filter is None:
             self._mention_filter = [mention_kept()] if any_rejected_mention(self._conn) else []
         return self._mention_filter
+
+    def _kept(self, table: Any) -> list[ColumnElement[bool]]:
+        """The filter leaving the rows of ``table`` an analyst rejected out (Mention or
+        ProductMention): none while nothing of the kind was rejected."""
+        if table is Mention:
+            return self._kept_mentions()
+        if self._product_filter is None:
+            self._product_filter = [product_kept()] if any_rejected_product(self._conn) else []
+        return self._product_filter
 
     def _engine(self) -> Engine | None:
         """The engine to open more connections on, or None to stay on this one."""
@@ -384,9 +396,7 @@ class StoreExposureData:
                 )
                 if batch is not None:
                     stmt = stmt.where(key.in_(batch))
-                if table is Mention:
-                    stmt = stmt.where(*self._kept_mentions())
-                stmts.append(stmt)
+                stmts.append(stmt.where(*self._kept(table)))
                 slots.append(slot)
         for slot, rows in zip(slots, self._run_all(stmts), strict=True):
             for found, n in rows:
@@ -513,7 +523,7 @@ class StoreExposureData:
                 .where(
                     article_between(window.start, window.end),
                     key.in_(batch),
-                    *(self._kept_mentions() if table is Mention else ()),
+                    *self._kept(table),
                 )
                 .subquery()
             )

@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    and_,
     bindparam,
     cast,
     distinct,
     extract,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -36,6 +38,7 @@ from tracker.store.tables import (
     Event,
     EventVendor,
     Mention,
+    ProductMention,
     Relation,
     Review,
     Source,
@@ -251,12 +254,33 @@ def vendor_relations(
 
 
 def rejected_for(session: Session, name: str) -> int:
-    """How many items naming the vendor analysts rejected."""
-    stmt = select(func.count()).where(
+    """How many items about the vendor analysts rejected: relations naming it, mentions of
+    it, and links to its products."""
+    conn = session.connection()
+    named = select(func.count()).where(
         col(Review.verdict) == "rejected",
+        col(Review.kind).in_(("relation", "mention")),
         or_(col(Review.supplier) == name, col(Review.customer) == name),
     )
-    return int(session.connection().execute(stmt).scalar_one())
+    linked = (
+        select(func.count(distinct(col(Review.id))))
+        .select_from(Review)
+        .join(Article, col(Article.canonical_url) == col(Review.article_url))
+        .join(
+            ProductMention,
+            and_(
+                col(ProductMention.article_id) == col(Article.id),
+                col(ProductMention.name) == col(Review.supplier),
+                func.coalesce(col(ProductMention.catalog_id), literal("")) == col(Review.customer),
+            ),
+        )
+        .where(
+            col(Review.verdict) == "rejected",
+            col(Review.kind) == "product",
+            col(ProductMention.vendor) == name,
+        )
+    )
+    return int(conn.execute(named).scalar_one()) + int(conn.execute(linked).scalar_one())
 
 
 def rejected_by_source(session: Session) -> dict[str, int]:

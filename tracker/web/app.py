@@ -31,6 +31,7 @@ from tracker.errors import TrackerError
 from tracker.web.digests import alerts_page, digests_page, next_page, sent_page, watchlists_page
 from tracker.web.markup import mark_names, mark_text
 from tracker.web.security import Signer, new_token, safe_url, same_secret, verify_password
+from tracker.web.sources import add_source_post, try_source_post
 
 if TYPE_CHECKING:
     from tracker.catalog.gazetteer import Gazetteer
@@ -342,7 +343,7 @@ def _snippet(snippet: str, start: str, end: str) -> Any:
 
 def article_page(request: Request) -> Response:
     from tracker.store.reports import article_detail
-    from tracker.store.review import verdicts_for
+    from tracker.store.review import product_key, verdicts_for
 
     ws = _ws(request)
     article_id = int(request.path_params["article_id"])
@@ -352,8 +353,16 @@ def article_page(request: Request) -> Response:
     if record is None:
         return ws.render(request, "missing.html", status=404, what=f"article {article_id}")
     names: dict[str, tuple[str, str]] = {}
+    products: dict[tuple[str, str, str], dict[str, Any]] = {}
     for product in record["products"]:
-        names[product["surface"]] = ("product", product["name"])
+        key = product_key(product["name"], product["id"])
+        verdict = verdicts.get(key)
+        names[product["surface"]] = (
+            "product rejected" if verdict == "rejected" else "product",
+            product["name"],
+        )
+        products.setdefault(key, {**product, "mentions": 0, "verdict": verdict})["mentions"] += 1
+    record["products"] = list(products.values())
     for vendor in record["vendors"]:
         rejected = verdicts.get(("mention", vendor["name"], "")) == "rejected"
         vendor["verdict"] = verdicts.get(("mention", vendor["name"], ""))
@@ -457,7 +466,11 @@ def week_chart(news: dict[str, list[int]], start: datetime, weeks: int) -> dict[
     }
 
 
-def sources_page(request: Request) -> Response:
+def sources_page(
+    request: Request, *, look: dict[str, Any] | None = None, error: str = ""
+) -> Response:
+    """Sources and their health; for analysts, the form to look at a URL and add it, with
+    what the last look found (``look``, from tracker.web.sources)."""
     from tracker.ingest.health import health_rows
     from tracker.store.pages import rejected_by_source
     from tracker.store.sources import all_sources, article_counts
@@ -472,7 +485,18 @@ def sources_page(request: Request) -> Response:
         row["articles"] = counts.get(ids.get(row["name"], 0), 0)
         row["rejected"] = rejected.get(row["name"], 0)
     states = Counter(row["state"] for row in rows)
-    return ws.render(request, "sources.html", sources=rows, states=sorted(states.items()))
+    values = (look or {}).get("values") or {"url": "", "name": "", "kind": "auto", "selector": ""}
+    return ws.render(
+        request,
+        "sources.html",
+        sources=rows,
+        states=sorted(states.items()),
+        look=look,
+        values=values,
+        kinds=("auto", "feed", "page", "sitemap"),
+        added=request.query_params.get("added", ""),
+        error=error,
+    )
 
 
 EXPOSURE_QUESTIONS = {
@@ -635,7 +659,8 @@ async def logout_post(request: Request) -> Response:
 
 
 async def review_post(request: Request) -> Response:
-    """An analyst's verdict on a relation or a mention (or ``clear`` to forget one)."""
+    """An analyst's verdict on a relation, a vendor mention or a product link (or ``clear``
+    to forget one)."""
     from tracker.errors import UsageError
     from tracker.store.review import clear_review, record_review
 
@@ -688,6 +713,8 @@ def create_app(
             Route("/article/{article_id:int}", article_page),
             Route("/vendor/{name:path}", vendor_page),
             Route("/sources", sources_page),
+            Route("/sources/try", try_source_post, methods=["POST"]),
+            Route("/sources/add", add_source_post, methods=["POST"]),
             Route("/exposure", exposure_page),
             Route("/watchlists", watchlists_page),
             Route("/digests", digests_page),
