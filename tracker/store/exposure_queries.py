@@ -42,7 +42,9 @@ from tracker.store.review import (
     CONFIRMED,
     REJECTED,
     any_rejected_mention,
+    any_rejected_product,
     mention_kept,
+    product_kept,
     relation_confirmed,
     relation_kept,
     relation_verdicts,
@@ -175,6 +177,7 @@ class StoreExposureData:
         self.is_parallel = is_parallel
         self._mention_filter: list[ColumnElement[bool]] | None = None
         self._relation_verdicts: set[str] | None = None
+        self._product_filter: list[ColumnElement[bool]] | None = None
 
     def _relation_reviews(self) -> tuple[list[ColumnElement[bool]], ColumnElement[bool] | None]:
         """The filter leaving rejected relations out, and the test of a confirmed one: none
@@ -195,6 +198,15 @@ class StoreExposureData:
         if self._mention_filter is None:
             self._mention_filter = [mention_kept()] if any_rejected_mention(self._conn) else []
         return self._mention_filter
+
+    def _kept(self, table: Any) -> list[ColumnElement[bool]]:
+        """The filter leaving the rows of ``table`` an analyst rejected out (Mention or
+        ProductMention): none while nothing of the kind was rejected."""
+        if table is Mention:
+            return self._kept_mentions()
+        if self._product_filter is None:
+            self._product_filter = [product_kept()] if any_rejected_product(self._conn) else []
+        return self._product_filter
 
     def _engine(self) -> Engine | None:
         """The engine to open more connections on, or None to stay on this one."""
@@ -457,9 +469,7 @@ class StoreExposureData:
                 )
                 if batch is not None:
                     stmt = stmt.where(key.in_(batch))
-                if table is Mention:
-                    stmt = stmt.where(*self._kept_mentions())
-                stmts.append(stmt)
+                stmts.append(stmt.where(*self._kept(table)))
                 slots.append(slot)
         for slot, rows in zip(slots, self._run_all(stmts), strict=True):
             for found, n in rows:
@@ -650,7 +660,7 @@ class StoreExposureData:
                 .where(
                     article_between(window.start, window.end),
                     key.in_(batch),
-                    *(self._kept_mentions() if table is Mention else ()),
+                    *self._kept(table),
                 )
                 .subquery()
             )
