@@ -24,6 +24,7 @@ from sqlalchemy import (
     column,
     distinct,
     func,
+    literal,
     literal_column,
     select,
     table,
@@ -455,7 +456,8 @@ def search_facets(
     facets: dict[str, list[tuple[str, int]]] = {"vendor": [], "source": []}
     if not article_ids:
         return facets
-    conn = session.connection()
+    wanted = sorted(set(article_ids))
+    parts = []
     for facet, name, article_id, joined in (
         ("vendor", _vendor.c.name, _mention.c.article_id,
          _mention.join(_vendor, _vendor.c.id == _mention.c.vendor_id)),
@@ -463,13 +465,19 @@ def search_facets(
          _article_source.join(_source, _source.c.id == _article_source.c.source_id)),
     ):  # fmt: skip
         n = func.count(distinct(article_id))
-        stmt = (
-            select(name, n)
+        counted = (
+            select(literal(facet).label("facet"), name.label("name"), n.label("n"))
             .select_from(joined)
-            .where(article_id.in_(sorted(set(article_ids))))
+            .where(article_id.in_(wanted))
             .group_by(name)
             .order_by(n.desc(), name)
             .limit(top)
+            .subquery(facet)
         )
-        facets[facet] = [(str(found), int(count)) for found, count in conn.execute(stmt).all()]
+        parts.append(select(counted.c.facet, counted.c.name, counted.c.n))
+    # One statement for both facets: one round trip (and one wait for the CPU) the fewer.
+    for facet, found, count in session.connection().execute(union_all(*parts)).all():
+        facets[str(facet)].append((str(found), int(count)))
+    for counts in facets.values():  # a UNION keeps no order
+        counts.sort(key=lambda item: (-item[1], item[0]))
     return facets
