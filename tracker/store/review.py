@@ -97,6 +97,16 @@ def _any_rejected(conn: Any, kind: str) -> bool:
     return found is not None
 
 
+def relation_verdicts(conn: Any) -> set[str]:
+    """The verdicts given on relations at all (``confirmed``, ``rejected``): without one,
+    ``relation_kept`` (``relation_confirmed``) changes nothing and its correlated test (one
+    probe per relation row) can be left out."""
+    found = conn.execute(
+        select(col(Review.verdict)).where(col(Review.kind) == "relation").distinct()
+    ).all()
+    return {str(v) for (v,) in found}
+
+
 def any_rejected_mention(conn: Any) -> bool:
     """True when some vendor mention was rejected: without one, ``mention_kept`` filters
     nothing and its correlated test (one probe per mention row) can be left out."""
@@ -284,6 +294,7 @@ __all__ = [
     "record_review",
     "relation_confirmed",
     "relation_kept",
+    "relation_verdicts",
     "reviewed_articles",
     "verdicts_for",
 ]
