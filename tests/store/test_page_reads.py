@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from tracker.store import Store
 from tracker.store.pages import article_id_span, vendor_relations, weekly_news
+from tracker.store.review import record_review
 from tracker.store.tables import Article, Event, EventVendor, Mention, Relation, Vendor
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
@@ -61,4 +62,13 @@ def test_weekly_news_buckets_by_week_and_skips_other_times(db_url: str) -> None:
     assert [r["evidence"] for r in suppliers] == ["r5", "r4"]  # the latest stored first
     assert customers == []
     assert len(of_other) == 6
+    # The latest one rejected, the next confirmed: still two, the rejected one skipped.
+    with store.session() as session:
+        for article_id, verdict in ((6, "rejected"), (5, "confirmed")):
+            record_review(session, kind="relation", verdict=verdict, article_id=article_id,
+                          supplier="Acme", customer="Other", now=START)  # fmt: skip
+    with store.read_session() as session:
+        suppliers, _ = vendor_relations(session, "Acme", 2)
+    assert [(r["evidence"], r["status"]) for r in suppliers] == [("r4", "confirmed"),
+                                                                 ("r3", "reported")]  # fmt: skip
     store.close()
