@@ -112,4 +112,9 @@ def test_upgrade_fills_the_vendor_list_and_search_filters_on_it(db_url: str) -> 
             "source": [],
         }
         assert search_facets(session, []) == {"vendor": [], "source": []}
+        # a page: the best ``limit`` less the first ``offset``, facets alike
+        ranked = [h.article_id for h in search_articles(session, cowos)]
+        second = search_page(session, cowos, limit=2, offset=1)
+        assert [h.article_id for h in second.hits] == ranked[1:2]
+        assert second.candidate_ids == everything.candidate_ids
     store.engine.dispose()

@@ -185,13 +185,14 @@ def _sqlite_search(
     until: datetime | None,
     limit: int,
     candidates: int,
+    offset: int = 0,
 ) -> tuple[list[Row], list[int]]:
     match = _sqlite_match(query)
     conn = session.connection()
     try:
         newest = conn.execute(_sqlite_newest(match, filters, since, until, candidates)).all()
         ids = [int(r[0]) for r in newest]
-        best = sorted(newest, key=lambda r: (r[1], -r[0]))[:limit]
+        best = sorted(newest, key=lambda r: (r[1], -r[0]))[offset:limit]
         scores = {int(i): float(score) for i, score in best}
         if not best:
             return [], ids
@@ -269,6 +270,7 @@ def _postgres_search(
     filters: list[ColumnElement[bool]],
     limit: int,
     candidates: int,
+    offset: int = 0,
 ) -> tuple[list[Row], list[int]]:
     tsquery = _tsquery(query)
     vector: ColumnElement[str] = literal_column("article.search")
@@ -288,7 +290,8 @@ def _postgres_search(
             select(_article.c.id.label("id"), score.label("score"))
             .where(_article.c.id.in_(ids))
             .order_by(score.desc(), _article.c.id.desc())
-            .limit(limit)
+            .limit(max(limit - offset, 0))
+            .offset(offset)
             .subquery("best")
         )
         stmt = (
@@ -383,10 +386,12 @@ def search_page(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 20,
+    offset: int = 0,
     candidates: int = CANDIDATES,
 ) -> SearchPage:
-    """Articles matching ``query``, best first, filtered by vendor, source and date; and the
-    ids of the matches that were ranked (for ``search_facets``).
+    """Articles matching ``query``, best first, filtered by vendor, source and date (the
+    best ``limit``, less the first ``offset``: a page); and the ids of the matches that were
+    ranked (for ``search_facets``).
 
     An article must name every one of ``vendors`` (each by itself or one of its
     subsidiaries; names are the store's, in any case) and come from any one of ``sources``.
@@ -400,10 +405,10 @@ def search_page(
     candidates = max(candidates, limit)
     filters = _filters(dialect, vendors, sources)
     if dialect == "sqlite":
-        rows, ids = _sqlite_search(session, query, filters, since, until, limit, candidates)
+        rows, ids = _sqlite_search(session, query, filters, since, until, limit, candidates, offset)
     else:
         filters += _postgres_dates(since, until)
-        rows, ids = _postgres_search(session, query, filters, limit, candidates)
+        rows, ids = _postgres_search(session, query, filters, limit, candidates, offset)
     hits = [
         SearchHit(
             article_id=aid,
