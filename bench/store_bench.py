@@ -401,7 +401,32 @@ def load(backend: Backend, corpus: Corpus, articles: int, batch: int) -> dict[st
             ],
         )
     counts = {"articles": 0, "article_sources": 0, "mentions": 0}
-    db_s = gen_s = 0.0
+    db_s = gen_s = index_s = 0.0
+    copy_conn = None
+    deferred: list[str] = []
+    if backend.name == "postgresql":
+        # COPY, with the secondary indexes built once after the load rather than kept up to
+        # date row by row (the GIN index above all), and without the per-row foreign key
+        # checks (the generated rows are consistent by construction): the same tables and
+        # indexes as the migrations give, in a fraction of the time.
+        copy_conn = psycopg.connect(backend.pg_conninfo)
+        copy_conn.execute("SET session_replication_role = replica")
+        deferred = [
+            row[1]
+            for row in copy_conn.execute(
+                """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+                FROM pg_index AS i
+                WHERE i.indrelid IN ('article'::regclass, 'article_source'::regclass,
+                                     'mention'::regclass)
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c
+                                  WHERE c.conindid = i.indexrelid)
+                ORDER BY 1"""
+            ).fetchall()
+        ]
+        names = [d.split(" INDEX ", 1)[1].split(" ON ", 1)[0] for d in deferred]
+        for index in names:
+            copy_conn.execute(f"DROP INDEX {index}")
+        copy_conn.commit()
     started = time.perf_counter()
     generated = corpus.batches(articles, batch, vendor_ids)
     while True:
@@ -411,13 +436,23 @@ def load(backend: Backend, corpus: Corpus, articles: int, batch: int) -> dict[st
         if rows is None:
             break
         t0 = time.perf_counter()
-        with engine.begin() as conn:
-            for table, values in (
-                (Article, rows["article"]),
-                (ArticleSource, rows["article_source"]),
-                (Mention, rows["mention"]),
-            ):
-                conn.execute(insert(table.__table__), values)  # type: ignore[attr-defined]
+        if copy_conn is not None:
+            with copy_conn.transaction(), copy_conn.cursor() as cur:
+                for table in ("article", "article_source", "mention"):
+                    values = rows[table]
+                    columns = list(values[0])
+                    quoted = ", ".join(f'"{c}"' for c in columns)
+                    with cur.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                        for value in values:
+                            copy.write_row([value[c] for c in columns])
+        else:
+            with engine.begin() as conn:
+                for table, values in (
+                    (Article, rows["article"]),
+                    (ArticleSource, rows["article_source"]),
+                    (Mention, rows["mention"]),
+                ):
+                    conn.execute(insert(table.__table__), values)  # type: ignore[attr-defined]
         db_s += time.perf_counter() - t0
         counts["articles"] += len(rows["article"])
         counts["article_sources"] += len(rows["article_source"])
@@ -430,6 +465,16 @@ def load(backend: Backend, corpus: Corpus, articles: int, batch: int) -> dict[st
             file=sys.stderr,
         )
     print(file=sys.stderr)
+    if copy_conn is not None:
+        t0 = time.perf_counter()
+        copy_conn.execute("SET maintenance_work_mem = '1GB'")
+        for definition in deferred:
+            print(f"postgresql: {definition}", file=sys.stderr)
+            copy_conn.execute(definition)
+            copy_conn.commit()
+        copy_conn.close()
+        index_s = time.perf_counter() - t0
+        db_s += index_s
     upkeep_s = 0.0
     if backend.name == "postgresql":
         t0 = time.perf_counter()
@@ -440,7 +485,7 @@ def load(backend: Backend, corpus: Corpus, articles: int, batch: int) -> dict[st
                 )
             conn.execute("VACUUM ANALYZE")
         upkeep_s = time.perf_counter() - t0
-    return {**counts, "db_s": db_s, "generate_s": gen_s, "upkeep_s": upkeep_s}
+    return {**counts, "db_s": db_s, "generate_s": gen_s, "upkeep_s": upkeep_s, "index_s": index_s}
 
 
 def sizes(backend: Backend) -> dict[str, float]:
@@ -772,7 +817,7 @@ def run_backend(name: str, corpus: Corpus, args: argparse.Namespace) -> dict[str
 
 def counts(backend: Backend) -> dict[str, Any]:
     """Row counts of a kept database (--reuse): nothing was loaded in this run."""
-    found: dict[str, Any] = {"db_s": 0.0, "generate_s": 0.0, "upkeep_s": 0.0}
+    found: dict[str, Any] = {"db_s": 0.0, "generate_s": 0.0, "upkeep_s": 0.0, "index_s": 0.0}
     with backend.store.engine.connect() as conn:
         for key, table in (
             ("articles", "article"),
@@ -796,7 +841,9 @@ def report(result: dict[str, Any], per_query: bool) -> None:
             else ""
         )
         print(
-            f"load: {r['db_s']:.0f} s of database time, {r['load_rate']:,} articles/s{upkeep} "
+            f"load: {r['db_s']:.0f} s of database time"
+            + (f" (building the indexes after COPY: {r['index_s']:.0f} s)" if r["index_s"] else "")
+            + f", {r['load_rate']:,} articles/s{upkeep} "
             f"(generating the rows: {r['generate_s']:.0f} s more)"
         )
     else:
