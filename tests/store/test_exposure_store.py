@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import col, select
 
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import build_catalog
@@ -37,7 +38,10 @@ from tracker.store import Store
 from tracker.store.articles import link_article, sync_vendors
 from tracker.store.exposure_queries import MANY_VENDORS, StoreExposureData
 from tracker.store.identity import save_entry
+from tracker.store.review import record_review
 from tracker.store.sources import add_source
+from tracker.store.tables import Article
+from tracker.store.tables import Relation as TableRelation
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 SETTINGS = ExposureSettings()
@@ -351,6 +355,72 @@ def test_a_watchlist_is_ranked_by_exposure(corpus: Corpus, world: World) -> None
     assert report.rows[0].explanation.startswith(
         "most exposed through TSMC (foundry of Test Modem)"
     )
+
+
+def _article_id(corpus: Corpus, url: str) -> int:
+    with corpus.store.session() as session:
+        found = session.exec(select(col(Article.id)).where(col(Article.canonical_url) == url))
+        return int(found.one() or 0)
+
+
+def test_a_relation_carries_its_article_time(corpus: Corpus) -> None:
+    """Migration 0017's triggers: the store path, an insert that leaves the time out, and a
+    change of the article's dates all give the relation its article's time."""
+    url = corpus.article("MediaTek for Apple", 3, relations=[("MediaTek", "Apple", "confirmed")])
+    article_id = _article_id(corpus, url)
+    with corpus.store.session() as session:
+        session.add(
+            TableRelation(
+                article_id=article_id,
+                supplier="TSMC",
+                customer="Apple",
+                status="reported",
+                confidence=0.7,
+                evidence="TSMC makes chips for Apple.",
+            )
+        )
+        session.commit()
+        times = session.exec(select(col(TableRelation.reported_at))).all()
+        assert times == [NOW - timedelta(days=3)] * 2
+        article = session.get(Article, article_id)
+        assert article is not None
+        article.published_at = None
+        session.add(article)
+        session.commit()
+        fetched = article.fetched_at
+        assert session.exec(select(col(TableRelation.reported_at))).all() == [fetched] * 2
+
+
+def test_a_rejected_relation_leaves_exposure_and_a_confirmed_one_is_sure(
+    corpus: Corpus, world: World
+) -> None:
+    wrong = corpus.article("Sharp for Apple?", 3, relations=[("Sharp", "Apple", "reported")])
+    right = corpus.article(
+        "MediaTek for Apple", 2, relations=[("MediaTek", "Apple", "reported")], confidence=0.7
+    )
+    rows = {r.name: r for r in ask_customer(corpus, world, "Apple").rows}
+    assert rows["Sharp"].edge is not None
+    assert rows["MediaTek"].edge.reported.status == "reported"  # type: ignore[union-attr]
+    with corpus.store.session() as session:
+        for url, supplier, verdict in (
+            (wrong, "Sharp", "rejected"),
+            (right, "MediaTek", "confirmed"),
+        ):
+            record_review(
+                session,
+                kind="relation",
+                verdict=verdict,
+                article_id=_article_id(corpus, url),
+                supplier=supplier,
+                customer="Apple",
+                now=NOW,
+            )
+        session.commit()
+    rows = {r.name: r for r in ask_customer(corpus, world, "Apple").rows}
+    assert "Sharp" not in rows
+    reported = rows["MediaTek"].edge.reported  # type: ignore[union-attr]
+    assert reported is not None
+    assert (reported.status, reported.confidence) == ("confirmed", 1.0)
 
 
 def test_both_ways_of_counting_agree(corpus: Corpus) -> None:

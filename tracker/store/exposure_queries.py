@@ -18,6 +18,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Executable,
+    Float,
     Select,
     String,
     and_,
@@ -35,10 +36,15 @@ from tracker.errors import StoreError
 from tracker.exposure import EventItem, Evidence, RelationFacts, RelationTally, Window
 from tracker.models import EVENT_TYPES
 from tracker.store.review import (
+    CONFIRMED,
+    REJECTED,
     any_rejected_mention,
+    any_rejected_product,
     mention_kept,
+    product_kept,
     relation_confirmed,
     relation_kept,
+    relation_verdicts,
 )
 from tracker.store.tables import (
     Article,
@@ -121,12 +127,37 @@ class StoreExposureData:
         self._newest: datetime | None = None
         self.is_parallel = is_parallel
         self._mention_filter: list[ColumnElement[bool]] | None = None
+        self._relation_verdicts: set[str] | None = None
+        self._product_filter: list[ColumnElement[bool]] | None = None
+
+    def _relation_reviews(self) -> tuple[list[ColumnElement[bool]], ColumnElement[bool] | None]:
+        """The filter leaving rejected relations out, and the test of a confirmed one: none
+        while no relation was rejected (confirmed), as their correlated tests (probes per
+        relation row) then change nothing."""
+        if self._relation_verdicts is None:
+            self._relation_verdicts = relation_verdicts(self._conn)
+        rejected, confirmed = (
+            REJECTED in self._relation_verdicts,
+            CONFIRMED in self._relation_verdicts,
+        )
+        return ([relation_kept()] if rejected else []), (
+            relation_confirmed() if confirmed else None
+        )
 
     def _kept_mentions(self) -> list[ColumnElement[bool]]:
         """The filter leaving rejected mentions out: none while no mention was rejected."""
         if self._mention_filter is None:
             self._mention_filter = [mention_kept()] if any_rejected_mention(self._conn) else []
         return self._mention_filter
+
+    def _kept(self, table: Any) -> list[ColumnElement[bool]]:
+        """The filter leaving the rows of ``table`` an analyst rejected out (Mention or
+        ProductMention): none while nothing of the kind was rejected."""
+        if table is Mention:
+            return self._kept_mentions()
+        if self._product_filter is None:
+            self._product_filter = [product_kept()] if any_rejected_product(self._conn) else []
+        return self._product_filter
 
     def _engine(self) -> Engine | None:
         """The engine to open more connections on, or None to stay on this one."""
@@ -246,30 +277,35 @@ class StoreExposureData:
         sources: list[tuple[str, str, int]] = []
         products: list[tuple[str, str, str, int]] = []
         supplier, customer = col(Relation.supplier), col(Relation.customer)
-        when = _raw_time()
-        # As of now (the usual case) only the tally needs the articles, for their times.
-        is_now = self._is_after_newest(end)
+        # The report's time, copied from its article (migration 0017): the tallies read the
+        # relation index alone, never the articles.
+        when = type_coerce(col(Relation.reported_at), String)
+        before_end: list[ColumnElement[bool]] = []
+        if not self._is_after_newest(end):  # as of now (the usual case) nothing is after it
+            before_end.append(col(Relation.reported_at) < end)
+        kept, confirmed = self._relation_reviews()
         for batch in batches:
-            where: list[ColumnElement[bool]] = [relation_kept()]
+            where: list[ColumnElement[bool]] = [*kept, *before_end]
             if side is not None and batch is not None:
                 where.append(side.in_(batch))
             # An analyst's confirmation makes a report confirmed and sure.
-            confirmed = relation_confirmed()
-            status = case((confirmed, "confirmed"), else_=col(Relation.status))
-            confidence = case((confirmed, 1.0), else_=col(Relation.confidence))
+            stated: ColumnElement[Any] = type_coerce(col(Relation.status), String)
+            sure: ColumnElement[Any] = type_coerce(col(Relation.confidence), Float)
+            if confirmed is not None:
+                stated = case((confirmed, "confirmed"), else_=col(Relation.status))
+                sure = case((confirmed, 1.0), else_=col(Relation.confidence))
             tally = (
                 select(
                     supplier,
                     customer,
-                    status,
+                    stated,
                     func.count(distinct(col(Relation.article_id))),
                     func.min(when),
                     func.max(when),
-                    func.max(confidence),
+                    func.max(sure),
                 )
-                .join(Article, col(Article.id) == col(Relation.article_id))
-                .where(*where, article_before(end))
-                .group_by(supplier, customer, status)
+                .where(*where)
+                .group_by(supplier, customer, stated)
             )
             named = (  # source names are unique: distinct ids are distinct names
                 select(supplier, customer, func.count(distinct(col(ArticleSource.source_id))))
@@ -287,10 +323,6 @@ class StoreExposureData:
                 .where(*where, col(Relation.product).is_not(None))
                 .group_by(supplier, customer, col(Relation.product))
             )
-            if not is_now:
-                joined = col(Article.id) == col(Relation.article_id)
-                named = named.join(Article, joined).where(article_before(end))
-                product = product.join(Article, joined).where(article_before(end))
             tally_rows, named_rows, product_rows = self._run_all([tally, named, product])
             for s, c, status, n, first, last, confidence in tally_rows:
                 tallies.append(
@@ -384,9 +416,7 @@ class StoreExposureData:
                 )
                 if batch is not None:
                     stmt = stmt.where(key.in_(batch))
-                if table is Mention:
-                    stmt = stmt.where(*self._kept_mentions())
-                stmts.append(stmt)
+                stmts.append(stmt.where(*self._kept(table)))
                 slots.append(slot)
         for slot, rows in zip(slots, self._run_all(stmts), strict=True):
             for found, n in rows:
@@ -513,7 +543,7 @@ class StoreExposureData:
                 .where(
                     article_between(window.start, window.end),
                     key.in_(batch),
-                    *(self._kept_mentions() if table is Mention else ()),
+                    *self._kept(table),
                 )
                 .subquery()
             )

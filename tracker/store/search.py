@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     column,
+    distinct,
     func,
     literal_column,
     select,
@@ -92,6 +93,14 @@ class SearchHit:
     vendors: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """A search's hits, and the ids of the matches ranked to find them (newest first)."""
+
+    hits: list[SearchHit]
+    candidate_ids: list[int]
+
+
 # id, title, url, published_at, fetched_at, snippet, score, vendor names, source names
 Row = tuple[int, str, str, datetime | None, datetime, str, float, list[str], list[str]]
 
@@ -154,24 +163,18 @@ def _sqlite_dates(since: bool, until: bool) -> list[TextClause]:
     ]
 
 
-def _sqlite_statement(shape: tuple[int, bool, bool, bool]) -> Select[Any]:
+def _sqlite_statements(shape: tuple[int, bool, bool, bool]) -> tuple[Select[Any], Select[Any]]:
+    """The newest matches that pass the filters, (id, score); the hits, given their ids."""
     match = text("article_fts MATCH :match")
     score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
-    # The newest matches that pass the filters: FTS5 walks its doclists from the highest rowid
-    # down and stops at the limit; the filters are tested on the rowid, no article row read.
+    # FTS5 walks its doclists from the highest rowid down and stops at the limit; the filters
+    # are tested on the rowid, no article row read.
     newest = (
         select(_fts.c.rowid.label("id"), score.label("score"))
         .select_from(_fts)
         .where(match, *_filters("sqlite", shape), *_sqlite_dates(shape[2], shape[3]))
         .order_by(_fts.c.rowid.desc())
         .limit(bindparam("candidates", type_=Integer))
-        .subquery("newest")
-    )
-    best = (
-        select(newest.c.id, newest.c.score)
-        .order_by(newest.c.score, newest.c.id.desc())
-        .limit(bindparam("limit", type_=Integer))
-        .cte("best")
     )
     # Snippets for the best rows only, each found by its rowid: snippet() reads and tokenises
     # the whole text.
@@ -180,15 +183,13 @@ def _sqlite_statement(shape: tuple[int, bool, bool, bool]) -> Select[Any]:
             func.snippet(literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24)
         )
         .select_from(_fts)
-        .where(match, _fts.c.rowid == best.c.id)
+        .where(match, _fts.c.rowid == _article.c.id)
         .scalar_subquery()
     )
-    return (
-        select(*_HIT_COLUMNS, snippet, best.c.score, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES)
-        .select_from(best)
-        .join(_article, _article.c.id == best.c.id)
-        .order_by(best.c.score, best.c.id.desc())
+    hits = select(*_HIT_COLUMNS, snippet, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES).where(
+        _article.c.id.in_(bindparam("ids", expanding=True))
     )
+    return newest, hits
 
 
 def _sqlite_search(
@@ -198,21 +199,30 @@ def _sqlite_search(
     shape: tuple[int, bool, bool, bool],
     limit: int,
     candidates: int,
-) -> list[Row]:
+) -> tuple[list[Row], list[int]]:
     key = ("sqlite", *shape)
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        stmt = _STATEMENTS[key] = _sqlite_statement(shape)
-    values = {**params, "match": to_fts5(query), "limit": limit, "candidates": candidates}
+    statements = _STATEMENTS.get(key)
+    if statements is None:
+        statements = _STATEMENTS[key] = _sqlite_statements(shape)
+    newest_stmt, hits_stmt = statements
+    values = {**params, "match": to_fts5(query), "candidates": candidates}
+    conn = session.connection()
     try:
-        found = session.connection().execute(stmt, values).all()
+        newest = conn.execute(newest_stmt, values).all()
+        ids = [int(r[0]) for r in newest]
+        best = sorted(newest, key=lambda r: (r[1], -r[0]))[:limit]
+        scores = {int(i): float(score) for i, score in best}
+        if not best:
+            return [], ids
+        found = conn.execute(hits_stmt, {"match": values["match"], "ids": sorted(scores)}).all()
     except OperationalError as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
     rows: list[Row] = []
-    for row in found:
-        vendors, sources = _sqlite_names(row[7], row[8])
-        rows.append((row[0], row[1], row[2], row[3], row[4], row[5], -row[6], vendors, sources))
-    return rows
+    for row in sorted(found, key=lambda r: (scores[r[0]], -r[0])):
+        vendors, sources = _sqlite_names(row[6], row[7])
+        rows.append((row[0], row[1], row[2], row[3], row[4], row[5], -scores[row[0]], vendors,
+                     sources))  # fmt: skip
+    return rows, ids
 
 
 def _loose(node: Node) -> Node:
@@ -252,7 +262,7 @@ def _postgres_search(
     shape: tuple[int, bool, bool, bool],
     limit: int,
     candidates: int,
-) -> list[Row]:
+) -> tuple[list[Row], list[int]]:
     exact = to_tsquery(query)
     loose = to_tsquery(_loose(query))
     phrase = loose != exact
@@ -278,7 +288,7 @@ def _postgres_search(
                 )
     except (ProgrammingError, DataError) as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
-    return [tuple(row) for row in found]
+    return found
 
 
 def _postgres_bounds(since: bool, until: bool) -> TextClause:
@@ -297,9 +307,10 @@ def _postgres_bounds(since: bool, until: bool) -> TextClause:
 
 
 def _postgres_run(
-    conn: Connection, statements: tuple[Any, Any, Any], values: dict[str, Any]
-) -> Sequence[Any]:
-    first, rest, rank = statements
+    conn: Connection, statements: tuple[Any, Any, Any, Any], values: dict[str, Any]
+) -> tuple[list[Row], list[int]]:
+    """The hits, and the ids of the matches ranked."""
+    first, rest, phrased, rank = statements
     since, until = "since" in values, "until" in values
     if since or until:
         key = ("postgresql bounds", since, until)
@@ -308,7 +319,7 @@ def _postgres_run(
             bounds = _STATEMENTS[key] = _postgres_bounds(since, until)
         top, low_block, high_block = conn.execute(bounds, values).one()
         if low_block is None:
-            return []  # no article is dated in the window
+            return [], []  # no article is dated in the window
         bottom = (low_block << DATE_BLOCK_BITS) - 1
         top = min(top or 0, ((high_block + 1) << DATE_BLOCK_BITS) - 1)
     else:
@@ -333,15 +344,18 @@ def _postgres_run(
             # (In a transaction that the statement aborted, the SETs go with the rollback.)
             with suppress(SQLAlchemyError):
                 conn.exec_driver_sql("RESET enable_indexscan; RESET plan_cache_mode")
+    if phrased is not None and ids:
+        ids = list(conn.execute(phrased, {**values, "ids": ids}).scalars())
     if not ids:
-        return []
-    return conn.execute(rank, {**values, "ids": ids}).all()
+        return [], []
+    return [tuple(row) for row in conn.execute(rank, {**values, "ids": ids}).all()], ids
 
 
 def _postgres_statements(
     filters: list[ColumnElement[bool]], phrase: bool
-) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    """The newest matches in the first window of ids; in the older ones; the ranked hits."""
+) -> tuple[Select[Any], Select[Any], Select[Any] | None, Select[Any]]:
+    """The newest matches in the first window of ids; in the older ones; for a phrase, those
+    that hold it; the ranked hits."""
     simple: ColumnElement[Any] = literal_column("'simple'")
     exact = func.to_tsquery(simple, bindparam("exact"))
     loose = func.to_tsquery(simple, bindparam("loose"))
@@ -376,23 +390,18 @@ def _postgres_statements(
         )
     both = union_all(*(select(w.c.id) for w in found)).subquery("both")
     rest = select(both.c.id).order_by(both.c.id.desc()).limit(more)
-    ids = bindparam("ids", type_=_ID_ARRAY)
-    held: ColumnElement[bool] = _article.c.id == func.any(ids)
-    if phrase:
-        # The word order, tested on the rows that hold all the words.
-        newest: Select[Any] = (
-            select(_article.c.id)
-            .where(held, vector.op("@@")(exact))
-            .order_by(_article.c.id.desc())
-            .limit(bindparam("candidates", type_=Integer))
-        )
-        chosen: ColumnElement[bool] = _article.c.id.in_(newest)
-    else:
-        chosen = held
+    held: ColumnElement[bool] = _article.c.id == func.any(bindparam("ids", type_=_ID_ARRAY))
+    # A phrase: its word order, tested on the rows that hold all its words.
+    phrased = (
+        select(_article.c.id)
+        .where(held, vector.op("@@")(exact))
+        .order_by(_article.c.id.desc())
+        .limit(bindparam("candidates", type_=Integer))
+    )
     score = func.ts_rank_cd(vector, exact, 32)
     best = (
         select(_article.c.id.label("id"), score.label("score"))
-        .where(chosen)
+        .where(held)
         .order_by(score.desc(), _article.c.id.desc())
         .limit(bindparam("limit", type_=Integer))
         .subquery("best")
@@ -410,7 +419,7 @@ def _postgres_statements(
         .join(best, best.c.id == _article.c.id)
         .order_by(best.c.score.desc(), best.c.id.desc())
     )
-    return first, rest, rank
+    return first, rest, phrased if phrase else None, rank
 
 
 def _filters(dialect: str, shape: tuple[int, bool, bool, bool]) -> list[ColumnElement[bool]]:
@@ -463,7 +472,7 @@ def _filters(dialect: str, shape: tuple[int, bool, bool, bool]) -> list[ColumnEl
     return filters
 
 
-def search_articles(
+def search_page(
     session: Session,
     query: Node,
     *,
@@ -473,8 +482,9 @@ def search_articles(
     until: datetime | None = None,
     limit: int = 20,
     candidates: int = CANDIDATES,
-) -> list[SearchHit]:
-    """Articles matching ``query``, best first, filtered by vendor, source and date.
+) -> SearchPage:
+    """Articles matching ``query``, best first, filtered by vendor, source and date; and the
+    ids of the matches that were ranked (for ``search_facets``).
 
     An article must name every one of ``vendors`` (each by itself or one of its
     subsidiaries; names are the store's, in any case) and come from any one of ``sources``.
@@ -499,10 +509,10 @@ def search_articles(
     if until is not None:
         params["until"] = until
     if dialect == "sqlite":
-        rows = _sqlite_search(session, query, params, shape, limit, candidates)
+        rows, ids = _sqlite_search(session, query, params, shape, limit, candidates)
     else:
-        rows = _postgres_search(session, query, params, shape, limit, candidates)
-    return [
+        rows, ids = _postgres_search(session, query, params, shape, limit, candidates)
+    hits = [
         SearchHit(
             article_id=aid,
             title=title,
@@ -518,3 +528,57 @@ def search_articles(
             rows
         )
     ]
+    return SearchPage(hits, ids)
+
+
+def search_articles(
+    session: Session,
+    query: Node,
+    *,
+    vendors: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 20,
+    candidates: int = CANDIDATES,
+) -> list[SearchHit]:
+    """The hits of ``search_page`` (see there)."""
+    return search_page(
+        session,
+        query,
+        vendors=vendors,
+        sources=sources,
+        since=since,
+        until=until,
+        limit=limit,
+        candidates=candidates,
+    ).hits
+
+
+def search_facets(
+    session: Session, article_ids: Sequence[int], *, top: int = 12
+) -> dict[str, list[tuple[str, int]]]:
+    """Facets of a search: ``{"vendor": [(name, articles), ...], "source": [...]}`` over
+    ``article_ids`` (a ``SearchPage``'s ``candidate_ids``: the matches it ranked), the ``top``
+    most frequent first. Grouped in the database: no rank, snippet or name list computed."""
+    facets: dict[str, list[tuple[str, int]]] = {"vendor": [], "source": []}
+    if not article_ids:
+        return facets
+    conn = session.connection()
+    for facet, name, article_id, joined in (
+        ("vendor", _vendor.c.name, _mention.c.article_id,
+         _mention.join(_vendor, _vendor.c.id == _mention.c.vendor_id)),
+        ("source", _source.c.name, _article_source.c.article_id,
+         _article_source.join(_source, _source.c.id == _article_source.c.source_id)),
+    ):  # fmt: skip
+        n = func.count(distinct(article_id))
+        stmt = (
+            select(name, n)
+            .select_from(joined)
+            .where(article_id.in_(sorted(set(article_ids))))
+            .group_by(name)
+            .order_by(n.desc(), name)
+            .limit(top)
+        )
+        facets[facet] = [(str(found), int(count)) for found, count in conn.execute(stmt).all()]
+    return facets
