@@ -17,9 +17,9 @@ LOG_RETENTION = timedelta(days=90)
 class ConnectionKeeper:
     """Holds one connection to a SQLite database open while a pipeline runs.
 
-    The engine opens a connection per session (NullPool); when the last connection to a WAL
-    database closes, SQLite checkpoints and removes the WAL, which costs ~2 ms a session.
-    One connection kept open avoids that; closing the keeper ends it.
+    When the last connection to a WAL database closes, SQLite checkpoints and removes the
+    WAL, which costs ~2 ms. The engine's pool keeps the connections of past sessions open,
+    but may let them go; one connection kept open makes sure; closing the keeper ends it.
     """
 
     def __init__(self, engine: Engine) -> None:
