@@ -472,7 +472,7 @@ def load(backend: Backend, corpus: Corpus, articles: int, batch: int) -> dict[st
     print(file=sys.stderr)
     if copy_conn is not None:
         t0 = time.perf_counter()
-        # The triggers did not run (replica role): article_date_block as migration 0018 fills it.
+        # The triggers did not run (replica role): article_date_block as migration 0019 fills it.
         copy_conn.execute(
             """INSERT INTO article_date_block (block, slot, first_at, last_at)
             SELECT id >> 10, 0, min(coalesce(published_at, fetched_at)),

@@ -54,7 +54,7 @@ WINDOWS = 4
 # PostgreSQL: a phrase's word order is tested on the newest PHRASE_ROWS articles that hold all
 # its words (the GIN index has no positions: each test reads the article's tsvector).
 PHRASE_ROWS = 2000
-# Article ids per block of article_date_block (SQLite: migration 0015, PostgreSQL: 0018).
+# Article ids per block of article_date_block (SQLite: migration 0015, PostgreSQL: 0019).
 DATE_BLOCK_BITS = 10
 
 _fts = table("article_fts", column("rowid"))
@@ -293,7 +293,7 @@ def _postgres_search(
 
 def _postgres_bounds(since: bool, until: bool) -> TextClause:
     """The newest id, and the first and last block of ids whose dates overlap the window
-    (migration 0018; a block's rows, one per writer slot, taken together)."""
+    (migration 0019; a block's rows, one per writer slot, taken together)."""
     spans, params = ["true"], []
     for name, used, span in (("since", since, "last_at >="), ("until", until, "first_at <")):
         if used:

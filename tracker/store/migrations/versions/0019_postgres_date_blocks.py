@@ -13,8 +13,8 @@ block has a row per writer slot (the writing backend's process id modulo 64): co
 writers into the same block widen rows of their own, and do not wait for one another's commit
 on a shared row. A search takes the min and max over a block's rows.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06
 """
 
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
