@@ -25,6 +25,7 @@ from sqlalchemy import (
     column,
     distinct,
     func,
+    literal,
     literal_column,
     select,
     table,
@@ -199,6 +200,7 @@ def _sqlite_search(
     shape: tuple[int, bool, bool, bool],
     limit: int,
     candidates: int,
+    offset: int = 0,
 ) -> tuple[list[Row], list[int]]:
     key = ("sqlite", *shape)
     statements = _STATEMENTS.get(key)
@@ -210,7 +212,7 @@ def _sqlite_search(
     try:
         newest = conn.execute(newest_stmt, values).all()
         ids = [int(r[0]) for r in newest]
-        best = sorted(newest, key=lambda r: (r[1], -r[0]))[:limit]
+        best = sorted(newest, key=lambda r: (r[1], -r[0]))[offset:limit]
         scores = {int(i): float(score) for i, score in best}
         if not best:
             return [], ids
@@ -262,6 +264,7 @@ def _postgres_search(
     shape: tuple[int, bool, bool, bool],
     limit: int,
     candidates: int,
+    offset: int = 0,
 ) -> tuple[list[Row], list[int]]:
     exact = to_tsquery(query)
     loose = to_tsquery(_loose(query))
@@ -270,7 +273,8 @@ def _postgres_search(
     statements = _STATEMENTS.get(key)
     if statements is None:
         statements = _STATEMENTS[key] = _postgres_statements(_filters("postgresql", shape), phrase)
-    values = {**params, "exact": exact, "loose": loose, "limit": limit}
+    values = {**params, "exact": exact, "loose": loose, "limit": max(limit - offset, 0)}
+    values["offset"] = offset
     values["candidates"] = candidates
     # A phrase: its word order is tested on the newest PHRASE_ROWS articles holding all its
     # words (the tsvector of each read from TOAST), not on all of them.
@@ -404,6 +408,7 @@ def _postgres_statements(
         .where(held)
         .order_by(score.desc(), _article.c.id.desc())
         .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
         .subquery("best")
     )
     headline = func.ts_headline(
@@ -481,10 +486,12 @@ def search_page(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 20,
+    offset: int = 0,
     candidates: int = CANDIDATES,
 ) -> SearchPage:
-    """Articles matching ``query``, best first, filtered by vendor, source and date; and the
-    ids of the matches that were ranked (for ``search_facets``).
+    """Articles matching ``query``, best first, filtered by vendor, source and date (the
+    best ``limit``, less the first ``offset``: a page); and the ids of the matches that were
+    ranked (for ``search_facets``).
 
     An article must name every one of ``vendors`` (each by itself or one of its
     subsidiaries; names are the store's, in any case) and come from any one of ``sources``.
@@ -509,9 +516,9 @@ def search_page(
     if until is not None:
         params["until"] = until
     if dialect == "sqlite":
-        rows, ids = _sqlite_search(session, query, params, shape, limit, candidates)
+        rows, ids = _sqlite_search(session, query, params, shape, limit, candidates, offset)
     else:
-        rows, ids = _postgres_search(session, query, params, shape, limit, candidates)
+        rows, ids = _postgres_search(session, query, params, shape, limit, candidates, offset)
     hits = [
         SearchHit(
             article_id=aid,
@@ -564,7 +571,8 @@ def search_facets(
     facets: dict[str, list[tuple[str, int]]] = {"vendor": [], "source": []}
     if not article_ids:
         return facets
-    conn = session.connection()
+    wanted = sorted(set(article_ids))
+    parts = []
     for facet, name, article_id, joined in (
         ("vendor", _vendor.c.name, _mention.c.article_id,
          _mention.join(_vendor, _vendor.c.id == _mention.c.vendor_id)),
@@ -572,13 +580,19 @@ def search_facets(
          _article_source.join(_source, _source.c.id == _article_source.c.source_id)),
     ):  # fmt: skip
         n = func.count(distinct(article_id))
-        stmt = (
-            select(name, n)
+        counted = (
+            select(literal(facet).label("facet"), name.label("name"), n.label("n"))
             .select_from(joined)
-            .where(article_id.in_(sorted(set(article_ids))))
+            .where(article_id.in_(wanted))
             .group_by(name)
             .order_by(n.desc(), name)
             .limit(top)
+            .subquery(facet)
         )
-        facets[facet] = [(str(found), int(count)) for found, count in conn.execute(stmt).all()]
+        parts.append(select(counted.c.facet, counted.c.name, counted.c.n))
+    # One statement for both facets: one round trip (and one wait for the CPU) the fewer.
+    for facet, found, count in session.connection().execute(union_all(*parts)).all():
+        facets[str(facet)].append((str(found), int(count)))
+    for counts in facets.values():  # a UNION keeps no order
+        counts.sort(key=lambda item: (-item[1], item[0]))
     return facets

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.store.types import IdList, UTCDateTime
@@ -219,6 +219,21 @@ class EventVendor(SQLModel, table=True):
 
     event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
     vendor: str = Field(primary_key=True, index=True)
+
+
+# Tables derived from the others and kept by triggers: outside SQLModel.metadata, so that
+# `tracker db copy` leaves them to the target's own triggers.
+DERIVED = MetaData()
+
+VENDOR_DAY = Table(
+    "vendor_day",
+    DERIVED,
+    Column("vendor_id", Integer, primary_key=True),
+    Column("day", String, primary_key=True),  # YYYY-MM-DD of the article time, UTC
+    Column("articles", Integer, nullable=False),
+    Index("ix_vendor_day_day", "day", "vendor_id", "articles"),
+)
+"""Articles mentioning each vendor per day (migration 0018), rejected mentions included."""
 
 
 class VendorCandidate(SQLModel, table=True):
