@@ -118,8 +118,10 @@ FETCH_PRUNE_BATCHES = 20
 
 
 def prune_after_fetch(st: State) -> None:
-    """Trim the fetch log to ``[schedule] fetch_log_days`` after a run, a bounded amount."""
+    """Trim the fetch log to ``[schedule] fetch_log_days`` after a run, a bounded amount,
+    and fold the day tallies' change rows (PostgreSQL)."""
     from tracker.store.fetchstate import prune_fetch_log
+    from tracker.store.tallies import compact_vendor_days
 
     days = st.settings.schedule.fetch_log_days
     prune_fetch_log(
@@ -127,6 +129,7 @@ def prune_after_fetch(st: State) -> None:
         datetime.now(UTC) - timedelta(days=days),
         max_batches=FETCH_PRUNE_BATCHES,
     )
+    compact_vendor_days(st.store.engine)
 
 
 def _outcome_row(o: SourceOutcome) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from tracker.errors import TrackerError
 from tracker.extract import Extractor
 from tracker.ingest.pipeline import Pipeline, RunSummary
 from tracker.logs import log_event
-from tracker.store import Store, fetchstate, leases
+from tracker.store import Store, fetchstate, leases, tallies
 from tracker.store.tables import Source
 
 log = logging.getLogger("tracker.ingest.daemon")
@@ -226,7 +226,8 @@ class Daemon:
 
     def maintain(self) -> int:
         """Prune the fetch log down to ``[schedule] fetch_log_days`` in batches (blocking; a
-        stop request ends it between two batches); the rows deleted."""
+        stop request ends it between two batches), then fold the day tallies' change rows
+        (PostgreSQL); the fetch-log rows deleted."""
         days = self.settings.schedule.fetch_log_days
         started = time.monotonic()
         deleted = fetchstate.prune_fetch_log(
@@ -234,6 +235,8 @@ class Daemon:
             datetime.now(UTC) - timedelta(days=days),
             keep_going=lambda: not self.stopping.is_set(),
         )
+        if not self.stopping.is_set():
+            tallies.compact_vendor_days(self.store.engine)
         if deleted:
             log_event(
                 log,

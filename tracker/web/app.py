@@ -434,6 +434,7 @@ def vendor_page(request: Request) -> Response:
         suppliers=as_customer,
         articles=articles,
         rejected=rejected,
+        shown=RELATIONS_SHOWN,
     )
 
 
