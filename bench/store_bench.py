@@ -717,6 +717,7 @@ class Bare:
             # As the store does: the older windows intersected from the indexes, never
             # walked by the primary key.
             self.pg.execute("SET enable_indexscan = off")
+            self.pg.execute("SET work_mem = '32MB'")
             try:
                 more = {**params, "more": params["need"] - len(ids)}
                 if explain:
@@ -724,6 +725,7 @@ class Bare:
                 ids += [row[0] for row in self.pg.execute(rest, more)]
             finally:
                 self.pg.execute("RESET enable_indexscan")
+                self.pg.execute("RESET work_mem")
         if not ids:
             return plans
         return plans + self.pg.execute(prefix + sql, {**params, "ids": ids}).fetchall()

@@ -52,6 +52,9 @@ CANDIDATES = 200
 RECENT_IDS = 2000
 WINDOW_GROWTH = 8
 WINDOWS = 4
+# PostgreSQL: memory for the older windows' bitmaps, so that a word in a third of the articles
+# keeps an exact one (a lossy bitmap has every row of its pages tested, from TOAST).
+WINDOW_WORK_MEM = "32MB"
 # PostgreSQL: a phrase's word order is tested on the newest PHRASE_ROWS articles that hold all
 # its words (the GIN index has no positions: each test reads the article's tsvector).
 PHRASE_ROWS = 2000
@@ -341,13 +344,18 @@ def _postgres_run(
         # made for the bounds at hand, never a generic plan once the driver has prepared the
         # statement.
         values["more"] = values["need"] - len(ids)
-        conn.exec_driver_sql("SET enable_indexscan = off; SET plan_cache_mode = force_custom_plan")
+        conn.exec_driver_sql(
+            "SET enable_indexscan = off; SET plan_cache_mode = force_custom_plan;"
+            f" SET work_mem = '{WINDOW_WORK_MEM}'"
+        )
         try:
             ids += conn.execute(rest, values).scalars()
         finally:
             # (In a transaction that the statement aborted, the SETs go with the rollback.)
             with suppress(SQLAlchemyError):
-                conn.exec_driver_sql("RESET enable_indexscan; RESET plan_cache_mode")
+                conn.exec_driver_sql(
+                    "RESET enable_indexscan; RESET plan_cache_mode; RESET work_mem"
+                )
     if phrased is not None and ids:
         ids = list(conn.execute(phrased, {**values, "ids": ids}).scalars())
     if not ids:
