@@ -71,6 +71,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     parser.add_argument("--only", help="Only the questions whose label contains this.")
     parser.add_argument(
+        "--days-back", type=float, default=0.0, help="Ask as of this many days before the newest."
+    )
+    parser.add_argument(
         "--dump",
         type=Path,
         help="Write every call's answer (the JSON record) to this file, one line each, and stop"
@@ -99,6 +102,7 @@ def main() -> int:
         ).scalar_one()
     # Asked just after the newest article, as a tracker that fetched a minute ago would be.
     now = datetime.fromisoformat(str(latest)).replace(tzinfo=UTC) + timedelta(minutes=1)
+    now -= timedelta(days=args.days_back)
     rng = random.Random(args.seed)
     gazetteer = load_gazetteer(ROOT / "config" / "vendors.toml")
     catalog = load_catalog(ROOT / "config" / "catalog")
