@@ -8,7 +8,7 @@ each round; each turn is the best of two passes per corpus, in process CPU time
 (``time.process_time``), which a loaded machine inflates less than the wall clock.
 
     .venv/bin/python bench/extract_compare.py BASE_TREE NEW_TREE [--rounds 6] [--mb 2] [--seed 7]
-    .venv/bin/python bench/extract_compare.py OLD_TREE NEW_TREE --same-output [--dev FILE]
+    .venv/bin/python bench/extract_compare.py OLD_TREE NEW_TREE --same-output [--more FILE]
 
 Prints ms per article per corpus and checkout, each round's ratio NEW / BASE and the median.
 With ``--same-output`` it times nothing: it compares every article's full extraction (its
@@ -177,6 +177,14 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--same-output", action="store_true", help="compare outputs, not time")
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="labelled news (--same-output)")
+    parser.add_argument(
+        "--more",
+        type=Path,
+        action="append",
+        default=[],
+        help="more texts for --same-output: JSON lines with text (and title), e.g. the cache"
+        " bench/vendor_precision.py --texts writes of the shared off-topic pages",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -189,6 +197,8 @@ def main() -> int:
     }
     if args.same_output and args.dev.exists():
         corpora["dev"] = gold_articles(args.dev)
+    for path in args.more if args.same_output else ():
+        corpora[path.stem] = gold_articles(path)
     with tempfile.TemporaryDirectory() as scratch:
         corpus_file = Path(scratch) / "corpora.json"
         corpus_file.write_text(json.dumps(corpora), encoding="utf-8")

@@ -35,6 +35,7 @@ sentence share one copy of it.
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -131,6 +132,9 @@ class _VendorContext:
     words: re.Pattern[str] | None  # context words that are English words: English pages only
     negative: re.Pattern[str] | None
     topics: re.Pattern[str] | None
+    # The negative words lower-cased, when a text without them cannot match ``negative``
+    # (see ``_fold_safe``); None when the pattern must always be run.
+    negative_words: tuple[str, ...] | None = None
 
 
 def lower_same_length(text: str) -> str:
@@ -195,6 +199,7 @@ class VendorMatcher:
                 words=word_pattern(english),
                 negative=word_pattern(list(vendor.negative)),
                 topics=word_pattern(list(vendor.topics)),
+                negative_words=_fold_safe(vendor.negative),
             )
         for source in self.attributions:
             for form in source.surface_forms():
@@ -243,14 +248,15 @@ class VendorMatcher:
     ) -> tuple[list[VendorMention], list[AttributionHit]]:
         """Vendor mentions and attribution sources (outlets, analysts) in ``text``, written in
         ``language`` (told from the text when not given; see ``detect_language``)."""
-        candidates = self._candidates(text)
+        lowered = lower_same_length(text)
+        candidates = self._candidates(text, lowered)
         if not candidates:
             return [], []
         if spans is None:
             spans = sentence_spans(text)
         if language is None:
             language = detect_language(text)
-        page = _Page(text, spans, candidates, language)
+        page = _Page(text, spans, candidates, language, lowered)
         hits: list[AttributionHit] = []
         verdicts: dict[int, str] = {}
         for index, (start, end, alias) in enumerate(candidates):
@@ -291,8 +297,7 @@ class VendorMatcher:
             )
         return mentions, hits
 
-    def _candidates(self, text: str) -> list[Candidate]:
-        lowered = lower_same_length(text)
+    def _candidates(self, text: str, lowered: str) -> list[Candidate]:
         found: list[Candidate] = []
         for last, alias in self._automaton.iter(lowered):
             if alias is None:
@@ -428,7 +433,7 @@ class VendorMatcher:
             return True
         # The other sense elsewhere in the article (an airline, a river): only what names
         # this company near the mention, above, outweighs it.
-        if strong_only or page.has_pattern(vendor.name, ctx.negative):
+        if strong_only or page.has_pattern(vendor.name, ctx.negative, ctx.negative_words):
             return False
         if self._business_near(page, w_start, w_end):
             return True
@@ -484,14 +489,49 @@ _FUNCTION_WORDS = _words(
 )
 
 
+def _fold_unsafe() -> re.Pattern[str] | None:
+    """The characters for which lower-casing does not tell what a case-insensitive pattern
+    matches: those ``re`` folds together beyond lower case ("ı" and "i", "ſ" and "s"), and
+    those ``str.lower`` maps otherwise than ``re`` does ("İ" to two characters, a final
+    "Σ" to "ς"). None when the table is not there: then every pattern is run."""
+    try:  # private to the standard library, like re._parser in tracker.extract.prefilter
+        extra: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
+    except (ImportError, AttributeError):  # pragma: no cover
+        return None
+    chars = {chr(c) for key, others in extra.items() for c in (key, *others)}
+    chars |= {"\u0130", "\u03a3"}
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+_FOLD_UNSAFE = _fold_unsafe()
+
+
+def _fold_safe(words: Sequence[str]) -> tuple[str, ...] | None:
+    """``words`` lower-cased, as ``word_pattern`` matches them, for a test before the
+    pattern runs; None when one of them holds a character ``_FOLD_UNSAFE`` names."""
+    cleaned = tuple(sorted({w.strip().lower() for w in words if w.strip()}))
+    if not cleaned or _FOLD_UNSAFE is None:
+        return None
+    if any(_FOLD_UNSAFE.search(w) or _FOLD_UNSAFE.search(w.upper()) for w in cleaned):
+        return None
+    return cleaned
+
+
 class _Page:
     """One text under scan: its sentences, language and candidates, with lookups that cost
     a bounded amount per mention."""
 
     def __init__(
-        self, text: str, spans: list[tuple[int, int]], candidates: list[Candidate], language: str
+        self,
+        text: str,
+        spans: list[tuple[int, int]],
+        candidates: list[Candidate],
+        language: str,
+        lowered: str | None = None,
     ) -> None:
         self.text = text
+        self.lowered = lowered if lowered is not None else lower_same_length(text)
+        self._is_fold_safe: bool | None = None
         self.spans = spans
         self.candidates = candidates
         self.language = language
@@ -551,13 +591,31 @@ class _Page:
         """Whether a candidate ends at ``offset`` (or right before the space there)."""
         return offset in self.ends or offset + 1 in self.ends
 
-    def has_pattern(self, key: str, pattern: re.Pattern[str] | None) -> bool:
-        """Whether ``pattern`` occurs anywhere in the text (one search per vendor)."""
+    def has_pattern(
+        self, key: str, pattern: re.Pattern[str] | None, words: tuple[str, ...] | None = None
+    ) -> bool:
+        """Whether ``pattern`` occurs anywhere in the text (one search per vendor).
+        ``words``: strings one of which (lower-cased) every match holds, from ``_fold_safe``;
+        when the lower-cased text holds none, the pattern cannot match and is not run."""
         if pattern is None:
             return False
         if key not in self._patterns:
-            self._patterns[key] = pattern.search(self.text) is not None
+            if (
+                words is not None
+                and self.is_fold_safe()
+                and not any(w in self.lowered for w in words)
+            ):
+                self._patterns[key] = False
+            else:
+                self._patterns[key] = pattern.search(self.text) is not None
         return self._patterns[key]
+
+    def is_fold_safe(self) -> bool:
+        """Whether a case-insensitive pattern matches the text only where the lower-cased
+        text holds its lower-cased words (no character ``_FOLD_UNSAFE`` names)."""
+        if self._is_fold_safe is None:
+            self._is_fold_safe = _FOLD_UNSAFE is not None and not _FOLD_UNSAFE.search(self.text)
+        return self._is_fold_safe
 
     def has_ticker(self, vendor: Vendor) -> bool:
         if vendor.name not in self._tickers:
