@@ -304,14 +304,15 @@ class _Grammars:
     def __init__(self, grammars: Sequence[Grammar]) -> None:
         self.grammars = tuple(grammars)
         needs: dict[str, int] = {}
-        self.by_need: list[list[tuple[int, Grammar, Rule]]] = []
+        self.by_need: list[list[tuple[int, Grammar, Rule, bool]]] = []
         order = 0
         for g in grammars:
             for r in g.rules:
                 index = needs.setdefault(r.need, len(needs))
                 if index == len(self.by_need):
                     self.by_need.append([])
-                self.by_need[index].append((order, g, r))
+                # whether the rule reads pairs within one list (``groupindex`` is a copy)
+                self.by_need[index].append((order, g, r, "pair" in r.regex.groupindex))
                 order += 1
         patterns: list[str | re.Pattern[str]] = [re.compile(n) for n in needs]
         self.helper_base = len(patterns)
@@ -328,15 +329,16 @@ class _Grammars:
         """What the (lower-cased) sentence may hold, for ``possible``, ``helpers``, ``marks``."""
         return self.filter.candidates(lowered)
 
-    def possible(self, hits: set[int]) -> list[tuple[Grammar, Rule]]:
+    def possible(self, hits: set[int]) -> list[tuple[int, Grammar, Rule, bool]]:
         """The rules whose words the sentence may hold, in grammar order (the prefilter only
-        rules out; a rule that runs is its own test)."""
-        found: list[tuple[int, Grammar, Rule]] = []
+        rules out; a rule that runs is its own test), each with its place in that order and
+        whether it reads pairs within one list."""
+        found: list[tuple[int, Grammar, Rule, bool]] = []
         for need in hits:
             if need < self.helper_base:
                 found.extend(self.by_need[need])
-        found.sort(key=lambda item: item[0])
-        return [(g, r) for _, g, r in found]
+        found.sort(key=_first)
+        return found
 
     def helpers(self, hits: set[int]) -> set[int]:
         """Which English heuristics may match (``_THROUGH_ID`` ...)."""
@@ -348,6 +350,10 @@ class _Grammars:
         reported, planned, not yet. Most sentences have none of their words."""
         base = self.cue_base[cues]
         return sum(1 << (h - base) for h in hits if base <= h < base + 5)
+
+
+def _first(item: tuple[int, Grammar, Rule, bool]) -> int:
+    return item[0]
 
 
 _THROUGH_ID, _PART_FROM_ID, _SUPPLIES_UNNAMED_ID, _REFERS_BACK_ID, _MADE_BY_ID = range(5)
@@ -486,11 +492,11 @@ class RelationFinder:
                             suppressed.add((supplier[0], via[0]))
             sentence_found: list[tuple[Found, bool]] = []
             listed = any(len(group) > 1 for group in template.groups)
-            for g, r in possible:
+            for _, g, r, reads_pairs in possible:
+                if not listed and reads_pairs:
+                    continue  # pairs within one list, and there is none
                 if r.guard is not None and not r.guard.search(template.text):
                     continue
-                if not listed and "pair" in r.regex.groupindex:
-                    continue  # pairs within one list, and there is none
                 for match in r.regex.finditer(template.text):
                     self._apply(g.cues, r, match, template, sentence, out, sentence_found)
             for item in _prefer_named(sentence_found, suppressed):

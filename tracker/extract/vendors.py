@@ -498,8 +498,8 @@ def _fold_unsafe() -> re.Pattern[str] | None:
         extra: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
     except (ImportError, AttributeError):  # pragma: no cover
         return None
-    chars = {chr(c) for key, others in extra.items() for c in (key, *others)}
-    chars |= {"\u0130", "\u03a3"}
+    chars = {chr(c) for key, others in extra.items() for c in (key, *others) if c > 0x7F}
+    chars |= {"\u0130", "\u03a3"}  # "i" and "s" are safe where "ı", "İ" and "ſ" are absent
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
 
 
@@ -512,7 +512,7 @@ def _fold_safe(words: Sequence[str]) -> tuple[str, ...] | None:
     cleaned = tuple(sorted({w.strip().lower() for w in words if w.strip()}))
     if not cleaned or _FOLD_UNSAFE is None:
         return None
-    if any(_FOLD_UNSAFE.search(w) or _FOLD_UNSAFE.search(w.upper()) for w in cleaned):
+    if any(_FOLD_UNSAFE.search(w) for w in cleaned):
         return None
     return cleaned
 
