@@ -22,8 +22,10 @@ _LEGAL = (
     r"Co\.,? Ltd\.?|Co\.|Ltd\.?|Inc\.?|Corp\.?|Corporation|Limited|PLC|plc|AG|GmbH|S\.A\.|KK|LLC"
 )
 _NAME_TOKEN = r"[A-Z][A-Za-z0-9&'’\-]*"
+# Each pattern opens with a look-ahead at the letters a match can start with: the
+# engine then skips to those positions instead of trying every one.
 CANDIDATE_RE = re.compile(
-    rf"(?<![\w-])((?:{_NAME_TOKEN}\s+){{0,3}}{_NAME_TOKEN})\s+"
+    rf"(?=[A-Z])(?<![\w-])((?:{_NAME_TOKEN}\s+){{0,3}}{_NAME_TOKEN})\s+"
     rf"(?:(?:{_FORM_WORDS})(?:\s+(?:{_FORM_WORDS}))?(?:,?\s+(?:{_LEGAL}))?|(?:{_LEGAL}))(?![\w])"
 )
 _LEADING = re.compile(
@@ -46,10 +48,10 @@ _ROLE = (
 # Brand names with no company suffix that the sentence treats as companies: "supplier X",
 # "ordered from X", "X, a Taiwanese ODM".
 ROLE_RE = re.compile(
-    rf"(?:\b(?:supplier|suppliers|maker|vendor|assembler|partner)\s+|"
+    rf"(?=[A-Zabmopsv])(?:(?:\b(?:supplier|suppliers|maker|vendor|assembler|partner)\s+|"
     rf"\b(?:ordered|sourced|bought|buys|orders|sources)\s+(?:\w+\s+){{0,3}}?from\s+)"
     rf"(?P<after>{_BRAND})"
-    rf"|(?P<before>{_BRAND}),\s+an?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}\b"
+    rf"|(?P<before>{_BRAND}),\s+an?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}\b)"
 )
 # Glued words ("SerbienBMW") and technical codes ("USB-C", "5G") are no company names.
 _GLUED = re.compile(r"[a-z][A-Z]{2,}")

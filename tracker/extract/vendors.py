@@ -69,10 +69,13 @@ SHORT_NAME = 3  # letters; a name this short needs evidence
 WINDOW = 120  # characters either side of a mention where evidence counts
 
 _INITIAL_BEFORE = re.compile(r"(?:^|[\s(])[A-Z]\.\s+\Z")
-_TITLE_BEFORE = re.compile(
-    r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Sir|Lord|Lady|Dame|Rev|Gen|Sen|Rep|President|Senator"
-    r"|Governor|Judge|Herr|Frau|Mme|Mlle|Sr|Sra)\.?\s+\Z"
+_TITLES = (
+    "Mr|Mrs|Ms|Dr|Prof|Sir|Lord|Lady|Dame|Rev|Gen|Sen|Rep|President|Senator"
+    "|Governor|Judge|Herr|Frau|Mme|Mlle|Sr|Sra"
 )
+_TITLE_BEFORE = re.compile(rf"(?:^|\s)(?:{_TITLES})\.?\s+\Z")
+# What the text before an initial or a title ends with, white space aside.
+_TITLE_ENDS = (".", *_TITLES.split("|"))
 _PERSON_AFTER = re.compile(r"^\s+(?:MP|MdB|MEP|Jr\b|Sr\b|III\b|II\b)")
 _REFERENCE_AFTER = re.compile(r"^,\s*([A-Z][a-z]+)(?:[.,;]|\s+\d|\s+[A-Z]\.)")
 # A capitalised word in Latin letters right before a name (Korean or Japanese words glued to
@@ -355,7 +358,10 @@ class VendorMatcher:
         text = page.text
         before = text[max(0, start - 40) : start]
         after = text[end : end + 40]
-        if _ADDRESS_BEFORE.search(before) or _ADDRESS_AFTER.match(after):
+        # The patterns on ``before`` end at its end: the last characters rule most out.
+        if (before.endswith((".", "@", "/")) and _ADDRESS_BEFORE.search(before)) or (
+            _ADDRESS_AFTER.match(after)
+        ):
             return "no"
         if vendor.kind == "ip" and after.startswith(ARCHITECTURE_SUFFIXES):
             return "no"
@@ -370,7 +376,11 @@ class VendorMatcher:
         is_bare = alias.form.casefold() == vendor.name.casefold() or " " not in alias.form
         if not is_bare:
             return "yes"
-        if _INITIAL_BEFORE.search(before) or _TITLE_BEFORE.search(before):
+        if (
+            before[-1:].isspace()
+            and before.rstrip().endswith(_TITLE_ENDS)
+            and (_INITIAL_BEFORE.search(before) or _TITLE_BEFORE.search(before))
+        ):
             return "no"
         if _PERSON_AFTER.match(after):
             return "no"
@@ -389,7 +399,8 @@ class VendorMatcher:
             return "no"  # "16 Gigabyte", "3 Tesla": a unit
         name_before = (
             _NAME_BEFORE.search(before)
-            if " " not in alias.form
+            if before.endswith(" ")
+            and " " not in alias.form
             and page.language not in _NOUNS_CAPITALISED
             and not page.is_title_case(start)
             else None
