@@ -10,7 +10,7 @@ import pytest
 
 from tracker.extract import grammar_en
 from tracker.extract.grammar_intl import GRAMMARS
-from tracker.extract.prefilter import Prefilter, required_factors
+from tracker.extract.prefilter import Prefilter, least_count, required_factors
 from tracker.extract.sentences import sentence_spans
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,3 +106,27 @@ def test_the_relation_tests_are_never_skipped_when_they_would_pass() -> None:
                 skipped += 1
     # and it does rule most of them out without running them
     assert skipped > len(sentences) * len(needs) // 2
+
+
+def test_a_factor_within_a_range() -> None:
+    prefilter = Prefilter([r"(?<![\w-])strike"])
+    text = "a strike. then calm. strikes again"
+    assert not prefilter.runs_everywhere(text)
+    assert prefilter.has_factor(text, 0, 9)
+    assert not prefilter.has_factor(text, 10, 20)
+    assert not prefilter.has_factor(text, 4, 20)  # a factor cut by the range's start
+    assert Prefilter([r"\w+"]).runs_everywhere(text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "least"),
+    [
+        (r"\x03\d+\x04 supplies \x03\d+\x04", 2),
+        (r"(?:\x03\d+\x04|\x05\d+\x06) to (?:\x03\d+\x04|\x05\d+\x06)", 2),
+        (r"\x03\d+\x04(?: and \x03\d+\x04)?", 1),
+        (r"(?:\x03\d+\x04,\s*){2,}", 2),
+        (r"[\x03\x05]\d+ (?=\x03)", 0),  # classes and look-arounds count for nothing
+    ],
+)
+def test_least_slot_count(pattern: str, least: int) -> None:
+    assert least_count(re.compile(pattern, re.IGNORECASE), "\x03\x05") == least

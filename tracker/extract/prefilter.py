@@ -192,6 +192,17 @@ class Prefilter:
             return []
         return [end for end, _ in self._automaton.iter(text)]
 
+    def runs_everywhere(self, text: str) -> bool:
+        """Whether some pattern may match ``text`` anywhere (``ends`` gives None)."""
+        return bool(self._always or (self._unless_ascii and not text.isascii()))
+
+    def has_factor(self, text: str, start: int, end: int) -> bool:
+        """Whether a factor lies wholly within ``text[start:end]``: a match there of any
+        pattern holds one (unless ``runs_everywhere``). Stops at the first."""
+        if self._empty:
+            return False
+        return next(self._automaton.iter(text, start, end), None) is not None
+
     def candidates(self, text: str) -> set[int]:
         """Indices of the patterns that may match ``text`` (the others cannot)."""
         found = set(self._always if text.isascii() else self._unless_ascii)
@@ -199,3 +210,39 @@ class Prefilter:
             for _, indices in self._automaton.iter(text):
                 found |= indices
         return found
+
+
+def least_count(pattern: str | re.Pattern[str], chars: str) -> int:
+    """The fewest of ``chars`` every match of ``pattern`` holds as literal characters (0
+    when the pattern cannot be read): a text holding fewer cannot match. Only literals count,
+    so the figure is never more than the truth."""
+    if _p is None:
+        return 0  # pragma: no cover
+    source, flags = (
+        (pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern) else (pattern, 0)
+    )
+    try:
+        parsed = _p.parse(source, flags)
+    except Exception:
+        return 0
+    codes = {ord(c) for c in chars}
+    if parsed.state.flags & _c.SRE_FLAG_IGNORECASE and any(
+        chr(c).lower() != chr(c).upper() for c in codes
+    ):
+        return 0  # a letter may match in the other case
+    return _least(list(parsed), codes)
+
+
+def _least(items: Sequence[_Item], codes: set[int]) -> int:
+    total = 0
+    for op, av in items:
+        if op is _c.LITERAL:
+            total += av in codes
+        elif op is _c.SUBPATTERN:
+            total += _least(av[3], codes)
+        elif op is _c.BRANCH:
+            total += min(_least(branch, codes) for branch in av[1])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            total += av[0] * _least(av[2], codes)
+        # classes, look-arounds, anchors and the rest: nothing for sure
+    return total

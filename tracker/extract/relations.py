@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from tracker.extract import grammar_en
 from tracker.extract.grammar import LIST, SLOT_INDEX, SLOT_MARKS, SV, Cues, Grammar, Rule
 from tracker.extract.grammar_intl import GRAMMARS
-from tracker.extract.prefilter import Prefilter
+from tracker.extract.prefilter import Prefilter, least_count
 from tracker.extract.relation_confidence import relation_confidence
 from tracker.extract.supply_order import SupplyOrder
 from tracker.extract.vendors import AttributionHit
@@ -304,15 +304,18 @@ class _Grammars:
     def __init__(self, grammars: Sequence[Grammar]) -> None:
         self.grammars = tuple(grammars)
         needs: dict[str, int] = {}
-        self.by_need: list[list[tuple[int, Grammar, Rule, bool]]] = []
+        self.by_need: list[list[_Possible]] = []
         order = 0
         for g in grammars:
             for r in g.rules:
                 index = needs.setdefault(r.need, len(needs))
                 if index == len(self.by_need):
                     self.by_need.append([])
-                # whether the rule reads pairs within one list (``groupindex`` is a copy)
-                self.by_need[index].append((order, g, r, "pair" in r.regex.groupindex))
+                # whether the rule reads pairs within one list (``groupindex`` is a copy), and
+                # how many slots (companies, products) a template needs for it to match
+                reads_pairs = "pair" in r.regex.groupindex
+                least = least_count(r.regex, _SLOT_OPENERS)
+                self.by_need[index].append((order, g, r, reads_pairs, least))
                 order += 1
         patterns: list[str | re.Pattern[str]] = [re.compile(n) for n in needs]
         self.helper_base = len(patterns)
@@ -329,11 +332,11 @@ class _Grammars:
         """What the (lower-cased) sentence may hold, for ``possible``, ``helpers``, ``marks``."""
         return self.filter.candidates(lowered)
 
-    def possible(self, hits: set[int]) -> list[tuple[int, Grammar, Rule, bool]]:
+    def possible(self, hits: set[int]) -> list[_Possible]:
         """The rules whose words the sentence may hold, in grammar order (the prefilter only
-        rules out; a rule that runs is its own test), each with its place in that order and
-        whether it reads pairs within one list."""
-        found: list[tuple[int, Grammar, Rule, bool]] = []
+        rules out; a rule that runs is its own test), each with its place in that order,
+        whether it reads pairs within one list and the fewest slots it matches."""
+        found: list[_Possible] = []
         for need in hits:
             if need < self.helper_base:
                 found.extend(self.by_need[need])
@@ -352,7 +355,13 @@ class _Grammars:
         return sum(1 << (h - base) for h in hits if base <= h < base + 5)
 
 
-def _first(item: tuple[int, Grammar, Rule, bool]) -> int:
+_SLOT_OPENERS = "\x03\x05"  # what opens a group slot and a product slot in a template
+
+
+_Possible = tuple[int, Grammar, Rule, bool, int]
+
+
+def _first(item: _Possible) -> int:
     return item[0]
 
 
@@ -492,9 +501,12 @@ class RelationFinder:
                             suppressed.add((supplier[0], via[0]))
             sentence_found: list[tuple[Found, bool]] = []
             listed = any(len(group) > 1 for group in template.groups)
-            for _, g, r, reads_pairs in possible:
+            slots = sum(map(template.text.count, _SLOT_OPENERS))
+            for _, g, r, reads_pairs, least in possible:
                 if not listed and reads_pairs:
                     continue  # pairs within one list, and there is none
+                if least > slots:
+                    continue  # the rule needs more companies or products than there are
                 if r.guard is not None and not r.guard.search(template.text):
                     continue
                 for match in r.regex.finditer(template.text):

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -547,6 +548,7 @@ class _Page:
         self.candidates = candidates
         self.language = language
         self.starts = [c[0] for c in candidates]
+        self._span_starts = [s for s, _ in spans]
         self.ends = {c[1] for c in candidates}
         self._sentences: dict[int, str] = {}
         self._windows: dict[tuple[int, int], str] = {}
@@ -555,11 +557,18 @@ class _Page:
         self._title_case: dict[int, bool] = {}
 
     def sentence_span(self, offset: int) -> tuple[int, int]:
-        return sentence_at(self.text, self.spans, offset)
+        """``sentence_at``, by a bisection in C over the sentences' starts."""
+        i = bisect.bisect_right(self._span_starts, offset) - 1
+        if i >= 0 and offset < self.spans[i][1]:
+            return self.spans[i]
+        return (0, len(self.text))
 
     def sentence(self, offset: int) -> str:
         """The sentence holding ``offset``; mentions of one sentence share one string."""
-        s_start, s_end = self.sentence_span(offset)
+        return self._sentence(self.sentence_span(offset))
+
+    def _sentence(self, span: tuple[int, int]) -> str:
+        s_start, s_end = span
         found = self._sentences.get(s_start)
         if found is None:
             found = self._sentences[s_start] = self.text[s_start:s_end]
@@ -571,7 +580,7 @@ class _Page:
         span = self.sentence_span(start)
         window = evidence_span(self.text, span, start, end)
         if window == span:
-            return self.sentence(start)
+            return self._sentence(span)
         found = self._windows.get(window)
         if found is None:
             found = self._windows[window] = self.text[window[0] : window[1]]
@@ -664,15 +673,11 @@ class _Page:
 
 
 def sentence_at(text: str, spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    """The (start, end) of the sentence holding ``offset``."""
-    lo, hi = 0, len(spans) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        s, e = spans[mid]
-        if offset < s:
-            hi = mid - 1
-        elif offset >= e:
-            lo = mid + 1
-        else:
-            return s, e
+    """The (start, end) of the sentence holding ``offset`` (``spans`` sorted, apart)."""
+    i = bisect.bisect_right(spans, offset, key=_START) - 1
+    if i >= 0 and offset < spans[i][1]:
+        return spans[i]
     return (0, len(text))
+
+
+_START = operator.itemgetter(0)
