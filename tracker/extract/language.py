@@ -91,13 +91,14 @@ def detect_language(text: str) -> str:
             plain = plain.replace(c, " ")
         words = plain.encode("ascii").translate(_ASCII_LETTERS).decode("ascii").lower().split()
         latin = len(words)
+        letters = 1  # no script letters: no count of them can make the page theirs
     else:
         han = len(_HAN.findall(sample))
         kana = len(_KANA.findall(sample))
         hangul = len(_HANGUL.findall(sample))
         words = _WORD.findall(sample.lower())
         latin = sum(map(str.isascii, words))
-    letters = len("".join(sample.split())) or 1  # characters that are not white space
+        letters = len("".join(sample.split())) or 1  # characters that are not white space
 
     def is_script(count: int) -> bool:
         return (count >= _MIN_SCRIPT or count > 0.3 * letters) and count > latin / 4
@@ -111,10 +112,10 @@ def detect_language(text: str) -> str:
     if not words:
         return ""
     counts: dict[str, float] = dict.fromkeys(_FUNCTION_WORDS, 0.0)
-    seen = Counter(words)
-    for word in seen.keys() & _LANGUAGES_OF.keys():  # counts are whole: order does not matter
+    seen = Counter(filter(_LANGUAGES_OF.__contains__, words))
+    for word, times in seen.items():  # counts are whole: their order does not matter
         for lang in _LANGUAGES_OF[word]:
-            counts[lang] += seen[word]
+            counts[lang] += times
     # A letter only one of the languages writes settles a tie ("Steuergeräte an").
     for own, marks in _OWN_LETTERS.items() if not is_ascii else ():
         if any(c in sample for c in marks):

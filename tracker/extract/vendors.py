@@ -86,6 +86,10 @@ _NAME_BEFORE = re.compile(
 )
 # Words of four letters or more, for telling a headline in title case.
 _LONG_WORD = re.compile(r"(?<![\w-])[^\W\d_]{4,}")
+# The same where no letter or digit is outside ASCII, and those of them that start in capitals.
+_ASCII_LONG_WORD = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{4,}")
+_ASCII_CAPITAL_WORD = re.compile(r"(?<![A-Za-z0-9_-])[A-Z][A-Za-z]{3,}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 TITLE_SAMPLE = 300
 # Languages that capitalise every noun: a capital word before a name is no sign of a person.
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
@@ -594,9 +598,15 @@ class _Page:
         s_start, s_end = self.sentence_span(offset)
         found = self._title_case.get(s_start)
         if found is None:
-            words = _LONG_WORD.findall(self.text, s_start, min(s_end, s_start + TITLE_SAMPLE))
-            capitals = sum(1 for w in words if w[0].isupper())
-            found = self._title_case[s_start] = len(words) >= 3 and capitals >= 0.7 * len(words)
+            end = min(s_end, s_start + TITLE_SAMPLE)
+            others = _NON_ASCII.findall(self.text, max(0, s_start - 1), end)
+            if not any(c.isalnum() for c in others):  # letters are A-Z and a-z: count in C
+                count = len(_ASCII_LONG_WORD.findall(self.text, s_start, end))
+                capitals = len(_ASCII_CAPITAL_WORD.findall(self.text, s_start, end))
+            else:
+                words = _LONG_WORD.findall(self.text, s_start, end)
+                count, capitals = len(words), sum(1 for w in words if w[0].isupper())
+            found = self._title_case[s_start] = count >= 3 and capitals >= 0.7 * count
         return found
 
     def window(self, start: int, end: int, reach: int = WINDOW) -> tuple[int, int]:
