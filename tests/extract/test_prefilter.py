@@ -35,7 +35,7 @@ def test_required_factors(pattern: str, factors: set[str]) -> None:
     assert required_factors(pattern) == (factors, False)
 
 
-def test_case_insensitive_patterns_are_run_on_any_text_outside_ascii() -> None:
+def test_case_insensitive_patterns_are_run_on_text_that_folds_beyond_lower_case() -> None:
     assert required_factors(re.compile("Supplied BY", re.IGNORECASE)) == ({"supplied by"}, True)
     prefilter = Prefilter([re.compile("supplied", re.IGNORECASE), "made"])
     assert prefilter.candidates("it was supplied") == {0}
@@ -44,6 +44,18 @@ def test_case_insensitive_patterns_are_run_on_any_text_outside_ascii() -> None:
     assert re.search("supplied", "ſupplied", re.IGNORECASE)
     assert prefilter.candidates("ſupplied") == {0}
     assert prefilter.ends("ſupplied") is None
+    # the dotted capital I lower-cases to "i" and a combining dot; re folds it to "i"
+    assert re.search("supplied", "suppl\u0130ed", re.IGNORECASE)
+    assert prefilter.candidates("suppl\u0130ed".lower()) == {0}
+    # other letters and marks outside ASCII fold as they lower-case: the test stands
+    assert prefilter.candidates("“it was made” in zürich") == {1}
+    assert prefilter.ends("“it was made”") == [11]
+
+
+def test_a_literal_that_folds_beyond_lower_case_is_always_run() -> None:
+    prefilter = Prefilter([re.compile("5µm", re.IGNORECASE), "made"])
+    assert re.search("5µm", "5\u039cm".lower(), re.IGNORECASE)  # capital mu, micro sign
+    assert prefilter.candidates("5\u039cm".lower()) == {0}
 
 
 def test_opaque_characters_are_never_required() -> None:

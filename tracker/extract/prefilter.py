@@ -8,8 +8,8 @@ a pattern it cannot read (no usable literal, an inline flag) is always run.
 
 Case-insensitive patterns get lower-cased factors and are looked up in lower-cased text.
 For ASCII text that is exact; outside ASCII a few characters match case-insensitively
-without lower-casing to the same letter (the long s matches "s"), so for non-ASCII text
-those patterns are always run.
+without lower-casing to the same letter (the long s matches "s"), so for a text that holds
+one of them (``FOLD_UNSAFE``) those patterns are always run.
 """
 
 from __future__ import annotations
@@ -153,6 +153,31 @@ def required_factors(
     return kept, ignore_case
 
 
+def _fold_unsafe() -> re.Pattern[str] | None:
+    """The characters for which lower-casing does not tell what a case-insensitive pattern
+    matches: those ``re`` folds together beyond lower case ("ı" and "i", "ſ" and "s"), and
+    those ``str.lower`` maps otherwise than ``re`` does ("İ" to "i" and a combining dot, a
+    final "Σ" to "ς"). None when the table is not there: then every pattern is run."""
+    try:  # private to the standard library, like re._parser above
+        extra: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
+    except (ImportError, AttributeError):  # pragma: no cover
+        return None
+    chars = {chr(c) for key, others in extra.items() for c in (key, *others) if c > 0x7F}
+    chars |= {"\u0130", "\u0307", "\u03a3"}  # "i" and "s" are safe without "ı", "İ", "ſ"
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+# A text (or its lower case) without these characters holds a case-insensitive pattern's
+# lower-cased literal wherever the pattern matches, as ASCII text does.
+FOLD_UNSAFE = _fold_unsafe()
+
+
+def is_fold_safe(text: str) -> bool:
+    """Whether lower-cased literals tell where case-insensitive patterns may match in
+    ``text`` (ASCII, or no character ``FOLD_UNSAFE`` names)."""
+    return text.isascii() or (FOLD_UNSAFE is not None and not FOLD_UNSAFE.search(text))
+
+
 class Prefilter:
     """One Aho-Corasick pass tells which of ``patterns`` may match a text.
 
@@ -170,6 +195,9 @@ class Prefilter:
                 always.add(index)
                 continue
             strings, ignore_case = factors
+            if ignore_case and FOLD_UNSAFE is not None and any(map(FOLD_UNSAFE.search, strings)):
+                always.add(index)  # a literal that folds beyond lower case: always run
+                continue
             if ignore_case:
                 folded.add(index)
             for factor in strings:
@@ -186,7 +214,7 @@ class Prefilter:
     def ends(self, text: str) -> list[int] | None:
         """Where factors end in ``text`` (sorted offsets of their last characters): a match
         of any pattern holds one of them. None when some pattern may match anywhere."""
-        if self._always or (self._unless_ascii and not text.isascii()):
+        if self._always or (self._unless_ascii and not is_fold_safe(text)):
             return None
         if self._empty:
             return []
@@ -194,7 +222,7 @@ class Prefilter:
 
     def runs_everywhere(self, text: str) -> bool:
         """Whether some pattern may match ``text`` anywhere (``ends`` gives None)."""
-        return bool(self._always or (self._unless_ascii and not text.isascii()))
+        return bool(self._always or (self._unless_ascii and not is_fold_safe(text)))
 
     def has_factor(self, text: str, start: int, end: int) -> bool:
         """Whether a factor lies wholly within ``text[start:end]``: a match there of any
@@ -205,7 +233,7 @@ class Prefilter:
 
     def candidates(self, text: str) -> set[int]:
         """Indices of the patterns that may match ``text`` (the others cannot)."""
-        found = set(self._always if text.isascii() else self._unless_ascii)
+        found = set(self._always if is_fold_safe(text) else self._unless_ascii)
         if not self._empty:
             for _, indices in self._automaton.iter(text):
                 found |= indices

@@ -879,15 +879,14 @@ def _device_subject(
 ) -> str | None:
     """The maker of the device a review or teardown is about: the first device named in the
     headline or the opening lines."""
-    if not spans:
+    devices = [p for p in products if p.vendor and p.category == "device"]
+    if not spans or not devices:
         return None
     opening = spans[min(2, len(spans) - 1)][1]
-    if _REVIEW.search(text, 0, opening):  # a review says what it reviews a little later
+    # a review says what it reviews a little later (asked only when that may matter)
+    if any(p.start >= opening for p in devices) and _REVIEW.search(text, 0, opening):
         opening = spans[min(5, len(spans) - 1)][1]
-    return next(
-        (p.vendor for p in products if p.start < opening and p.vendor and p.category == "device"),
-        None,
-    )
+    return next((p.vendor for p in devices if p.start < opening), None)
 
 
 def _attribute(found: list[Found], text: str, hits: list[AttributionHit]) -> None:

@@ -35,7 +35,6 @@ sentence share one copy of it.
 from __future__ import annotations
 
 import bisect
-import importlib
 import operator
 import re
 from collections.abc import Sequence
@@ -47,6 +46,7 @@ from tracker.catalog.attributions import AttributionSource
 from tracker.catalog.gazetteer import Gazetteer, Vendor
 from tracker.catalog.lexicon import vendor_words
 from tracker.extract.language import detect_language
+from tracker.extract.prefilter import FOLD_UNSAFE as _FOLD_UNSAFE
 from tracker.extract.sentences import evidence_span, sentence_spans
 from tracker.extract.vocabulary import (
     ARCHITECTURE_SUFFIXES,
@@ -503,23 +503,6 @@ _FUNCTION_WORDS = _words(
     "der die das den dem des ein eine und oder bei mit von für auch wie le la les un une et "
     "de du des el los las y con para il lo gli i w z na do"
 )
-
-
-def _fold_unsafe() -> re.Pattern[str] | None:
-    """The characters for which lower-casing does not tell what a case-insensitive pattern
-    matches: those ``re`` folds together beyond lower case ("ı" and "i", "ſ" and "s"), and
-    those ``str.lower`` maps otherwise than ``re`` does ("İ" to two characters, a final
-    "Σ" to "ς"). None when the table is not there: then every pattern is run."""
-    try:  # private to the standard library, like re._parser in tracker.extract.prefilter
-        extra: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
-    except (ImportError, AttributeError):  # pragma: no cover
-        return None
-    chars = {chr(c) for key, others in extra.items() for c in (key, *others) if c > 0x7F}
-    chars |= {"\u0130", "\u03a3"}  # "i" and "s" are safe where "ı", "İ" and "ſ" are absent
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
-
-
-_FOLD_UNSAFE = _fold_unsafe()
 
 
 def _fold_safe(words: Sequence[str]) -> tuple[str, ...] | None:
