@@ -215,6 +215,16 @@ class VendorMatcher:
         if len(self._automaton) == 0:
             self._automaton.add_word("\x00", None)
         self._automaton.make_automaton()
+        # Whether each form starts and ends with a word character (then a word character
+        # next to it in the text means the form is inside a longer word).
+        self._word_edges = {
+            alias.form: (
+                bool(_WORD_CHAR.match(alias.form[0])),
+                bool(_WORD_CHAR.match(alias.form[-1])),
+            )
+            for alias in self._automaton.values()
+            if alias is not None
+        }
         self._business = {
             lang: word_pattern(list(words_)) for lang, words_ in BUSINESS_WORDS.items()
         }
@@ -312,9 +322,10 @@ class VendorMatcher:
                 continue
             start = last - len(alias.form) + 1
             end = last + 1
-            if _WORD_CHAR.match(alias.form[0]) and start > 0 and _WORD_CHAR.match(text[start - 1]):
+            word_start, word_end = self._word_edges[alias.form]
+            if word_start and start > 0 and _WORD_CHAR.match(text[start - 1]):
                 continue
-            if _WORD_CHAR.match(alias.form[-1]) and end < len(text) and _WORD_CHAR.match(text[end]):
+            if word_end and end < len(text) and _WORD_CHAR.match(text[end]):
                 continue
             if alias.is_case_sensitive:
                 surface = text[start:end]
@@ -378,7 +389,7 @@ class VendorMatcher:
         if lower_acronym and not page.language:
             return "no"  # "amat" on a page in a language we cannot tell
         # "Amazon Web Services" or "Apple Inc." is no fruit: only the bare name needs proof.
-        is_bare = alias.form.casefold() == vendor.name.casefold() or " " not in alias.form
+        is_bare = " " not in alias.form or alias.form.casefold() == vendor.name.casefold()
         if not is_bare:
             return "yes"
         if (
