@@ -26,10 +26,13 @@ from sqlmodel import Session, col
 from tracker.store.exposure_queries import _raw_time, _utc, article_between, article_time
 from tracker.store.reports import source_names_for, vendor_names_for
 from tracker.store.review import (
+    CONFIRMED,
+    REJECTED,
     any_rejected_mention,
     mention_kept,
     relation_confirmed,
     relation_kept,
+    relation_verdicts,
 )
 from tracker.store.search import DATE_BLOCK_BITS
 from tracker.store.tables import (
@@ -213,10 +216,42 @@ def vendor_relations(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The relations that name the vendor as supplier, and those that name it as customer,
     the latest stored first (at most ``limit`` of each), with their evidence and article;
-    rejected ones left out, confirmed ones marked. Each side is read backwards along its
-    index and stops at ``limit``: a busy vendor's thousands of reports are never sorted."""
+    rejected ones left out, confirmed ones marked.
+
+    The latest ids of each side come from its index alone (a busy vendor has thousands of
+    reports); only they are joined to their articles and tested for a verdict, as many more
+    as the vendor has rejected relations on that side, so the rejected never shorten the
+    list. Without any verdict on relations the tests are left out."""
+    conn = session.connection()
+    verdicts = relation_verdicts(conn)
+    is_confirmed: ColumnElement[bool] = (
+        relation_confirmed() if CONFIRMED in verdicts else literal(False)
+    )
     sides: list[list[dict[str, Any]]] = []
-    for side in (col(Relation.supplier), col(Relation.customer)):
+    for side, reviewed in (
+        (col(Relation.supplier), col(Review.supplier)),
+        (col(Relation.customer), col(Review.customer)),
+    ):
+        kept: list[ColumnElement[bool]] = []
+        spare = 0
+        if REJECTED in verdicts:
+            kept = [relation_kept()]
+            spare = int(
+                conn.execute(
+                    select(func.count()).where(
+                        col(Review.kind) == "relation",
+                        col(Review.verdict) == REJECTED,
+                        reviewed == name,
+                    )
+                ).scalar_one()
+            )
+        latest = (
+            select(col(Relation.id).label("id"))
+            .where(side == name)
+            .order_by(col(Relation.id).desc())
+            .limit(limit + spare)
+            .subquery("latest")
+        )
         stmt = (
             select(
                 col(Relation.supplier),
@@ -228,10 +263,12 @@ def vendor_relations(
                 col(Relation.article_id),
                 col(Article.title),
                 _raw_time().label("at"),
-                relation_confirmed().label("is_confirmed"),
+                is_confirmed.label("is_confirmed"),
             )
+            .select_from(latest)
+            .join(Relation, col(Relation.id) == latest.c.id)
             .join(Article, col(Article.id) == col(Relation.article_id))
-            .where(side == name, relation_kept())
+            .where(*kept)
             .order_by(col(Relation.id).desc())
             .limit(limit)
         )
@@ -248,7 +285,7 @@ def vendor_relations(
                 "title": r.title,
                 "at": _utc(r.at),
             }
-            for r in session.connection().execute(stmt).all()
+            for r in conn.execute(stmt).all()
         ])  # fmt: skip
     return sides[0], sides[1]
 

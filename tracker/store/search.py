@@ -24,6 +24,7 @@ from sqlalchemy import (
     column,
     distinct,
     func,
+    literal,
     literal_column,
     select,
     table,
@@ -184,13 +185,14 @@ def _sqlite_search(
     until: datetime | None,
     limit: int,
     candidates: int,
+    offset: int = 0,
 ) -> tuple[list[Row], list[int]]:
     match = _sqlite_match(query)
     conn = session.connection()
     try:
         newest = conn.execute(_sqlite_newest(match, filters, since, until, candidates)).all()
         ids = [int(r[0]) for r in newest]
-        best = sorted(newest, key=lambda r: (r[1], -r[0]))[:limit]
+        best = sorted(newest, key=lambda r: (r[1], -r[0]))[offset:limit]
         scores = {int(i): float(score) for i, score in best}
         if not best:
             return [], ids
@@ -268,6 +270,7 @@ def _postgres_search(
     filters: list[ColumnElement[bool]],
     limit: int,
     candidates: int,
+    offset: int = 0,
 ) -> tuple[list[Row], list[int]]:
     tsquery = _tsquery(query)
     vector: ColumnElement[str] = literal_column("article.search")
@@ -287,7 +290,8 @@ def _postgres_search(
             select(_article.c.id.label("id"), score.label("score"))
             .where(_article.c.id.in_(ids))
             .order_by(score.desc(), _article.c.id.desc())
-            .limit(limit)
+            .limit(max(limit - offset, 0))
+            .offset(offset)
             .subquery("best")
         )
         stmt = (
@@ -382,10 +386,12 @@ def search_page(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 20,
+    offset: int = 0,
     candidates: int = CANDIDATES,
 ) -> SearchPage:
-    """Articles matching ``query``, best first, filtered by vendor, source and date; and the
-    ids of the matches that were ranked (for ``search_facets``).
+    """Articles matching ``query``, best first, filtered by vendor, source and date (the
+    best ``limit``, less the first ``offset``: a page); and the ids of the matches that were
+    ranked (for ``search_facets``).
 
     An article must name every one of ``vendors`` (each by itself or one of its
     subsidiaries; names are the store's, in any case) and come from any one of ``sources``.
@@ -399,10 +405,10 @@ def search_page(
     candidates = max(candidates, limit)
     filters = _filters(dialect, vendors, sources)
     if dialect == "sqlite":
-        rows, ids = _sqlite_search(session, query, filters, since, until, limit, candidates)
+        rows, ids = _sqlite_search(session, query, filters, since, until, limit, candidates, offset)
     else:
         filters += _postgres_dates(since, until)
-        rows, ids = _postgres_search(session, query, filters, limit, candidates)
+        rows, ids = _postgres_search(session, query, filters, limit, candidates, offset)
     hits = [
         SearchHit(
             article_id=aid,
@@ -455,7 +461,8 @@ def search_facets(
     facets: dict[str, list[tuple[str, int]]] = {"vendor": [], "source": []}
     if not article_ids:
         return facets
-    conn = session.connection()
+    wanted = sorted(set(article_ids))
+    parts = []
     for facet, name, article_id, joined in (
         ("vendor", _vendor.c.name, _mention.c.article_id,
          _mention.join(_vendor, _vendor.c.id == _mention.c.vendor_id)),
@@ -463,13 +470,19 @@ def search_facets(
          _article_source.join(_source, _source.c.id == _article_source.c.source_id)),
     ):  # fmt: skip
         n = func.count(distinct(article_id))
-        stmt = (
-            select(name, n)
+        counted = (
+            select(literal(facet).label("facet"), name.label("name"), n.label("n"))
             .select_from(joined)
-            .where(article_id.in_(sorted(set(article_ids))))
+            .where(article_id.in_(wanted))
             .group_by(name)
             .order_by(n.desc(), name)
             .limit(top)
+            .subquery(facet)
         )
-        facets[facet] = [(str(found), int(count)) for found, count in conn.execute(stmt).all()]
+        parts.append(select(counted.c.facet, counted.c.name, counted.c.n))
+    # One statement for both facets: one round trip (and one wait for the CPU) the fewer.
+    for facet, found, count in session.connection().execute(union_all(*parts)).all():
+        facets[str(facet)].append((str(found), int(count)))
+    for counts in facets.values():  # a UNION keeps no order
+        counts.sort(key=lambda item: (-item[1], item[0]))
     return facets

@@ -228,12 +228,14 @@ DERIVED = MetaData()
 VENDOR_DAY = Table(
     "vendor_day",
     DERIVED,
-    Column("vendor_id", Integer, primary_key=True),
-    Column("day", String, primary_key=True),  # YYYY-MM-DD of the article time, UTC
+    Column("vendor_id", Integer, nullable=False),
+    Column("day", String, nullable=False),  # YYYY-MM-DD of the article time, UTC
     Column("articles", Integer, nullable=False),
     Index("ix_vendor_day_day", "day", "vendor_id", "articles"),
 )
-"""Articles mentioning each vendor per day (migration 0018), rejected mentions included."""
+"""Articles mentioning each vendor per day (migration 0018), rejected mentions included.
+Read it by summing: on PostgreSQL a vendor's day has a row per change until
+``tallies.compact_vendor_days`` folds them (SQLite keeps one row, keyed)."""
 
 
 class VendorCandidate(SQLModel, table=True):

@@ -289,6 +289,7 @@ def search_page(request: Request) -> Response:
                     since=since,
                     until=until,
                     limit=min(MAX_RESULTS, page * PER_PAGE + 1),
+                    offset=(page - 1) * PER_PAGE,
                     candidates=FACET_DEPTH,
                 )
                 hits = [
@@ -305,8 +306,8 @@ def search_page(request: Request) -> Response:
                     for h in found.hits
                 ]
                 facets = search_facets(session, found.candidate_ids)
-                has_more = len(hits) > page * PER_PAGE
-                hits = hits[(page - 1) * PER_PAGE : page * PER_PAGE]
+                has_more = len(hits) > PER_PAGE
+                hits = hits[:PER_PAGE]
             else:
                 hits = recent_articles(session, PER_PAGE + 1, (page - 1) * PER_PAGE)
                 has_more = len(hits) > PER_PAGE
@@ -433,6 +434,7 @@ def vendor_page(request: Request) -> Response:
         suppliers=as_customer,
         articles=articles,
         rejected=rejected,
+        shown=RELATIONS_SHOWN,
     )
 
 

@@ -13,6 +13,14 @@ its day, its last one removed takes it away; an article deleted (before its ment
 it) or given other dates moves its vendors' counts. Rejected mentions are left in it: the
 queries subtract them (reviews are few).
 
+On PostgreSQL, where several workers write at once, the triggers only append: each change is a
+row of its own (+n or -n), never an update of a shared counter, so writers storing articles
+about the same vendors on the same day neither wait for each other's commit nor deadlock (a
+counter row per vendor and day would be locked by every batch mentioning Apple today, in
+whatever order the batch met its vendors). Readers sum the rows; ``compact_vendor_days``
+(tracker/store/tallies.py) folds each day's rows into one now and then. SQLite has one writer
+at a time and keeps one row per vendor and day.
+
 Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-06
@@ -32,16 +40,20 @@ _SQLITE_DAY = "substr(coalesce({t}.published_at, {t}.fetched_at), 1, 10)"
 
 
 def upgrade() -> None:
+    is_postgresql = op.get_bind().dialect.name == "postgresql"
+    # PostgreSQL: rows of changes, several per vendor and day until compacted (no key).
+    key = "" if is_postgresql else ",\n            PRIMARY KEY (vendor_id, day)"
     op.execute(
-        """CREATE TABLE vendor_day (
+        f"""CREATE TABLE vendor_day (
             vendor_id INTEGER NOT NULL,
             day VARCHAR NOT NULL,
-            articles INTEGER NOT NULL,
-            PRIMARY KEY (vendor_id, day)
+            articles INTEGER NOT NULL{key}
         )"""
     )
+    if is_postgresql:
+        op.execute("CREATE INDEX ix_vendor_day_vendor ON vendor_day (vendor_id, day)")
     op.execute("CREATE INDEX ix_vendor_day_day ON vendor_day (day, vendor_id, articles)")
-    if op.get_bind().dialect.name == "postgresql":
+    if is_postgresql:
         _upgrade_postgresql()
     else:
         _upgrade_sqlite()
@@ -123,9 +135,7 @@ def _upgrade_postgresql() -> None:
                     SELECT 1 FROM mention AS m
                     WHERE m.vendor_id = added.vendor_id AND m.article_id = added.article_id
                       AND m.id NOT IN (SELECT id FROM added))) AS pairs
-            GROUP BY vendor_id, day
-            ON CONFLICT (vendor_id, day)
-            DO UPDATE SET articles = vendor_day.articles + excluded.articles;
+            GROUP BY vendor_id, day;
             RETURN NULL;
         END $$ LANGUAGE plpgsql"""
     )
@@ -137,17 +147,15 @@ def _upgrade_postgresql() -> None:
     op.execute(
         f"""CREATE FUNCTION vendor_day_mention_delete() RETURNS trigger AS $$
         BEGIN
-            UPDATE vendor_day SET articles = vendor_day.articles - pairs.n
-            FROM (
-                SELECT vendor_id, day, count(*) AS n FROM (
-                    SELECT DISTINCT gone.vendor_id, gone.article_id, {day} AS day
-                    FROM gone JOIN article ON article.id = gone.article_id
-                    WHERE NOT EXISTS (
-                        SELECT 1 FROM mention AS m
-                        WHERE m.vendor_id = gone.vendor_id
-                          AND m.article_id = gone.article_id)) AS removed
-                GROUP BY vendor_id, day) AS pairs
-            WHERE vendor_day.vendor_id = pairs.vendor_id AND vendor_day.day = pairs.day;
+            INSERT INTO vendor_day (vendor_id, day, articles)
+            SELECT vendor_id, day, -count(*) FROM (
+                SELECT DISTINCT gone.vendor_id, gone.article_id, {day} AS day
+                FROM gone JOIN article ON article.id = gone.article_id
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM mention AS m
+                    WHERE m.vendor_id = gone.vendor_id
+                      AND m.article_id = gone.article_id)) AS removed
+            GROUP BY vendor_id, day;
             RETURN NULL;
         END $$ LANGUAGE plpgsql"""
     )
@@ -160,9 +168,8 @@ def _upgrade_postgresql() -> None:
     op.execute(
         f"""CREATE FUNCTION vendor_day_article_delete() RETURNS trigger AS $$
         BEGIN
-            UPDATE vendor_day SET articles = articles - 1
-            WHERE day = {old_day}
-              AND vendor_id IN (SELECT vendor_id FROM mention WHERE article_id = OLD.id);
+            INSERT INTO vendor_day (vendor_id, day, articles)
+            SELECT DISTINCT vendor_id, {old_day}, -1 FROM mention WHERE article_id = OLD.id;
             RETURN OLD;
         END $$ LANGUAGE plpgsql"""
     )
@@ -174,13 +181,13 @@ def _upgrade_postgresql() -> None:
         f"""CREATE FUNCTION vendor_day_article_dates() RETURNS trigger AS $$
         BEGIN
             IF {old_day} IS DISTINCT FROM {new_day} THEN
-                UPDATE vendor_day SET articles = articles - 1
-                WHERE day = {old_day}
-                  AND vendor_id IN (SELECT vendor_id FROM mention WHERE article_id = NEW.id);
                 INSERT INTO vendor_day (vendor_id, day, articles)
-                SELECT DISTINCT vendor_id, {new_day}, 1 FROM mention WHERE article_id = NEW.id
-                ON CONFLICT (vendor_id, day)
-                DO UPDATE SET articles = vendor_day.articles + 1;
+                SELECT vendor_id, day, articles FROM (
+                    SELECT DISTINCT vendor_id, {old_day} AS day, -1 AS articles
+                    FROM mention WHERE article_id = NEW.id
+                    UNION ALL
+                    SELECT DISTINCT vendor_id, {new_day}, 1
+                    FROM mention WHERE article_id = NEW.id) AS moved;
             END IF;
             RETURN NULL;
         END $$ LANGUAGE plpgsql"""
