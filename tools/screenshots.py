@@ -1,7 +1,7 @@
 """Screenshots of the web workspace's main pages, for the README.
 
     .venv/bin/tracker --config config/demo.toml --db sqlite:///demo.db demo
-    .venv/bin/python tools/screenshots.py sqlite:///demo.db docs/web
+    .venv/bin/python -m tools.screenshots sqlite:///demo.db docs/web [ARTICLE_ID]
 
 Serves the database on a free port of 127.0.0.1 and photographs the pages in Debian's
 chromium (/usr/bin/chromium) through Playwright.
@@ -29,10 +29,25 @@ PAGES = {
 }
 
 
-def main(db_url: str, out: Path, article: int = 22) -> None:
+def busiest_article(store: Store) -> int:
+    """The article with the most relations (the fetch order, so the ids, vary between demos)."""
+    from sqlalchemy import func, select
+
+    from tracker.store.tables import Relation
+
+    with store.read_session() as session:
+        n = func.count()
+        found = session.connection().execute(
+            select(Relation.article_id).group_by(Relation.article_id).order_by(n.desc()).limit(1)
+        )
+        return int(found.scalar_one())
+
+
+def main(db_url: str, out: Path, article: int | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings(path=None, timezone="UTC")
     store = Store(db_url, migrate=False)
+    article = article or busiest_article(store)
     server = Server(create_app(store, settings, load_gazetteer(settings.vendors_file)))
     try:
         with sync_playwright() as playwright:

@@ -195,6 +195,7 @@ class ScheduleSettings:
     shutdown_grace_s: Annotated[float, POSITIVE] = 10.0  # in-flight fetches' time on SIGTERM
     lease_s: Annotated[float, POSITIVE] = 300.0  # a worker's hold on a source; a dead one's ends
     claim_batch: Annotated[int, POSITIVE] = 50  # sources one worker fetches at once
+    fetch_log_days: Annotated[int, POSITIVE] = 90  # the fetch log keeps this long (and the last)
 
 
 def _schedule_problem(schedule: ScheduleSettings) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import col, select
 
 from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.products import build_catalog
@@ -34,10 +35,14 @@ from tracker.models import (
     VendorMention,
 )
 from tracker.store import Store
-from tracker.store.articles import link_article, sync_vendors
-from tracker.store.exposure_queries import MANY_VENDORS, StoreExposureData
+from tracker.store.articles import link_article, replace_findings, sync_vendors
+from tracker.store.exposure_queries import MANY_VENDORS, StoreExposureData, article_time
 from tracker.store.identity import save_entry
+from tracker.store.review import record_review
 from tracker.store.sources import add_source
+from tracker.store.tables import VENDOR_DAY, Article, Mention
+from tracker.store.tables import Relation as TableRelation
+from tracker.store.tallies import compact_vendor_days
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 SETTINGS = ExposureSettings()
@@ -351,6 +356,156 @@ def test_a_watchlist_is_ranked_by_exposure(corpus: Corpus, world: World) -> None
     assert report.rows[0].explanation.startswith(
         "most exposed through TSMC (foundry of Test Modem)"
     )
+
+
+def _article_id(corpus: Corpus, url: str) -> int:
+    with corpus.store.session() as session:
+        found = session.exec(select(col(Article.id)).where(col(Article.canonical_url) == url))
+        return int(found.one() or 0)
+
+
+def test_a_relation_carries_its_article_time(corpus: Corpus) -> None:
+    """Migration 0017's triggers: the store path, an insert that leaves the time out, and a
+    change of the article's dates all give the relation its article's time."""
+    url = corpus.article("MediaTek for Apple", 3, relations=[("MediaTek", "Apple", "confirmed")])
+    article_id = _article_id(corpus, url)
+    with corpus.store.session() as session:
+        session.add(
+            TableRelation(
+                article_id=article_id,
+                supplier="TSMC",
+                customer="Apple",
+                status="reported",
+                confidence=0.7,
+                evidence="TSMC makes chips for Apple.",
+            )
+        )
+        session.commit()
+        times = session.exec(select(col(TableRelation.reported_at))).all()
+        assert times == [NOW - timedelta(days=3)] * 2
+        article = session.get(Article, article_id)
+        assert article is not None
+        article.published_at = None
+        session.add(article)
+        session.commit()
+        fetched = article.fetched_at
+        assert session.exec(select(col(TableRelation.reported_at))).all() == [fetched] * 2
+
+
+def test_a_rejected_relation_leaves_exposure_and_a_confirmed_one_is_sure(
+    corpus: Corpus, world: World
+) -> None:
+    wrong = corpus.article("Sharp for Apple?", 3, relations=[("Sharp", "Apple", "reported")])
+    right = corpus.article(
+        "MediaTek for Apple", 2, relations=[("MediaTek", "Apple", "reported")], confidence=0.7
+    )
+    rows = {r.name: r for r in ask_customer(corpus, world, "Apple").rows}
+    assert rows["Sharp"].edge is not None
+    assert rows["MediaTek"].edge.reported.status == "reported"  # type: ignore[union-attr]
+    with corpus.store.session() as session:
+        for url, supplier, verdict in (
+            (wrong, "Sharp", "rejected"),
+            (right, "MediaTek", "confirmed"),
+        ):
+            record_review(
+                session,
+                kind="relation",
+                verdict=verdict,
+                article_id=_article_id(corpus, url),
+                supplier=supplier,
+                customer="Apple",
+                now=NOW,
+            )
+        session.commit()
+    rows = {r.name: r for r in ask_customer(corpus, world, "Apple").rows}
+    assert "Sharp" not in rows
+    reported = rows["MediaTek"].edge.reported  # type: ignore[union-attr]
+    assert reported is not None
+    assert (reported.status, reported.confidence) == ("confirmed", 1.0)
+
+
+def _vendor_days(corpus: Corpus) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]:
+    """vendor_day as kept by the triggers (summed: on PostgreSQL a day has a row per change
+    until compacted), and as counted from the mentions now."""
+    with corpus.store.session() as session:
+        conn = session.connection()
+        sums: dict[tuple[int, str], int] = {}
+        for v, d, n in conn.execute(select(VENDOR_DAY)).all():
+            sums[(int(v), str(d))] = sums.get((int(v), str(d)), 0) + int(n)
+        kept = {key: n for key, n in sums.items() if n}  # a day whose articles all went: 0
+        pairs = conn.execute(
+            select(col(Mention.vendor_id), col(Mention.article_id), article_time())
+            .join(Article, col(Article.id) == col(Mention.article_id))
+            .distinct()
+        ).all()
+    counted: dict[tuple[int, str], int] = {}
+    for vendor_id, _, at in pairs:
+        key = (int(vendor_id), at.astimezone(UTC).date().isoformat())
+        counted[key] = counted.get(key, 0) + 1
+    return kept, counted
+
+
+def test_vendor_days_follow_every_write(corpus: Corpus, gazetteer: Gazetteer) -> None:
+    """Migration 0018's triggers: stored articles (several mentions of a vendor count once),
+    a new extraction, a change of date and a deleted article all keep vendor_day exact."""
+    first = corpus.article("TSMC and Apple", 3, vendors=["TSMC", "Apple", "TSMC"])
+    corpus.article("TSMC alone", 3, vendors=["TSMC"])
+    third = corpus.article("Apple late", 40, vendors=["Apple", "Luxshare"])
+    kept, counted = _vendor_days(corpus)
+    assert kept == counted
+    assert sum(kept.values()) == 5
+    with corpus.store.session() as session:
+        article = session.exec(select(Article).where(col(Article.canonical_url) == first)).one()
+        assert article.id is not None
+        extraction = Extraction(
+            mentions=[VendorMention(n, n, 0, len(n), f"{n} again.") for n in ("Apple", "Intel")]
+        )
+        replace_findings(session, article.id, extraction, corpus.vendor_ids)
+        session.commit()
+        assert _vendor_days(corpus)[0] == _vendor_days(corpus)[1]
+        article.published_at = NOW - timedelta(days=10)
+        session.add(article)
+        other = session.exec(select(Article).where(col(Article.canonical_url) == third)).one()
+        other.published_at = None  # its fetch time counts now
+        session.add(other)
+        session.commit()
+        kept, counted = _vendor_days(corpus)
+        assert kept == counted
+        session.delete(other)
+        session.commit()
+    kept, counted = _vendor_days(corpus)
+    assert kept == counted
+    assert sum(kept.values()) == 3
+    # PostgreSQL: folding the change rows keeps every sum and leaves one row per vendor and day
+    folded = compact_vendor_days(corpus.store.engine)
+    assert (folded is None) == (corpus.store.engine.dialect.name == "sqlite")
+    assert _vendor_days(corpus) == (kept, counted)
+    with corpus.store.session() as session:
+        rows = session.connection().execute(select(VENDOR_DAY.c.vendor_id, VENDOR_DAY.c.day))
+        keys = [tuple(row) for row in rows]
+    assert len(keys) == len(set(keys))
+
+
+def test_rejected_mentions_leave_the_counts(corpus: Corpus) -> None:
+    """A rejected mention is not counted, whether its day is whole in the period or at its
+    edge (vendor_day counts it; the query takes it away)."""
+    window = make_window(NOW, None, SETTINGS)
+    whole = corpus.article("TSMC mid-window", 10, vendors=["TSMC"])
+    edge = corpus.article("TSMC at the edge", 29.9, vendors=["TSMC"])  # the window's first day
+    corpus.article("TSMC kept", 12, vendors=["TSMC"])
+    with corpus.store.session() as session:
+        assert StoreExposureData(session).mention_counts(["TSMC"], window) == {"TSMC": (3, 0)}
+        for url in (whole, edge):
+            record_review(
+                session,
+                kind="mention",
+                verdict="rejected",
+                article_id=_article_id(corpus, url),
+                supplier="TSMC",
+                now=NOW,
+            )
+        session.commit()
+        assert StoreExposureData(session).mention_counts(["TSMC"], window) == {"TSMC": (1, 0)}
 
 
 def test_both_ways_of_counting_agree(corpus: Corpus) -> None:

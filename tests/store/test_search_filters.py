@@ -13,7 +13,7 @@ from tests.conftest import query
 from tracker.query import parse_query
 from tracker.store import Store
 from tracker.store.engine import make_engine, upgrade
-from tracker.store.search import search_articles
+from tracker.store.search import search_articles, search_facets, search_page
 from tracker.store.types import UTCDateTime  # stored as the app stores dates
 
 ARTICLES = [
@@ -100,4 +100,21 @@ def test_upgrade_fills_the_vendor_list_and_search_filters_on_it(db_url: str) -> 
         assert dated(since=day, until=datetime(2026, 11, 3, tzinfo=UTC)) == {2}
         assert dated(since=datetime(2026, 11, 3, 12, tzinfo=UTC)) == {3}
         assert search_articles(session, cowos, vendors=["TSMC"], since=day) == []
+        # the facets count the matches ranked (the newest ``candidates``), whatever the page
+        found = search_page(session, cowos, limit=1, candidates=2)
+        assert [h.article_id for h in found.hits] == [3]  # equal scores: newest first
+        assert found.candidate_ids == [3, 2]
+        assert search_facets(session, found.candidate_ids) == {"vendor": [("Apple", 1)],
+                                                                "source": []}  # fmt: skip
+        everything = search_page(session, cowos, limit=1)
+        assert search_facets(session, everything.candidate_ids, top=2) == {
+            "vendor": [("Apple", 1), ("TSMC", 1)],  # ties by name
+            "source": [],
+        }
+        assert search_facets(session, []) == {"vendor": [], "source": []}
+        # a page: the best ``limit`` less the first ``offset``, facets alike
+        ranked = [h.article_id for h in search_articles(session, cowos)]
+        second = search_page(session, cowos, limit=2, offset=1)
+        assert [h.article_id for h in second.hits] == ranked[1:2]
+        assert second.candidate_ids == everything.candidate_ids
     store.engine.dispose()

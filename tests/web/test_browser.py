@@ -7,11 +7,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.pagesite import build_page_site
 from tests.web.conftest import PASSWORD, ServeFn, Store, auth_settings
+from tests.web.test_sources_add import loopback
+from tracker.devserver import serve_directory
 
 CHROMIUM = os.environ.get("TRACKER_TEST_CHROMIUM", "/usr/bin/chromium")
 
@@ -115,3 +119,50 @@ def test_log_in_when_auth_is_configured(page: Any, serve: ServeFn) -> None:
     page.wait_for_url("**/login**")
     page.goto(f"{server.url}/sources")
     page.wait_for_url("**/login**")
+
+
+def test_reject_then_confirm_a_product_link(
+    page: Any, serve: ServeFn, web_store: tuple[Store, dict[str, int]]
+) -> None:
+    server = serve()
+    first = web_store[1]["first"]
+    page.goto(f"{server.url}/article/{first}")
+    link = page.locator(".product-link[data-product=iPhone]")
+    assert "catalog apple-iphone" in link.inner_text()
+    link.locator("button.reject").click()
+    page.wait_for_load_state()
+    link = page.locator(".product-link[data-product=iPhone]")
+    assert "rejected by review" in link.inner_text()
+    assert page.locator(".text mark.product.rejected").count() == 1
+    page.goto(f"{server.url}/vendor/Apple")
+    assert page.locator(".rejected-count").inner_text() == "1"
+    page.goto(f"{server.url}/article/{first}")
+    page.locator(".product-link[data-product=iPhone] button.undo").click()
+    page.wait_for_load_state()
+    page.locator(".product-link[data-product=iPhone] button.confirm").click()
+    page.wait_for_load_state()
+    assert "confirmed by review" in page.locator(".product-link[data-product=iPhone]").inner_text()
+    assert page.locator(".text mark.product.rejected").count() == 0
+    assert page.problems == []
+
+
+def test_add_a_source_after_its_dry_run(
+    page: Any, serve: ServeFn, web_store: tuple[Store, dict[str, int]], tmp_path: Path
+) -> None:
+    root = build_page_site(tmp_path / "site")
+    with serve_directory(root) as site:
+        server = serve(loopback())
+        page.goto(f"{server.url}/sources")
+        page.fill("form.add-source input[name=url]", f"{site}/home-with-alternate.html")
+        page.click("form.add-source button.look")
+        page.wait_for_url("**/sources/try")
+        offer = page.locator(f"tr.offer[data-url='{site}/blog/atom.xml']")
+        offer.locator("button.look").click()  # the dry run of the Atom feed
+        page.wait_for_load_state()
+        assert "nothing stored" in page.locator("section.look h2").inner_text()
+        assert page.locator("table.trial tbody tr").count() > 1
+        page.locator("section.look form.source-choice button.add").click()
+        page.wait_for_url("**/sources?added=**")
+        assert "Added the source" in page.locator("p.notice").inner_text()
+        assert page.locator(f"table.sources a[href='{site}/blog/atom.xml']").count() == 1
+    assert page.problems == []

@@ -1,5 +1,6 @@
-"""Reviews: one click confirms or rejects; a rejection holds through re-extraction and leaves
-exposure and digests; `tracker export labels` writes the reviewed articles for `tracker eval`."""
+"""Reviews: one click confirms or rejects a relation, a vendor mention or a product link; a
+rejection holds through re-extraction and leaves exposure, digests and alerts; `tracker export
+labels` writes the reviewed articles for `tracker eval`."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from tests.conftest import SAMPLE_NOW
 from tests.web.conftest import ServeFn, Store
 from tracker.cli.app import app
 from tracker.exposure.scores import Window
+from tracker.store.alerts import event_stories
 from tracker.store.digests import known_relation_pairs, story_records, vendor_article_counts
 from tracker.store.exposure_queries import StoreExposureData
-from tracker.store.tables import Relation
+from tracker.store.tables import ProductMention, Relation
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -152,3 +154,86 @@ def test_a_rejected_mention_leaves_exposure_counts_and_digests(
     assert "Nvidia" not in per_vendor
     assert quotes == ["Foxconn"]
     assert named == ["Foxconn"]
+
+
+def product_facts(
+    store: Store, first: int
+) -> tuple[dict[str, tuple[int, int]], list[str], list[str], int]:
+    """What exposure, digests and alerts make of the first article's iPhone: its article
+    counts, its quoted sentences, the products of the digest's story, the alert stories."""
+    window = Window(
+        SAMPLE_NOW - timedelta(days=30), SAMPLE_NOW, SAMPLE_NOW - timedelta(days=120), "30 days"
+    )
+    since = SAMPLE_NOW - timedelta(days=30)
+    with store.session() as session:
+        data = StoreExposureData(session, is_parallel=False)
+        counts = data.product_counts(["apple-iphone"], window)
+        quoted = sorted(data.product_evidence(["apple-iphone"], window, 3))
+        stories = story_records(session, since, SAMPLE_NOW)
+        alerts = event_stories(session, since, ["capacity"], [], ["apple-iphone"])
+    story = next(s for s in stories if s.article_id == first)
+    return counts, quoted, [p.name for p in story.products], len(alerts)
+
+
+def test_reject_a_product_link_everywhere_it_counts(
+    serve: ServeFn, web_store: tuple[Store, dict[str, int]], tmp_path: Path
+) -> None:
+    store, ids = web_store
+    assert product_facts(store, ids["first"]) == ({"apple-iphone": (1, 0)}, ["apple-iphone"],
+                                                  ["iPhone"], 1)  # fmt: skip
+    with serve().client() as client:
+        page = client.get(f"/article/{ids['first']}")
+        assert 'data-product="iPhone" data-catalog="apple-iphone"' in page.text
+        answer = review(client, ids["first"], "rejected", kind="product",
+                        supplier="iPhone", customer="apple-iphone")  # fmt: skip
+        assert answer.status_code == 303  # type: ignore[attr-defined]
+        article = client.get(f"/article/{ids['first']}")
+        vendor = client.get("/vendor/Apple")
+        sources = client.get("/sources")
+    block = article.text.split('data-product="iPhone"', 1)[1].split("</div>", 1)[0]
+    assert "rejected by review" in block
+    assert 'class="product rejected"' in article.text  # struck through in the text
+    assert re.search(r'rejected-count">1<', vendor.text)  # Apple makes the iPhone
+    assert re.search(r'rejected">1<', sources.text)
+    assert product_facts(store, ids["first"]) == ({}, [], [], 0)
+    # The findings extracted again: new rows, the same link; the rejection holds.
+    with store.session() as session:
+        for row in session.exec(
+            select(ProductMention).where(ProductMention.article_id == ids["first"])
+        ):
+            session.delete(row)
+        session.flush()
+        session.add(ProductMention(article_id=ids["first"], catalog_id="apple-iphone",
+                                   name="iPhone", vendor="Apple", category="device",
+                                   surface="iPhone", sentence="again"))  # fmt: skip
+    assert product_facts(store, ids["first"]) == ({}, [], [], 0)
+    result = CliRunner().invoke(
+        app, ["--db", store.url, "export", "labels"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert record["products"] == []
+    assert record["reviews"] == [{"kind": "product", "supplier": "iPhone",
+                                  "customer": "apple-iphone", "verdict": "rejected"}]  # fmt: skip
+    with serve().client() as client:  # undone: it counts again
+        review(client, ids["first"], "clear", kind="product", supplier="iPhone",
+               customer="apple-iphone")  # fmt: skip
+    assert product_facts(store, ids["first"])[0] == {"apple-iphone": (1, 0)}
+
+
+def test_confirm_a_product_link_and_refuse_one_the_article_lacks(
+    serve: ServeFn, web_store: tuple[Store, dict[str, int]]
+) -> None:
+    store, ids = web_store
+    with serve().client() as client:
+        wrong = review(client, ids["first"], "rejected", kind="product",
+                       supplier="iPhone", customer="apple-ipad")  # fmt: skip
+        assert wrong.status_code == 400  # type: ignore[attr-defined]
+        assert "no product iPhone (apple-ipad)" in wrong.text  # type: ignore[attr-defined]
+        confirmed = review(client, ids["first"], "confirmed", kind="product",
+                           supplier="iPhone", customer="apple-iphone")  # fmt: skip
+        assert confirmed.status_code == 303  # type: ignore[attr-defined]
+        article = client.get(f"/article/{ids['first']}")
+    block = article.text.split('data-product="iPhone"', 1)[1].split("</div>", 1)[0]
+    assert "confirmed by review" in block
+    assert product_facts(store, ids["first"])[0] == {"apple-iphone": (1, 0)}

@@ -7,7 +7,7 @@ import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -123,7 +123,29 @@ def _run_fetch(st: State, selection: Selection, cpu: CpuPool) -> RunSummary:
             if event == "source_done":
                 progress.advance(task)
 
-        return asyncio.run(fetch_sources(st.store, st.settings, extractor, chosen, hook, cpu))
+        summary = asyncio.run(fetch_sources(st.store, st.settings, extractor, chosen, hook, cpu))
+    prune_after_fetch(st)
+    return summary
+
+
+# A run of `tracker fetch` prunes at most this many batches of the fetch log (by cron, runs
+# come often enough to keep up: a batch is 5,000 rows); `tracker run` prunes hourly.
+FETCH_PRUNE_BATCHES = 20
+
+
+def prune_after_fetch(st: State) -> None:
+    """Trim the fetch log to ``[schedule] fetch_log_days`` after a run, a bounded amount,
+    and fold the day tallies' change rows (PostgreSQL)."""
+    from tracker.store.fetchstate import prune_fetch_log
+    from tracker.store.tallies import compact_vendor_days
+
+    days = st.settings.schedule.fetch_log_days
+    prune_fetch_log(
+        st.store.engine,
+        datetime.now(UTC) - timedelta(days=days),
+        max_batches=FETCH_PRUNE_BATCHES,
+    )
+    compact_vendor_days(st.store.engine)
 
 
 def _outcome_row(o: SourceOutcome) -> dict[str, Any]:

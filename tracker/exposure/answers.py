@@ -270,7 +270,7 @@ def _walk(
             options.sort(key=lambda r: (-r.dependency, r.path, r.through))
             best = options[0]
             others = [o.path[-2] for o in options[1:] if o.path[-2] != best.path[-2]]
-            found[far] = replace(best, also_via=tuple(dict.fromkeys(others)))
+            found[far] = replace(best, also_via=tuple(dict.fromkeys(others))) if others else best
         reached |= found
         excluded |= set(found)
         if tier == tiers:

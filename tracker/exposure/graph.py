@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -165,11 +165,12 @@ def reported_links(
     The latest report decides the status; on a tie a negation wins (the same article both
     states and denies the link: not counted as current).
     """
-    tallies: dict[tuple[str, str], list[RelationTally]] = {}
+    # (status as shown, tally): thousands of tallies at tier 2, not copied one by one.
+    tallies: dict[tuple[str, str], list[tuple[str, RelationTally]]] = {}
     for t in facts.tallies:
         shown = shown_status(t.status, t.confidence)
         if t.supplier != t.customer and shown is not None:
-            tallies.setdefault((t.supplier, t.customer), []).append(replace(t, status=shown))
+            tallies.setdefault((t.supplier, t.customer), []).append((shown, t))
     sources: dict[tuple[str, str], int] = {}
     for supplier, customer, count in facts.sources:
         sources[(supplier, customer)] = sources.get((supplier, customer), 0) + count
@@ -180,25 +181,25 @@ def reported_links(
     links: list[ReportedLink] = []
     for key, group in tallies.items():
         # One pass per link (this runs for thousands of links at tier 2).
-        latest = group[0]
-        first_at = group[0].first_at
+        latest_status, latest = group[0]
+        first_at = latest.first_at
         last_current: datetime | None = None
         confidence = 0.0
         articles = 0
         by_status: dict[str, int] = {}
-        for t in group:
+        for status, t in group:
             articles += t.articles
-            by_status[t.status] = by_status.get(t.status, 0) + t.articles
+            by_status[status] = by_status.get(status, 0) + t.articles
             first_at = min(first_at, t.first_at)
-            if (t.last_at, t.status == NEGATED) > (latest.last_at, latest.status == NEGATED):
-                latest = t
-            if t.status != NEGATED:
+            if (t.last_at, status == NEGATED) > (latest.last_at, latest_status == NEGATED):
+                latest_status, latest = status, t
+            if status != NEGATED:
                 confidence = max(confidence, t.confidence)
                 if last_current is None or t.last_at > last_current:
                     last_current = t.last_at
         n_sources = sources.get(key, 0)
         weight = 0.0
-        if latest.status != NEGATED and last_current is not None:
+        if latest_status != NEGATED and last_current is not None:
             weight = reported_weight(confidence, n_sources, last_current, now, half_life_days)
         named = products.get(key)
         ranked = sorted(named, key=lambda cp: (-cp[0], cp[1])) if named else []
@@ -206,7 +207,7 @@ def reported_links(
             ReportedLink(
                 supplier=key[0],
                 customer=key[1],
-                status=latest.status,
+                status=latest_status,
                 articles=articles,
                 sources=n_sources,
                 first_at=first_at,

@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,10 +31,13 @@ from tracker.errors import TrackerError
 from tracker.extract import Extractor
 from tracker.ingest.pipeline import Pipeline, RunSummary
 from tracker.logs import log_event
-from tracker.store import Store, leases
+from tracker.store import Store, fetchstate, leases, tallies
 from tracker.store.tables import Source
 
 log = logging.getLogger("tracker.ingest.daemon")
+
+# How often the daemon prunes the fetch log (the first time at start-up).
+MAINTENANCE_EVERY_S = 3600.0
 
 
 class RunLocked(TrackerError):
@@ -220,12 +224,54 @@ class Daemon:
             await self.pipeline.aclose()
             log_event(log, logging.INFO, "stopped")
 
+    def maintain(self) -> int:
+        """Prune the fetch log down to ``[schedule] fetch_log_days`` in batches (blocking; a
+        stop request ends it between two batches), then fold the day tallies' change rows
+        (PostgreSQL); the fetch-log rows deleted."""
+        days = self.settings.schedule.fetch_log_days
+        started = time.monotonic()
+        deleted = fetchstate.prune_fetch_log(
+            self.store.engine,
+            datetime.now(UTC) - timedelta(days=days),
+            keep_going=lambda: not self.stopping.is_set(),
+        )
+        if not self.stopping.is_set():
+            tallies.compact_vendor_days(self.store.engine)
+        if deleted:
+            log_event(
+                log,
+                logging.INFO,
+                "fetch log pruned",
+                job="maintenance",
+                deleted=deleted,
+                days=days,
+                elapsed_s=round(time.monotonic() - started, 3),
+            )
+        return deleted
+
     def _add_jobs(self) -> None:
-        """The fetch tick, then the digest tick when digests can go out; both start now."""
+        """The fetch tick, the maintenance job, then the digest tick when digests can go out;
+        all start now."""
         tick_s = self.settings.schedule.tick_s
         now = datetime.now(UTC)
         self.add_job(
             self.dispatch, IntervalTrigger(seconds=tick_s), job_id="fetch", next_run_time=now
+        )
+
+        async def maintenance() -> None:
+            """In a thread: deletes take the database a while on a large log."""
+            if self.stopping.is_set():
+                return
+            try:
+                await asyncio.to_thread(self.maintain)
+            except Exception:
+                log.exception("maintenance crashed", extra={"fields": {"job": "maintenance"}})
+
+        self.add_job(
+            maintenance,
+            IntervalTrigger(seconds=MAINTENANCE_EVERY_S),
+            job_id="maintenance",
+            next_run_time=now,
         )
         digest = digest_job(self.store, self.settings, self.extractor)
         if digest is None:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from tracker.alerts.payload import AlertStory
-from tracker.store.review import mention_kept, relation_kept
+from tracker.store.review import mention_kept, product_kept, relation_kept
 from tracker.store.tables import (
     AlertOutbox,
     Article,
@@ -89,6 +89,7 @@ def event_stories(
         select(col(ProductMention.article_id), col(ProductMention.catalog_id)).where(
             col(ProductMention.article_id).in_(article_ids),
             col(ProductMention.catalog_id).is_not(None),
+            product_kept(),
         )
     ):
         products[int(article_id)].add(str(catalog_id).casefold())

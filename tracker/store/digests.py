@@ -29,7 +29,7 @@ from tracker.digest.records import (
 )
 from tracker.models import RELATION_SHOWN
 from tracker.store import Store
-from tracker.store.review import mention_kept, relation_confirmed, relation_kept
+from tracker.store.review import mention_kept, product_kept, relation_confirmed, relation_kept
 from tracker.store.tables import (
     Article,
     ArticleSource,
@@ -97,7 +97,7 @@ def story_records(
     for p in session.exec(
         select(ProductMention)
         .join(Article, col(Article.id) == col(ProductMention.article_id))
-        .where(window)
+        .where(window, product_kept())
         .order_by(col(ProductMention.id))
     ):
         products[p.article_id].append(

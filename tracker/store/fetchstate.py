@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 
-from sqlalchemy import Connection, Engine, func
-from sqlmodel import Session, col, delete, or_, select
+from sqlalchemy import Connection, Engine, Integer, bindparam, func, text
+from sqlmodel import Session, col, or_, select
 
 from tracker.store.tables import Article, ArticleSource, FetchLog, Source
+from tracker.store.types import UTCDateTime
 
-# The fetch log keeps this long per source.
-LOG_RETENTION = timedelta(days=90)
+# Rows of the fetch log deleted per transaction by prune_fetch_log.
+PRUNE_BATCH_ROWS = 5000
+# The advisory lock that lets one worker of a fleet prune at a time (any constant: "fetchlog").
+_PRUNE_LOCK_KEY = 0x66657463686C6F67
 
 
 class ConnectionKeeper:
@@ -90,7 +94,8 @@ def log_fetch(
     entries: int,
     new: int,
 ) -> None:
-    """Append to the fetch log, dropping the source's entries older than the retention."""
+    """Append to the fetch log. Nothing is deleted here: prune_fetch_log, run now and then,
+    keeps the log's size (a DELETE per fetch cost a statement and dead rows on every fetch)."""
     session.add(
         FetchLog(
             source_id=source_id,
@@ -103,12 +108,56 @@ def log_fetch(
             new=new,
         )
     )
-    session.exec(
-        delete(FetchLog).where(
-            col(FetchLog.source_id) == source_id,
-            col(FetchLog.started_at) < started_at - LOG_RETENTION,
-        )
-    )
+
+
+# A batch: the PRUNE_BATCH_ROWS rows from :lo on, by id (the log is written in time order, so
+# ids follow started_at but for fetches that overlapped). Each source's newest row stays,
+# however old: `sources health` shows it (a source disabled months ago keeps its last fetch).
+_FIRST = text("SELECT id, started_at FROM fetch_log WHERE id > :after ORDER BY id LIMIT 1").columns(
+    id=Integer(), started_at=UTCDateTime()
+)
+_BATCH_LAST = text(
+    "SELECT max(id) FROM (SELECT id FROM fetch_log WHERE id >= :lo ORDER BY id LIMIT :n) AS b"
+)
+_DELETE = text(
+    """DELETE FROM fetch_log WHERE id >= :lo AND id <= :hi AND started_at < :before
+    AND EXISTS (SELECT 1 FROM fetch_log AS newer WHERE newer.source_id = fetch_log.source_id
+        AND newer.started_at > fetch_log.started_at)"""
+).bindparams(bindparam("before", type_=UTCDateTime()))
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
+
+
+def prune_fetch_log(
+    engine: Engine,
+    before: datetime,
+    *,
+    batch_rows: int = PRUNE_BATCH_ROWS,
+    max_batches: int | None = None,
+    keep_going: Callable[[], bool] = lambda: True,
+) -> int:
+    """Delete the fetch-log rows that started before ``before`` (each source's newest row
+    excepted), oldest first, ``batch_rows`` per transaction, until the rows left are newer,
+    ``max_batches`` are done or ``keep_going()`` says stop; the number deleted.
+
+    Each batch is a range of the primary key, so it costs the rows it deletes whatever the
+    size of the log. On PostgreSQL one worker of a fleet prunes at a time (an advisory lock
+    per batch): another finds it taken and stops at once.
+    """
+    is_postgres = engine.dialect.name == "postgresql"
+    deleted, batches, after = 0, 0, -1
+    while keep_going() and (max_batches is None or batches < max_batches):
+        with engine.begin() as conn:
+            if is_postgres and not conn.execute(_TRY_LOCK, {"key": _PRUNE_LOCK_KEY}).scalar():
+                break  # another worker is pruning
+            first = conn.execute(_FIRST, {"after": after}).first()
+            if first is None or first.started_at >= before:
+                break  # the rest is newer (rows that overlapped it go at the next run)
+            hi = int(conn.execute(_BATCH_LAST, {"lo": first.id, "n": batch_rows}).scalar_one())
+            result = conn.execute(_DELETE, {"lo": first.id, "hi": hi, "before": before})
+            deleted += int(result.rowcount or 0)
+        batches += 1
+        after = hi
+    return deleted
 
 
 def publication_times(session: Session, source_id: int, limit: int = 50) -> list[datetime]:
@@ -145,11 +194,17 @@ def publication_times_by_source(session: Session, since: datetime) -> dict[int, 
 
 
 def last_fetches(session: Session) -> dict[int, FetchLog]:
-    """The newest fetch-log entry of each source."""
+    """The newest fetch-log entry of each source: one probe of the (source, started_at) index
+    per source, whatever the length of the log."""
     newest = (
-        select(FetchLog.source_id, func.max(FetchLog.id).label("last_id"))
-        .group_by(col(FetchLog.source_id))
-        .subquery()
+        select(FetchLog.id)
+        .where(col(FetchLog.source_id) == col(Source.id))
+        .order_by(col(FetchLog.started_at).desc())
+        .limit(1)
+        .correlate(Source)
+        .scalar_subquery()
     )
-    rows = session.exec(select(FetchLog).join(newest, col(FetchLog.id) == newest.c.last_id))
+    rows = session.exec(
+        select(FetchLog).where(col(FetchLog.id).in_(select(newest).select_from(Source)))
+    )
     return {row.source_id: row for row in rows}

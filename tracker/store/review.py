@@ -1,9 +1,12 @@
-"""Reviews: an analyst confirms or rejects a relation or a vendor mention.
+"""Reviews: an analyst confirms or rejects a relation, a vendor mention or a product link.
 
 A verdict is keyed by the article's canonical URL and the names it is about, so it holds
-through refetching and re-extraction. A rejected relation is left out wherever exposure and
+through refetching and re-extraction: a relation by (supplier, customer), a vendor mention by
+(vendor, ""), a product link (a product the article names, tied to a catalog entry or not)
+by (product name, catalog id or ""). A rejected relation is left out wherever exposure and
 digests read relations (``relation_kept``), a rejected mention wherever they count or quote
-mentions (``mention_kept``); a confirmed one counts as ``confirmed`` with full
+mentions (``mention_kept``), a rejected product link wherever they count, quote or match
+products (``product_kept``); a confirmed relation counts as ``confirmed`` with full
 confidence there (``relation_confirmed``).
 """
 
@@ -13,14 +16,14 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, literal, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete
 
 from tracker.errors import UsageError
-from tracker.store.tables import Article, Mention, Relation, Review, Vendor
+from tracker.store.tables import Article, Mention, ProductMention, Relation, Review, Vendor
 
-KINDS = ("relation", "mention")
+KINDS = ("relation", "mention", "product")
 VERDICTS = ("confirmed", "rejected")
 REJECTED = "rejected"
 CONFIRMED = "confirmed"
@@ -69,15 +72,55 @@ def mention_kept() -> ColumnElement[bool]:
     ).correlate(Mention)
 
 
-def any_rejected_mention(conn: Any) -> bool:
-    """True when some vendor mention was rejected: without one, ``mention_kept`` filters
-    nothing and its correlated test (one probe per mention row) can be left out."""
+def product_kept() -> ColumnElement[bool]:
+    """True for a ProductMention row of the enclosing query whose link no analyst rejected."""
+    reviewed = aliased(Article)
+    return ~exists(
+        select(col(Review.id))
+        .join(reviewed, col(reviewed.canonical_url) == col(Review.article_url))
+        .where(
+            col(reviewed.id) == col(ProductMention.article_id),
+            col(Review.kind) == "product",
+            col(Review.verdict) == REJECTED,
+            col(Review.supplier) == col(ProductMention.name),
+            col(Review.customer) == func.coalesce(col(ProductMention.catalog_id), literal("")),
+        )
+    ).correlate(ProductMention)
+
+
+def _any_rejected(conn: Any, kind: str) -> bool:
     found = conn.execute(
         select(col(Review.id))
-        .where(col(Review.kind) == "mention", col(Review.verdict) == REJECTED)
+        .where(col(Review.kind) == kind, col(Review.verdict) == REJECTED)
         .limit(1)
     ).first()
     return found is not None
+
+
+def relation_verdicts(conn: Any) -> set[str]:
+    """The verdicts given on relations at all (``confirmed``, ``rejected``): without one,
+    ``relation_kept`` (``relation_confirmed``) changes nothing and its correlated test (one
+    probe per relation row) can be left out."""
+    found = conn.execute(
+        select(col(Review.verdict)).where(col(Review.kind) == "relation").distinct()
+    ).all()
+    return {str(v) for (v,) in found}
+
+
+def any_rejected_mention(conn: Any) -> bool:
+    """True when some vendor mention was rejected: without one, ``mention_kept`` filters
+    nothing and its correlated test (one probe per mention row) can be left out."""
+    return _any_rejected(conn, "mention")
+
+
+def any_rejected_product(conn: Any) -> bool:
+    """True when some product link was rejected (``product_kept`` filters something)."""
+    return _any_rejected(conn, "product")
+
+
+def product_key(name: str, catalog_id: str | None) -> tuple[str, str, str]:
+    """The key of a product link among ``verdicts_for``'s."""
+    return ("product", name, catalog_id or "")
 
 
 def record_review(
@@ -92,8 +135,9 @@ def record_review(
     now: datetime,
 ) -> Review:
     """Store a verdict on the relation ``supplier -> customer`` (or the mention of vendor
-    ``supplier``) of the article, replacing an earlier one on the same item. UsageError
-    when the article does not carry that item."""
+    ``supplier``, or the link of product ``supplier`` to catalog entry ``customer``, "" for
+    none) of the article, replacing an earlier one on the same item. UsageError when the
+    article does not carry that item."""
     if kind not in KINDS or verdict not in VERDICTS:
         raise UsageError(f"review: {kind!r} {verdict!r} is not a review (kinds {KINDS})")
     article = session.get(Article, article_id)
@@ -101,7 +145,9 @@ def record_review(
         raise UsageError(f"review: no stored article has id {article_id}")
     evidence = _evidence(session, kind, article_id, supplier, customer)
     if evidence is None:
-        what = f"{supplier} -> {customer}" if kind == "relation" else supplier
+        what = {"relation": f"{supplier} -> {customer}", "mention": supplier}.get(
+            kind, f"{supplier} ({customer or 'no catalog entry'})"
+        )
         raise UsageError(f"review: article {article_id} has no {kind} {what}")
     if kind == "mention":
         customer = ""
@@ -155,6 +201,12 @@ def _evidence(
             col(Relation.article_id) == article_id,
             col(Relation.supplier) == supplier,
             col(Relation.customer) == customer,
+        )
+    elif kind == "product":
+        stmt = select(col(ProductMention.sentence)).where(
+            col(ProductMention.article_id) == article_id,
+            col(ProductMention.name) == supplier,
+            func.coalesce(col(ProductMention.catalog_id), "") == customer,
         )
     else:
         stmt = (
@@ -216,7 +268,13 @@ def reviewed_articles(session: Session) -> Iterator[dict[str, Any]]:
                 for v in record["vendors"]
                 if verdicts.get(("mention", v["name"], "")) != REJECTED
             ],
-            "products": list(dict.fromkeys(p["name"] for p in record["products"])),
+            "products": list(
+                dict.fromkeys(
+                    p["name"]
+                    for p in record["products"]
+                    if verdicts.get(product_key(p["name"], p["id"])) != REJECTED
+                )
+            ),
             "relations": list(relations.values()),
             "events": [{"type": e["type"], "vendors": e["vendors"]} for e in record["events"]],
             "reviews": [
@@ -228,11 +286,15 @@ def reviewed_articles(session: Session) -> Iterator[dict[str, Any]]:
 
 __all__ = [
     "any_rejected_mention",
+    "any_rejected_product",
     "clear_review",
     "mention_kept",
+    "product_kept",
+    "product_key",
     "record_review",
     "relation_confirmed",
     "relation_kept",
+    "relation_verdicts",
     "reviewed_articles",
     "verdicts_for",
 ]

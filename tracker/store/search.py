@@ -15,12 +15,16 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    Connection,
     Engine,
     Integer,
+    Select,
     Table,
     bindparam,
     column,
+    distinct,
     func,
+    literal,
     literal_column,
     select,
     table,
@@ -77,6 +81,14 @@ class SearchHit:
     score: float
     sources: list[str]
     vendors: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """A search's hits, and the ids of the matches ranked to find them (newest first)."""
+
+    hits: list[SearchHit]
+    candidate_ids: list[int]
 
 
 # id, title, url, published_at, fetched_at, snippet, score, vendor names, source names
@@ -141,6 +153,30 @@ def _sqlite_dates(since: datetime | None, until: datetime | None) -> list[TextCl
     ]
 
 
+def _sqlite_match(query: Node) -> TextClause:
+    return text("article_fts MATCH :match").bindparams(match=to_fts5(query))
+
+
+def _sqlite_newest(
+    match: TextClause,
+    filters: list[ColumnElement[bool]],
+    since: datetime | None,
+    until: datetime | None,
+    candidates: int,
+) -> Select[int, float]:
+    """The newest ``candidates`` matches that pass the filters, (id, score): FTS5 walks its
+    doclists from the highest rowid down and stops at the limit; the filters are tested on
+    the rowid, no article row read."""
+    score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
+    return (
+        select(_fts.c.rowid.label("id"), score.label("score"))
+        .select_from(_fts)
+        .where(match, *filters, *_sqlite_dates(since, until))
+        .order_by(_fts.c.rowid.desc())
+        .limit(candidates)
+    )
+
+
 def _sqlite_search(
     session: Session,
     query: Node,
@@ -149,60 +185,52 @@ def _sqlite_search(
     until: datetime | None,
     limit: int,
     candidates: int,
-) -> list[Row]:
-    match = text("article_fts MATCH :match").bindparams(match=to_fts5(query))
-    score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
-    # The newest matches that pass the filters: FTS5 walks its doclists from the highest rowid
-    # down and stops at the limit; the filters are tested on the rowid, no article row read.
-    newest = (
-        select(_fts.c.rowid.label("id"), score.label("score"))
-        .select_from(_fts)
-        .where(match, *filters, *_sqlite_dates(since, until))
-        .order_by(_fts.c.rowid.desc())
-        .limit(candidates)
-        .subquery("newest")
-    )
-    best = (
-        select(newest.c.id, newest.c.score)
-        .order_by(newest.c.score, newest.c.id.desc())
-        .limit(limit)
-        .cte("best")
-    )
-    # Snippets for the best rows only, each found by its rowid: snippet() reads and tokenises
-    # the whole text.
-    snippet = (
-        select(
-            func.snippet(literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24)
-        )
-        .select_from(_fts)
-        .where(match, _fts.c.rowid == best.c.id)
-        .scalar_subquery()
-    )
-    stmt = (
-        select(*_HIT_COLUMNS, snippet, best.c.score, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES)
-        .select_from(best)
-        .join(_article, _article.c.id == best.c.id)
-        .order_by(best.c.score, best.c.id.desc())
-    )
+    offset: int = 0,
+) -> tuple[list[Row], list[int]]:
+    match = _sqlite_match(query)
+    conn = session.connection()
     try:
-        found = session.connection().execute(stmt).all()
+        newest = conn.execute(_sqlite_newest(match, filters, since, until, candidates)).all()
+        ids = [int(r[0]) for r in newest]
+        best = sorted(newest, key=lambda r: (r[1], -r[0]))[offset:limit]
+        scores = {int(i): float(score) for i, score in best}
+        if not best:
+            return [], ids
+        # Snippets for the best rows only, each found by its rowid: snippet() reads and
+        # tokenises the whole text.
+        snippet = (
+            select(
+                func.snippet(
+                    literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24
+                )
+            )
+            .select_from(_fts)
+            .where(match, _fts.c.rowid == _article.c.id)
+            .scalar_subquery()
+        )
+        stmt = select(*_HIT_COLUMNS, snippet, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES).where(
+            _article.c.id.in_(sorted(scores))
+        )
+        found = conn.execute(stmt).all()
     except OperationalError as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
     rows: list[Row] = []
-    for row in found:
-        vendors, sources = _sqlite_names(row[7], row[8])
-        rows.append((row[0], row[1], row[2], row[3], row[4], row[5], -row[6], vendors, sources))
-    return rows
+    for row in sorted(found, key=lambda r: (scores[r[0]], -r[0])):
+        vendors, sources = _sqlite_names(row[6], row[7])
+        rows.append((row[0], row[1], row[2], row[3], row[4], row[5], -scores[row[0]], vendors,
+                     sources))  # fmt: skip
+    return rows, ids
 
 
-def _postgres_search(
-    session: Session,
-    query: Node,
-    filters: list[ColumnElement[bool]],
-    limit: int,
-    candidates: int,
-) -> list[Row]:
-    tsquery = func.to_tsquery(literal_column("'simple'"), to_tsquery(query))
+def _tsquery(query: Node) -> ColumnElement[Any]:
+    return func.to_tsquery(literal_column("'simple'"), to_tsquery(query))
+
+
+def _postgres_newest(
+    query: Node, filters: list[ColumnElement[bool]], candidates: int
+) -> Select[int]:
+    """The ids of the newest ``candidates`` matches that pass the filters."""
+    tsquery = _tsquery(query)
     vector: ColumnElement[str] = literal_column("article.search")
     # The newest matches that pass the filters, in two steps. First among the newest
     # RECENT_IDS ids, walking the primary key down and testing each row (its tsvector is read
@@ -233,69 +261,76 @@ def _postgres_search(
         .prefix_with("MATERIALIZED")
     )
     both = union_all(select(recent.c.id), select(older.c.id)).subquery("both")
-    newest = select(both.c.id).order_by(both.c.id.desc()).limit(candidates)
+    return select(both.c.id).order_by(both.c.id.desc()).limit(candidates)
+
+
+def _postgres_search(
+    session: Session,
+    query: Node,
+    filters: list[ColumnElement[bool]],
+    limit: int,
+    candidates: int,
+    offset: int = 0,
+) -> tuple[list[Row], list[int]]:
+    tsquery = _tsquery(query)
+    vector: ColumnElement[str] = literal_column("article.search")
     score = func.ts_rank_cd(vector, tsquery, 32)
-    best = (
-        select(_article.c.id.label("id"), score.label("score"))
-        .where(_article.c.id.in_(newest))
-        .order_by(score.desc(), _article.c.id.desc())
-        .limit(limit)
-        .subquery("best")
-    )
     headline = func.ts_headline(
         literal_column("'simple'"),
         _article.c.text,
         tsquery,
         f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=24, MinWords=12",
     )
-    stmt = (
-        select(
-            *_HIT_COLUMNS, headline, best.c.score, _POSTGRES_VENDOR_NAMES, _POSTGRES_SOURCE_NAMES
+
+    def run(conn: Connection) -> tuple[list[Row], list[int]]:
+        ids = [int(i) for i in conn.execute(_postgres_newest(query, filters, candidates)).scalars()]
+        if not ids:
+            return [], ids
+        best = (
+            select(_article.c.id.label("id"), score.label("score"))
+            .where(_article.c.id.in_(ids))
+            .order_by(score.desc(), _article.c.id.desc())
+            .limit(max(limit - offset, 0))
+            .offset(offset)
+            .subquery("best")
         )
-        .join(best, best.c.id == _article.c.id)
-        .order_by(best.c.score.desc(), best.c.id.desc())
-    )
+        stmt = (
+            select(
+                *_HIT_COLUMNS,
+                headline,
+                best.c.score,
+                _POSTGRES_VENDOR_NAMES,
+                _POSTGRES_SOURCE_NAMES,
+            )
+            .join(best, best.c.id == _article.c.id)
+            .order_by(best.c.score.desc(), best.c.id.desc())
+        )
+        return [tuple(row) for row in conn.execute(stmt).all()], ids
+
     try:
         bind = session.get_bind()
         if session.in_transaction() or not isinstance(bind, Engine):
-            found = session.connection().execute(stmt).all()
-        else:
-            # One statement, the names of the hits in it, sees one snapshot: outside the
-            # session's transaction it needs no BEGIN or COMMIT round trip (the session's own
-            # connection is left as it is, for whatever the caller does next).
-            with bind.connect() as conn:
-                autocommit = conn.execution_options(isolation_level="AUTOCOMMIT")
-                found = autocommit.execute(stmt).all()
+            return run(session.connection())
+        # Outside the session's transaction the two statements need no BEGIN or COMMIT round
+        # trip (the session's own connection is left as it is, for whatever the caller does
+        # next); each one, the names of the hits in it, sees one snapshot.
+        with bind.connect() as conn:
+            return run(conn.execution_options(isolation_level="AUTOCOMMIT"))
     except (ProgrammingError, DataError) as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
-    return [tuple(row) for row in found]
 
 
-def search_articles(
-    session: Session,
-    query: Node,
-    *,
-    vendors: Sequence[str] = (),
-    sources: Sequence[str] = (),
-    since: datetime | None = None,
-    until: datetime | None = None,
-    limit: int = 20,
-    candidates: int = CANDIDATES,
-) -> list[SearchHit]:
-    """Articles matching ``query``, best first, filtered by vendor, source and date.
-
-    An article must name every one of ``vendors`` (each by itself or one of its
-    subsidiaries; names are the store's, in any case) and come from any one of ``sources``.
-    Of the articles that match and pass the filters, the newest ``candidates`` (by id, the
-    order they were stored in; at least ``limit``) are ranked and the best ``limit`` returned,
-    equal scores newest first. SQLite ranks with FTS5's bm25 (title weighted 5x), PostgreSQL
-    with ts_rank_cd over a tsvector whose title words weigh 2.5x the body's; both use no
-    stemming.
-    """
+def _dialect(session: Session) -> str:
     dialect = session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise StoreError(f"store: full-text search is not available on {dialect}")
-    candidates = max(candidates, limit)
+    return dialect
+
+
+def _filters(
+    dialect: str, vendors: Sequence[str], sources: Sequence[str]
+) -> list[ColumnElement[bool]]:
+    """The vendor and source filters of a search (see ``search_articles``)."""
     # On SQLite the FTS rowid is the article id. Checking it (not article.id) tests each match
     # against the vendor's or source's articles before the article row is read; the unary +
     # keeps SQLite from looking the listed articles up in the FTS index one by one instead.
@@ -332,17 +367,49 @@ def search_articles(
                 .where(_source.c.name.in_(list(sources)))
             )
         )
+    return filters
+
+
+def _postgres_dates(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
+    """The date filters, tested on the rows the GIN index gives (text and vendor)."""
+    when = func.coalesce(_article.c.published_at, _article.c.fetched_at)
+    return [test for test in (when >= since if since else None,
+                              when < until if until else None) if test is not None]  # fmt: skip
+
+
+def search_page(
+    session: Session,
+    query: Node,
+    *,
+    vendors: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    candidates: int = CANDIDATES,
+) -> SearchPage:
+    """Articles matching ``query``, best first, filtered by vendor, source and date (the
+    best ``limit``, less the first ``offset``: a page); and the ids of the matches that were
+    ranked (for ``search_facets``).
+
+    An article must name every one of ``vendors`` (each by itself or one of its
+    subsidiaries; names are the store's, in any case) and come from any one of ``sources``.
+    Of the articles that match and pass the filters, the newest ``candidates`` (by id, the
+    order they were stored in; at least ``limit``) are ranked and the best ``limit`` returned,
+    equal scores newest first. SQLite ranks with FTS5's bm25 (title weighted 5x), PostgreSQL
+    with ts_rank_cd over a tsvector whose title words weigh 2.5x the body's; both use no
+    stemming.
+    """
+    dialect = _dialect(session)
+    candidates = max(candidates, limit)
+    filters = _filters(dialect, vendors, sources)
     if dialect == "sqlite":
-        rows = _sqlite_search(session, query, filters, since, until, limit, candidates)
+        rows, ids = _sqlite_search(session, query, filters, since, until, limit, candidates, offset)
     else:
-        # The dates are tested on the rows the GIN index gives (text and vendor).
-        when = func.coalesce(_article.c.published_at, _article.c.fetched_at)
-        if since:
-            filters.append(when >= since)
-        if until:
-            filters.append(when < until)
-        rows = _postgres_search(session, query, filters, limit, candidates)
-    return [
+        filters += _postgres_dates(since, until)
+        rows, ids = _postgres_search(session, query, filters, limit, candidates, offset)
+    hits = [
         SearchHit(
             article_id=aid,
             title=title,
@@ -358,3 +425,64 @@ def search_articles(
             rows
         )
     ]
+    return SearchPage(hits, ids)
+
+
+def search_articles(
+    session: Session,
+    query: Node,
+    *,
+    vendors: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 20,
+    candidates: int = CANDIDATES,
+) -> list[SearchHit]:
+    """The hits of ``search_page`` (see there)."""
+    return search_page(
+        session,
+        query,
+        vendors=vendors,
+        sources=sources,
+        since=since,
+        until=until,
+        limit=limit,
+        candidates=candidates,
+    ).hits
+
+
+def search_facets(
+    session: Session, article_ids: Sequence[int], *, top: int = 12
+) -> dict[str, list[tuple[str, int]]]:
+    """Facets of a search: ``{"vendor": [(name, articles), ...], "source": [...]}`` over
+    ``article_ids`` (a ``SearchPage``'s ``candidate_ids``: the matches it ranked), the ``top``
+    most frequent first. Grouped in the database: no rank, snippet or name list computed."""
+    facets: dict[str, list[tuple[str, int]]] = {"vendor": [], "source": []}
+    if not article_ids:
+        return facets
+    wanted = sorted(set(article_ids))
+    parts = []
+    for facet, name, article_id, joined in (
+        ("vendor", _vendor.c.name, _mention.c.article_id,
+         _mention.join(_vendor, _vendor.c.id == _mention.c.vendor_id)),
+        ("source", _source.c.name, _article_source.c.article_id,
+         _article_source.join(_source, _source.c.id == _article_source.c.source_id)),
+    ):  # fmt: skip
+        n = func.count(distinct(article_id))
+        counted = (
+            select(literal(facet).label("facet"), name.label("name"), n.label("n"))
+            .select_from(joined)
+            .where(article_id.in_(wanted))
+            .group_by(name)
+            .order_by(n.desc(), name)
+            .limit(top)
+            .subquery(facet)
+        )
+        parts.append(select(counted.c.facet, counted.c.name, counted.c.n))
+    # One statement for both facets: one round trip (and one wait for the CPU) the fewer.
+    for facet, found, count in session.connection().execute(union_all(*parts)).all():
+        facets[str(facet)].append((str(found), int(count)))
+    for counts in facets.values():  # a UNION keeps no order
+        counts.sort(key=lambda item: (-item[1], item[0]))
+    return facets

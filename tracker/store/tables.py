@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.store.types import IdList, UTCDateTime
@@ -109,10 +109,14 @@ class ArticleSource(SQLModel, table=True):
     """Which source carried which article, under which GUID."""
 
     __tablename__ = "article_source"
-    __table_args__ = (UniqueConstraint("source_id", "guid", name="uq_article_source_guid"),)
+    __table_args__ = (
+        UniqueConstraint("source_id", "guid", name="uq_article_source_guid"),
+        # An article's sources from the index alone (migration 0017).
+        Index("ix_article_source_article_source", "article_id", "source_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
     source_id: int = Field(foreign_key="source.id", index=True, ondelete="CASCADE")
     guid: str
     entry_url: str | None = None
@@ -165,16 +169,35 @@ class Relation(SQLModel, table=True):
     """A supplier relation reported by an article, with its evidence."""
 
     __tablename__ = "relation"
+    # A link's tally (bench/exposure_bench.py) from the index alone, by customer or by
+    # supplier (migration 0017).
+    __table_args__ = (
+        Index(
+            "ix_relation_customer_tally",
+            "customer",
+            "supplier",
+            *("status", "article_id", "reported_at", "confidence", "product"),
+        ),
+        Index(
+            "ix_relation_supplier_tally",
+            "supplier",
+            "customer",
+            *("status", "article_id", "reported_at", "confidence", "product"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
-    supplier: str = Field(index=True)
-    customer: str = Field(index=True)
+    supplier: str
+    customer: str
     product: str | None = None
     status: str
     confidence: float
     evidence: str
     attribution: str | None = None
+    # The article's time (published, else fetched), copied by a trigger when the row is
+    # stored and when the article's dates change (migration 0017): never set it by hand.
+    reported_at: datetime | None = Field(default=None, sa_column=_utc())
 
 
 class Event(SQLModel, table=True):
@@ -196,6 +219,23 @@ class EventVendor(SQLModel, table=True):
 
     event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
     vendor: str = Field(primary_key=True, index=True)
+
+
+# Tables derived from the others and kept by triggers: outside SQLModel.metadata, so that
+# `tracker db copy` leaves them to the target's own triggers.
+DERIVED = MetaData()
+
+VENDOR_DAY = Table(
+    "vendor_day",
+    DERIVED,
+    Column("vendor_id", Integer, nullable=False),
+    Column("day", String, nullable=False),  # YYYY-MM-DD of the article time, UTC
+    Column("articles", Integer, nullable=False),
+    Index("ix_vendor_day_day", "day", "vendor_id", "articles"),
+)
+"""Articles mentioning each vendor per day (migration 0018), rejected mentions included.
+Read it by summing: on PostgreSQL a vendor's day has a row per change until
+``tallies.compact_vendor_days`` folds them (SQLite keeps one row, keyed)."""
 
 
 class VendorCandidate(SQLModel, table=True):

@@ -31,6 +31,7 @@ from tracker.errors import TrackerError
 from tracker.web.digests import alerts_page, digests_page, next_page, sent_page, watchlists_page
 from tracker.web.markup import mark_names, mark_text
 from tracker.web.security import Signer, new_token, safe_url, same_secret, verify_password
+from tracker.web.sources import add_source_post, try_source_post
 
 if TYPE_CHECKING:
     from tracker.catalog.gazetteer import Gazetteer
@@ -41,9 +42,10 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "tracker_session"
 PER_PAGE = 20
-FACET_DEPTH = 200  # the facets count the best this many matches
+FACET_DEPTH = 200  # the matches ranked, and counted by the facets: the newest this many
 MAX_RESULTS = 1000
 CHART_WEEKS = 26
+RELATIONS_SHOWN = 50  # per side of a vendor page (its suppliers, its customers), latest first
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -94,6 +96,7 @@ class Workspace:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # the templates ship with the package: no stat() per page
         )
         self.templates.filters["when"] = self.when
         self.templates.filters["safe_url"] = safe_url
@@ -257,7 +260,8 @@ def search_page(request: Request) -> Response:
     from tracker.cli.search import parse_when
     from tracker.query import parse_query
     from tracker.store.pages import recent_articles
-    from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START, search_articles
+    from tracker.store.search import HIGHLIGHT_END, HIGHLIGHT_START, search_facets
+    from tracker.store.search import search_page as run_search
 
     ws = _ws(request)
     params = request.query_params
@@ -275,15 +279,18 @@ def search_page(request: Request) -> Response:
             since = parse_when(since_text or None, "since")
             until = parse_when(until_text or None, "until")
             if q:
-                limit = min(MAX_RESULTS, max(FACET_DEPTH, page * PER_PAGE + 1))
-                found = search_articles(
+                # Snippets for this page's hits only; the facets count the same matches, in
+                # the database.
+                found = run_search(
                     session,
                     parse_query(q),
                     vendors=vendors,
                     sources=sources,
                     since=since,
                     until=until,
-                    limit=limit,
+                    limit=min(MAX_RESULTS, page * PER_PAGE + 1),
+                    offset=(page - 1) * PER_PAGE,
+                    candidates=FACET_DEPTH,
                 )
                 hits = [
                     {
@@ -296,13 +303,11 @@ def search_page(request: Request) -> Response:
                         "sources": h.sources,
                         "snippet": _snippet(h.snippet, HIGHLIGHT_START, HIGHLIGHT_END),
                     }
-                    for h in found
+                    for h in found.hits
                 ]
-                for name, key in (("vendor", "vendors"), ("source", "sources")):
-                    counts = Counter(v for h in hits for v in h[key])
-                    facets[name] = counts.most_common(12)
-                has_more = len(hits) > page * PER_PAGE
-                hits = hits[(page - 1) * PER_PAGE : page * PER_PAGE]
+                facets = search_facets(session, found.candidate_ids)
+                has_more = len(hits) > PER_PAGE
+                hits = hits[:PER_PAGE]
             else:
                 hits = recent_articles(session, PER_PAGE + 1, (page - 1) * PER_PAGE)
                 has_more = len(hits) > PER_PAGE
@@ -339,7 +344,7 @@ def _snippet(snippet: str, start: str, end: str) -> Any:
 
 def article_page(request: Request) -> Response:
     from tracker.store.reports import article_detail
-    from tracker.store.review import verdicts_for
+    from tracker.store.review import product_key, verdicts_for
 
     ws = _ws(request)
     article_id = int(request.path_params["article_id"])
@@ -349,8 +354,16 @@ def article_page(request: Request) -> Response:
     if record is None:
         return ws.render(request, "missing.html", status=404, what=f"article {article_id}")
     names: dict[str, tuple[str, str]] = {}
+    products: dict[tuple[str, str, str], dict[str, Any]] = {}
     for product in record["products"]:
-        names[product["surface"]] = ("product", product["name"])
+        key = product_key(product["name"], product["id"])
+        verdict = verdicts.get(key)
+        names[product["surface"]] = (
+            "product rejected" if verdict == "rejected" else "product",
+            product["name"],
+        )
+        products.setdefault(key, {**product, "mentions": 0, "verdict": verdict})["mentions"] += 1
+    record["products"] = list(products.values())
     for vendor in record["vendors"]:
         rejected = verdicts.get(("mention", vendor["name"], "")) == "rejected"
         vendor["verdict"] = verdicts.get(("mention", vendor["name"], ""))
@@ -395,11 +408,11 @@ def vendor_page(request: Request) -> Response:
             return ws.render(request, "missing.html", status=404, what=f"vendor {name}")
         canonical = stored["name"] if stored else known.name if known else name
         news = (
-            weekly_news(session, stored["id"], canonical, start, now)
+            weekly_news(session, stored["id"], canonical, start, CHART_WEEKS)
             if stored
-            else {"mentions": [], "events": []}
+            else {"mentions": [0] * CHART_WEEKS, "events": [0] * CHART_WEEKS}
         )
-        relations = vendor_relations(session, canonical, 200)
+        as_supplier, as_customer = vendor_relations(session, canonical, RELATIONS_SHOWN)
         articles = vendor_articles(session, stored["id"], 20) if stored else []
         children = subsidiaries(session, canonical)
         rejected = rejected_for(session, canonical)
@@ -412,8 +425,6 @@ def vendor_page(request: Request) -> Response:
         "tickers": list(known.tickers) if known else [],
         "subsidiaries": children,
     }
-    as_supplier = [r for r in relations if r["supplier"] == canonical]
-    as_customer = [r for r in relations if r["customer"] == canonical]
     return ws.render(
         request,
         "vendor.html",
@@ -423,17 +434,13 @@ def vendor_page(request: Request) -> Response:
         suppliers=as_customer,
         articles=articles,
         rejected=rejected,
+        shown=RELATIONS_SHOWN,
     )
 
 
-def week_chart(news: dict[str, list[datetime]], start: datetime, weeks: int) -> dict[str, Any]:
-    """Bars of mentions and events per week, laid out for an inline SVG."""
-    mentions, events = [0] * weeks, [0] * weeks
-    for series, times in ((mentions, news["mentions"]), (events, news["events"])):
-        for at in times:
-            index = int((at - start).total_seconds() // (7 * 86400))
-            if 0 <= index < weeks:
-                series[index] += 1
+def week_chart(news: dict[str, list[int]], start: datetime, weeks: int) -> dict[str, Any]:
+    """Bars of mentions and events per week (counts, week 0 first), laid out for an SVG."""
+    mentions, events = news["mentions"][:weeks], news["events"][:weeks]
     top = max([*mentions, *events, 1])
     width, height, bar = 520, 120, 20
     columns = []
@@ -461,7 +468,11 @@ def week_chart(news: dict[str, list[datetime]], start: datetime, weeks: int) -> 
     }
 
 
-def sources_page(request: Request) -> Response:
+def sources_page(
+    request: Request, *, look: dict[str, Any] | None = None, error: str = ""
+) -> Response:
+    """Sources and their health; for analysts, the form to look at a URL and add it, with
+    what the last look found (``look``, from tracker.web.sources)."""
     from tracker.ingest.health import health_rows
     from tracker.store.pages import rejected_by_source
     from tracker.store.sources import all_sources, article_counts
@@ -476,7 +487,18 @@ def sources_page(request: Request) -> Response:
         row["articles"] = counts.get(ids.get(row["name"], 0), 0)
         row["rejected"] = rejected.get(row["name"], 0)
     states = Counter(row["state"] for row in rows)
-    return ws.render(request, "sources.html", sources=rows, states=sorted(states.items()))
+    values = (look or {}).get("values") or {"url": "", "name": "", "kind": "auto", "selector": ""}
+    return ws.render(
+        request,
+        "sources.html",
+        sources=rows,
+        states=sorted(states.items()),
+        look=look,
+        values=values,
+        kinds=("auto", "feed", "page", "sitemap"),
+        added=request.query_params.get("added", ""),
+        error=error,
+    )
 
 
 EXPOSURE_QUESTIONS = {
@@ -639,7 +661,8 @@ async def logout_post(request: Request) -> Response:
 
 
 async def review_post(request: Request) -> Response:
-    """An analyst's verdict on a relation or a mention (or ``clear`` to forget one)."""
+    """An analyst's verdict on a relation, a vendor mention or a product link (or ``clear``
+    to forget one)."""
     from tracker.errors import UsageError
     from tracker.store.review import clear_review, record_review
 
@@ -692,6 +715,8 @@ def create_app(
             Route("/article/{article_id:int}", article_page),
             Route("/vendor/{name:path}", vendor_page),
             Route("/sources", sources_page),
+            Route("/sources/try", try_source_post, methods=["POST"]),
+            Route("/sources/add", add_source_post, methods=["POST"]),
             Route("/exposure", exposure_page),
             Route("/watchlists", watchlists_page),
             Route("/digests", digests_page),
