@@ -10,7 +10,7 @@ import pytest
 
 from tracker.extract import grammar_en
 from tracker.extract.grammar_intl import GRAMMARS
-from tracker.extract.prefilter import Prefilter, required_factors
+from tracker.extract.prefilter import Prefilter, least_count, required_factors
 from tracker.extract.sentences import sentence_spans
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ def test_required_factors(pattern: str, factors: set[str]) -> None:
     assert required_factors(pattern) == (factors, False)
 
 
-def test_case_insensitive_patterns_are_run_on_any_text_outside_ascii() -> None:
+def test_case_insensitive_patterns_are_run_on_text_that_folds_beyond_lower_case() -> None:
     assert required_factors(re.compile("Supplied BY", re.IGNORECASE)) == ({"supplied by"}, True)
     prefilter = Prefilter([re.compile("supplied", re.IGNORECASE), "made"])
     assert prefilter.candidates("it was supplied") == {0}
@@ -44,6 +44,18 @@ def test_case_insensitive_patterns_are_run_on_any_text_outside_ascii() -> None:
     assert re.search("supplied", "ſupplied", re.IGNORECASE)
     assert prefilter.candidates("ſupplied") == {0}
     assert prefilter.ends("ſupplied") is None
+    # the dotted capital I lower-cases to "i" and a combining dot; re folds it to "i"
+    assert re.search("supplied", "suppl\u0130ed", re.IGNORECASE)
+    assert prefilter.candidates("suppl\u0130ed".lower()) == {0}
+    # other letters and marks outside ASCII fold as they lower-case: the test stands
+    assert prefilter.candidates("“it was made” in zürich") == {1}
+    assert prefilter.ends("“it was made”") == [11]
+
+
+def test_a_literal_that_folds_beyond_lower_case_is_always_run() -> None:
+    prefilter = Prefilter([re.compile("5µm", re.IGNORECASE), "made"])
+    assert re.search("5µm", "5\u039cm".lower(), re.IGNORECASE)  # capital mu, micro sign
+    assert prefilter.candidates("5\u039cm".lower()) == {0}
 
 
 def test_opaque_characters_are_never_required() -> None:
@@ -106,3 +118,27 @@ def test_the_relation_tests_are_never_skipped_when_they_would_pass() -> None:
                 skipped += 1
     # and it does rule most of them out without running them
     assert skipped > len(sentences) * len(needs) // 2
+
+
+def test_a_factor_within_a_range() -> None:
+    prefilter = Prefilter([r"(?<![\w-])strike"])
+    text = "a strike. then calm. strikes again"
+    assert not prefilter.runs_everywhere(text)
+    assert prefilter.has_factor(text, 0, 9)
+    assert not prefilter.has_factor(text, 10, 20)
+    assert not prefilter.has_factor(text, 4, 20)  # a factor cut by the range's start
+    assert Prefilter([r"\w+"]).runs_everywhere(text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "least"),
+    [
+        (r"\x03\d+\x04 supplies \x03\d+\x04", 2),
+        (r"(?:\x03\d+\x04|\x05\d+\x06) to (?:\x03\d+\x04|\x05\d+\x06)", 2),
+        (r"\x03\d+\x04(?: and \x03\d+\x04)?", 1),
+        (r"(?:\x03\d+\x04,\s*){2,}", 2),
+        (r"[\x03\x05]\d+ (?=\x03)", 0),  # classes and look-arounds count for nothing
+    ],
+)
+def test_least_slot_count(pattern: str, least: int) -> None:
+    assert least_count(re.compile(pattern, re.IGNORECASE), "\x03\x05") == least

@@ -146,3 +146,29 @@ def test_gazetteer_size_and_required_names(matcher: VendorMatcher) -> None:
         "Foxconn",
     ):
         assert gazetteer.get(name) is not None, name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rain swelled the river.",
+        "Rain swelled the RIVER.",
+        "Rain swelled the rıver.",  # dotless i: the pattern's "i" matches it, lower case not
+        "Rain swelled the RİVER.",  # dotted capital I: lower-cased to two characters
+        "Rain swelled the riverſ.",  # long s after the word: a plural the pattern allows
+        "Rain swelled the ΣRIVER river “quoted”.",
+        "No such word here, only rivers’ banks.",
+        "Nothing at all.",
+    ],
+)
+def test_page_wide_word_test_agrees_with_its_pattern(text: str) -> None:
+    """The lower-cased test before a page-wide pattern never changes its answer."""
+    from tracker.extract.vendors import _fold_safe, _Page
+    from tracker.extract.vocabulary import word_pattern
+
+    words = ["river", "airline"]
+    pattern = word_pattern(words)
+    assert pattern is not None
+    page = _Page(text, [(0, len(text))], [], "en")
+    expected = pattern.search(text) is not None
+    assert page.has_pattern("Amazon", pattern, _fold_safe(words)) is expected

@@ -22,8 +22,10 @@ _LEGAL = (
     r"Co\.,? Ltd\.?|Co\.|Ltd\.?|Inc\.?|Corp\.?|Corporation|Limited|PLC|plc|AG|GmbH|S\.A\.|KK|LLC"
 )
 _NAME_TOKEN = r"[A-Z][A-Za-z0-9&'’\-]*"
+# Each pattern opens with a look-ahead at the letters a match can start with: the
+# engine then skips to those positions instead of trying every one.
 CANDIDATE_RE = re.compile(
-    rf"(?<![\w-])((?:{_NAME_TOKEN}\s+){{0,3}}{_NAME_TOKEN})\s+"
+    rf"(?=[A-Z])(?<![\w-])((?:{_NAME_TOKEN}\s+){{0,3}}{_NAME_TOKEN})\s+"
     rf"(?:(?:{_FORM_WORDS})(?:\s+(?:{_FORM_WORDS}))?(?:,?\s+(?:{_LEGAL}))?|(?:{_LEGAL}))(?![\w])"
 )
 _LEADING = re.compile(
@@ -46,10 +48,20 @@ _ROLE = (
 # Brand names with no company suffix that the sentence treats as companies: "supplier X",
 # "ordered from X", "X, a Taiwanese ODM".
 ROLE_RE = re.compile(
-    rf"(?:\b(?:supplier|suppliers|maker|vendor|assembler|partner)\s+|"
+    rf"(?=[A-Zabmopsv])(?:(?:\b(?:supplier|suppliers|maker|vendor|assembler|partner)\s+|"
     rf"\b(?:ordered|sourced|bought|buys|orders|sources)\s+(?:\w+\s+){{0,3}}?from\s+)"
     rf"(?P<after>{_BRAND})"
-    rf"|(?P<before>{_BRAND}),\s+an?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}\b"
+    rf"|(?P<before>{_BRAND}),\s+an?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}\b)"
+)
+# What a match of each pattern cannot do without: a company-form word after a space; a list
+# apposition (", a Taiwanese ODM"). Where it is missing, the pattern (or that half of ROLE_RE)
+# cannot match and is not run.
+_HAS_FORM_WORD = re.compile(rf"\s(?:{_FORM_WORDS}|{_LEGAL})(?![\w])")
+_HAS_APPOSITION = re.compile(r",\s+an?\s")
+ROLE_AFTER_RE = re.compile(
+    rf"(?=[abmopsv])(?:\b(?:supplier|suppliers|maker|vendor|assembler|partner)\s+|"
+    rf"\b(?:ordered|sourced|bought|buys|orders|sources)\s+(?:\w+\s+){{0,3}}?from\s+)"
+    rf"(?P<after>{_BRAND})"
 )
 # Glued words ("SerbienBMW") and technical codes ("USB-C", "5G") are no company names.
 _GLUED = re.compile(r"[a-z][A-Z]{2,}")
@@ -71,7 +83,7 @@ def find_candidates(
     (at most ``MAX_CANDIDATES`` of them)."""
     taken = _Taken(known)
     found: dict[str, CandidateVendor] = {}
-    for match in CANDIDATE_RE.finditer(text):
+    for match in CANDIDATE_RE.finditer(text) if _HAS_FORM_WORD.search(text) else ():
         if len(found) >= MAX_CANDIDATES:
             return list(found.values())
         start, end = match.span()
@@ -84,7 +96,8 @@ def find_candidates(
         if name in found or len(name) < 4:
             continue
         found[name] = _candidate(text, spans, name, start, end)
-    for match in ROLE_RE.finditer(text):
+    role_re = ROLE_RE if _HAS_APPOSITION.search(text) else ROLE_AFTER_RE
+    for match in role_re.finditer(text):
         if len(found) >= MAX_CANDIDATES:
             break
         group = "after" if match.group("after") else "before"

@@ -205,7 +205,7 @@ def find_events(
     limit = cut.start() if cut else len(text)
     kinds_at: dict[int, list[tuple[str, int]]] = {}
     lowered = lower_same_length(text)
-    ends = _EVENTS_FILTER.ends(lowered)
+    everywhere = _EVENTS_FILTER.runs_everywhere(lowered)
     mention_starts = [m.start for m in vendors]
     now: int | None = reference.year if reference else None
     dated = reference is not None
@@ -219,10 +219,8 @@ def find_events(
         )
         if index >= _LEDE and not named:
             continue
-        if ends is not None:  # none of the lexicon's words is in this sentence
-            first = bisect.bisect_left(ends, s_start)
-            if first == len(ends) or ends[first] >= s_end:
-                continue
+        if not everywhere and not _EVENTS_FILTER.has_factor(lowered, s_start, s_end):
+            continue  # none of the lexicon's words is in this sentence
         for match in EVENTS_RE.finditer(lowered, s_start, s_end):
             kind = str(match.lastgroup)
             context = _CONTEXT.get(kind)

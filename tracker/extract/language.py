@@ -9,6 +9,7 @@ among the most frequent function words of each language; a text with too few of 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 
 def _words(text: str) -> frozenset[str]:
@@ -17,6 +18,9 @@ def _words(text: str) -> frozenset[str]:
 
 SAMPLE = 2000
 _WORD = re.compile(r"[^\W\d_]+")
+# In ASCII text the letters are a-z and A-Z: every other character separates words.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_LETTERS = bytes(i if chr(i).isalpha() else 32 for i in range(256))
 # The commonest function words of each language (articles, prepositions, conjunctions,
 # pronouns, auxiliaries); words shared by two of the languages are left out.
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
@@ -76,12 +80,25 @@ def detect_language(text: str) -> str:
     names in brackets do not make an English page Chinese, a one-line Japanese text is
     Japanese."""
     sample = text[:SAMPLE]
-    han = len(_HAN.findall(sample))
-    kana = len(_KANA.findall(sample))
-    hangul = len(_HANGUL.findall(sample))
-    words = _WORD.findall(sample.lower())
-    latin = sum(1 for w in words if w.isascii())
-    letters = len("".join(sample.split())) or 1  # characters that are not white space
+    # Most pages write no letter or digit outside ASCII (curly quotes and dashes are not
+    # letters): no script to count, and the words are the runs of a-z.
+    others = set(_NON_ASCII.findall(sample))
+    is_ascii = not any(c.isalnum() for c in others)
+    if is_ascii:
+        han = kana = hangul = 0
+        plain = sample
+        for c in others:
+            plain = plain.replace(c, " ")
+        words = plain.encode("ascii").translate(_ASCII_LETTERS).decode("ascii").lower().split()
+        latin = len(words)
+        letters = 1  # no script letters: no count of them can make the page theirs
+    else:
+        han = len(_HAN.findall(sample))
+        kana = len(_KANA.findall(sample))
+        hangul = len(_HANGUL.findall(sample))
+        words = _WORD.findall(sample.lower())
+        latin = sum(map(str.isascii, words))
+        letters = len("".join(sample.split())) or 1  # characters that are not white space
 
     def is_script(count: int) -> bool:
         return (count >= _MIN_SCRIPT or count > 0.3 * letters) and count > latin / 4
@@ -95,11 +112,12 @@ def detect_language(text: str) -> str:
     if not words:
         return ""
     counts: dict[str, float] = dict.fromkeys(_FUNCTION_WORDS, 0.0)
-    for word in words:
-        for lang in _LANGUAGES_OF.get(word, ()):
-            counts[lang] += 1
+    seen = Counter(filter(_LANGUAGES_OF.__contains__, words))
+    for word, times in seen.items():  # counts are whole: their order does not matter
+        for lang in _LANGUAGES_OF[word]:
+            counts[lang] += times
     # A letter only one of the languages writes settles a tie ("Steuergeräte an").
-    for own, marks in _OWN_LETTERS.items():
+    for own, marks in _OWN_LETTERS.items() if not is_ascii else ():
         if any(c in sample for c in marks):
             counts[own] += 0.5
     best = max(counts, key=lambda lang: counts[lang])

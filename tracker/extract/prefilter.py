@@ -8,8 +8,8 @@ a pattern it cannot read (no usable literal, an inline flag) is always run.
 
 Case-insensitive patterns get lower-cased factors and are looked up in lower-cased text.
 For ASCII text that is exact; outside ASCII a few characters match case-insensitively
-without lower-casing to the same letter (the long s matches "s"), so for non-ASCII text
-those patterns are always run.
+without lower-casing to the same letter (the long s matches "s"), so for a text that holds
+one of them (``FOLD_UNSAFE``) those patterns are always run.
 """
 
 from __future__ import annotations
@@ -153,6 +153,31 @@ def required_factors(
     return kept, ignore_case
 
 
+def _fold_unsafe() -> re.Pattern[str] | None:
+    """The characters for which lower-casing does not tell what a case-insensitive pattern
+    matches: those ``re`` folds together beyond lower case ("ı" and "i", "ſ" and "s"), and
+    those ``str.lower`` maps otherwise than ``re`` does ("İ" to "i" and a combining dot, a
+    final "Σ" to "ς"). None when the table is not there: then every pattern is run."""
+    try:  # private to the standard library, like re._parser above
+        extra: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
+    except (ImportError, AttributeError):  # pragma: no cover
+        return None
+    chars = {chr(c) for key, others in extra.items() for c in (key, *others) if c > 0x7F}
+    chars |= {"\u0130", "\u0307", "\u03a3"}  # "i" and "s" are safe without "ı", "İ", "ſ"
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+# A text (or its lower case) without these characters holds a case-insensitive pattern's
+# lower-cased literal wherever the pattern matches, as ASCII text does.
+FOLD_UNSAFE = _fold_unsafe()
+
+
+def is_fold_safe(text: str) -> bool:
+    """Whether lower-cased literals tell where case-insensitive patterns may match in
+    ``text`` (ASCII, or no character ``FOLD_UNSAFE`` names)."""
+    return text.isascii() or (FOLD_UNSAFE is not None and not FOLD_UNSAFE.search(text))
+
+
 class Prefilter:
     """One Aho-Corasick pass tells which of ``patterns`` may match a text.
 
@@ -170,6 +195,9 @@ class Prefilter:
                 always.add(index)
                 continue
             strings, ignore_case = factors
+            if ignore_case and FOLD_UNSAFE is not None and any(map(FOLD_UNSAFE.search, strings)):
+                always.add(index)  # a literal that folds beyond lower case: always run
+                continue
             if ignore_case:
                 folded.add(index)
             for factor in strings:
@@ -186,16 +214,63 @@ class Prefilter:
     def ends(self, text: str) -> list[int] | None:
         """Where factors end in ``text`` (sorted offsets of their last characters): a match
         of any pattern holds one of them. None when some pattern may match anywhere."""
-        if self._always or (self._unless_ascii and not text.isascii()):
+        if self._always or (self._unless_ascii and not is_fold_safe(text)):
             return None
         if self._empty:
             return []
         return [end for end, _ in self._automaton.iter(text)]
 
+    def runs_everywhere(self, text: str) -> bool:
+        """Whether some pattern may match ``text`` anywhere (``ends`` gives None)."""
+        return bool(self._always or (self._unless_ascii and not is_fold_safe(text)))
+
+    def has_factor(self, text: str, start: int, end: int) -> bool:
+        """Whether a factor lies wholly within ``text[start:end]``: a match there of any
+        pattern holds one (unless ``runs_everywhere``). Stops at the first."""
+        if self._empty:
+            return False
+        return next(self._automaton.iter(text, start, end), None) is not None
+
     def candidates(self, text: str) -> set[int]:
         """Indices of the patterns that may match ``text`` (the others cannot)."""
-        found = set(self._always if text.isascii() else self._unless_ascii)
+        found = set(self._always if is_fold_safe(text) else self._unless_ascii)
         if not self._empty:
             for _, indices in self._automaton.iter(text):
                 found |= indices
         return found
+
+
+def least_count(pattern: str | re.Pattern[str], chars: str) -> int:
+    """The fewest of ``chars`` every match of ``pattern`` holds as literal characters (0
+    when the pattern cannot be read): a text holding fewer cannot match. Only literals count,
+    so the figure is never more than the truth."""
+    if _p is None:
+        return 0  # pragma: no cover
+    source, flags = (
+        (pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern) else (pattern, 0)
+    )
+    try:
+        parsed = _p.parse(source, flags)
+    except Exception:
+        return 0
+    codes = {ord(c) for c in chars}
+    if parsed.state.flags & _c.SRE_FLAG_IGNORECASE and any(
+        chr(c).lower() != chr(c).upper() for c in codes
+    ):
+        return 0  # a letter may match in the other case
+    return _least(list(parsed), codes)
+
+
+def _least(items: Sequence[_Item], codes: set[int]) -> int:
+    total = 0
+    for op, av in items:
+        if op is _c.LITERAL:
+            total += av in codes
+        elif op is _c.SUBPATTERN:
+            total += _least(av[3], codes)
+        elif op is _c.BRANCH:
+            total += min(_least(branch, codes) for branch in av[1])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            total += av[0] * _least(av[2], codes)
+        # classes, look-arounds, anchors and the rest: nothing for sure
+    return total

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from tracker.extract import grammar_en
 from tracker.extract.grammar import LIST, SLOT_INDEX, SLOT_MARKS, SV, Cues, Grammar, Rule
 from tracker.extract.grammar_intl import GRAMMARS
-from tracker.extract.prefilter import Prefilter
+from tracker.extract.prefilter import Prefilter, least_count
 from tracker.extract.relation_confidence import relation_confidence
 from tracker.extract.supply_order import SupplyOrder
 from tracker.extract.vendors import AttributionHit
@@ -304,14 +304,18 @@ class _Grammars:
     def __init__(self, grammars: Sequence[Grammar]) -> None:
         self.grammars = tuple(grammars)
         needs: dict[str, int] = {}
-        self.by_need: list[list[tuple[int, Grammar, Rule]]] = []
+        self.by_need: list[list[_Possible]] = []
         order = 0
         for g in grammars:
             for r in g.rules:
                 index = needs.setdefault(r.need, len(needs))
                 if index == len(self.by_need):
                     self.by_need.append([])
-                self.by_need[index].append((order, g, r))
+                # whether the rule reads pairs within one list (``groupindex`` is a copy), and
+                # how many slots (companies, products) a template needs for it to match
+                reads_pairs = "pair" in r.regex.groupindex
+                least = least_count(r.regex, _SLOT_OPENERS)
+                self.by_need[index].append((order, g, r, reads_pairs, least))
                 order += 1
         patterns: list[str | re.Pattern[str]] = [re.compile(n) for n in needs]
         self.helper_base = len(patterns)
@@ -328,15 +332,16 @@ class _Grammars:
         """What the (lower-cased) sentence may hold, for ``possible``, ``helpers``, ``marks``."""
         return self.filter.candidates(lowered)
 
-    def possible(self, hits: set[int]) -> list[tuple[Grammar, Rule]]:
+    def possible(self, hits: set[int]) -> list[_Possible]:
         """The rules whose words the sentence may hold, in grammar order (the prefilter only
-        rules out; a rule that runs is its own test)."""
-        found: list[tuple[int, Grammar, Rule]] = []
+        rules out; a rule that runs is its own test), each with its place in that order,
+        whether it reads pairs within one list and the fewest slots it matches."""
+        found: list[_Possible] = []
         for need in hits:
             if need < self.helper_base:
                 found.extend(self.by_need[need])
-        found.sort(key=lambda item: item[0])
-        return [(g, r) for _, g, r in found]
+        found.sort(key=_first)
+        return found
 
     def helpers(self, hits: set[int]) -> set[int]:
         """Which English heuristics may match (``_THROUGH_ID`` ...)."""
@@ -348,6 +353,16 @@ class _Grammars:
         reported, planned, not yet. Most sentences have none of their words."""
         base = self.cue_base[cues]
         return sum(1 << (h - base) for h in hits if base <= h < base + 5)
+
+
+_SLOT_OPENERS = "\x03\x05"  # what opens a group slot and a product slot in a template
+
+
+_Possible = tuple[int, Grammar, Rule, bool, int]
+
+
+def _first(item: _Possible) -> int:
+    return item[0]
 
 
 _THROUGH_ID, _PART_FROM_ID, _SUPPLIES_UNNAMED_ID, _REFERS_BACK_ID, _MADE_BY_ID = range(5)
@@ -486,11 +501,14 @@ class RelationFinder:
                             suppressed.add((supplier[0], via[0]))
             sentence_found: list[tuple[Found, bool]] = []
             listed = any(len(group) > 1 for group in template.groups)
-            for g, r in possible:
+            slots = sum(map(template.text.count, _SLOT_OPENERS))
+            for _, g, r, reads_pairs, least in possible:
+                if not listed and reads_pairs:
+                    continue  # pairs within one list, and there is none
+                if least > slots:
+                    continue  # the rule needs more companies or products than there are
                 if r.guard is not None and not r.guard.search(template.text):
                     continue
-                if not listed and "pair" in r.regex.groupindex:
-                    continue  # pairs within one list, and there is none
                 for match in r.regex.finditer(template.text):
                     self._apply(g.cues, r, match, template, sentence, out, sentence_found)
             for item in _prefer_named(sentence_found, suppressed):
@@ -861,15 +879,14 @@ def _device_subject(
 ) -> str | None:
     """The maker of the device a review or teardown is about: the first device named in the
     headline or the opening lines."""
-    if not spans:
+    devices = [p for p in products if p.vendor and p.category == "device"]
+    if not spans or not devices:
         return None
     opening = spans[min(2, len(spans) - 1)][1]
-    if _REVIEW.search(text, 0, opening):  # a review says what it reviews a little later
+    # a review says what it reviews a little later (asked only when that may matter)
+    if any(p.start >= opening for p in devices) and _REVIEW.search(text, 0, opening):
         opening = spans[min(5, len(spans) - 1)][1]
-    return next(
-        (p.vendor for p in products if p.start < opening and p.vendor and p.category == "device"),
-        None,
-    )
+    return next((p.vendor for p in devices if p.start < opening), None)
 
 
 def _attribute(found: list[Found], text: str, hits: list[AttributionHit]) -> None:

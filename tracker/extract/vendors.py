@@ -35,6 +35,7 @@ sentence share one copy of it.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from tracker.catalog.attributions import AttributionSource
 from tracker.catalog.gazetteer import Gazetteer, Vendor
 from tracker.catalog.lexicon import vendor_words
 from tracker.extract.language import detect_language
+from tracker.extract.prefilter import FOLD_UNSAFE as _FOLD_UNSAFE
 from tracker.extract.sentences import evidence_span, sentence_spans
 from tracker.extract.vocabulary import (
     ARCHITECTURE_SUFFIXES,
@@ -68,10 +70,13 @@ SHORT_NAME = 3  # letters; a name this short needs evidence
 WINDOW = 120  # characters either side of a mention where evidence counts
 
 _INITIAL_BEFORE = re.compile(r"(?:^|[\s(])[A-Z]\.\s+\Z")
-_TITLE_BEFORE = re.compile(
-    r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Sir|Lord|Lady|Dame|Rev|Gen|Sen|Rep|President|Senator"
-    r"|Governor|Judge|Herr|Frau|Mme|Mlle|Sr|Sra)\.?\s+\Z"
+_TITLES = (
+    "Mr|Mrs|Ms|Dr|Prof|Sir|Lord|Lady|Dame|Rev|Gen|Sen|Rep|President|Senator"
+    "|Governor|Judge|Herr|Frau|Mme|Mlle|Sr|Sra"
 )
+_TITLE_BEFORE = re.compile(rf"(?:^|\s)(?:{_TITLES})\.?\s+\Z")
+# What the text before an initial or a title ends with, white space aside.
+_TITLE_ENDS = (".", *_TITLES.split("|"))
 _PERSON_AFTER = re.compile(r"^\s+(?:MP|MdB|MEP|Jr\b|Sr\b|III\b|II\b)")
 _REFERENCE_AFTER = re.compile(r"^,\s*([A-Z][a-z]+)(?:[.,;]|\s+\d|\s+[A-Z]\.)")
 # A capitalised word in Latin letters right before a name (Korean or Japanese words glued to
@@ -81,6 +86,10 @@ _NAME_BEFORE = re.compile(
 )
 # Words of four letters or more, for telling a headline in title case.
 _LONG_WORD = re.compile(r"(?<![\w-])[^\W\d_]{4,}")
+# The same where no letter or digit is outside ASCII, and those of them that start in capitals.
+_ASCII_LONG_WORD = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{4,}")
+_ASCII_CAPITAL_WORD = re.compile(r"(?<![A-Za-z0-9_-])[A-Z][A-Za-z]{3,}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 TITLE_SAMPLE = 300
 # Languages that capitalise every noun: a capital word before a name is no sign of a person.
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
@@ -131,6 +140,9 @@ class _VendorContext:
     words: re.Pattern[str] | None  # context words that are English words: English pages only
     negative: re.Pattern[str] | None
     topics: re.Pattern[str] | None
+    # The negative words lower-cased, when a text without them cannot match ``negative``
+    # (see ``_fold_safe``); None when the pattern must always be run.
+    negative_words: tuple[str, ...] | None = None
 
 
 def lower_same_length(text: str) -> str:
@@ -195,6 +207,7 @@ class VendorMatcher:
                 words=word_pattern(english),
                 negative=word_pattern(list(vendor.negative)),
                 topics=word_pattern(list(vendor.topics)),
+                negative_words=_fold_safe(vendor.negative),
             )
         for source in self.attributions:
             for form in source.surface_forms():
@@ -202,6 +215,16 @@ class VendorMatcher:
         if len(self._automaton) == 0:
             self._automaton.add_word("\x00", None)
         self._automaton.make_automaton()
+        # Whether each form starts and ends with a word character (then a word character
+        # next to it in the text means the form is inside a longer word).
+        self._word_edges = {
+            alias.form: (
+                bool(_WORD_CHAR.match(alias.form[0])),
+                bool(_WORD_CHAR.match(alias.form[-1])),
+            )
+            for alias in self._automaton.values()
+            if alias is not None
+        }
         self._business = {
             lang: word_pattern(list(words_)) for lang, words_ in BUSINESS_WORDS.items()
         }
@@ -243,14 +266,15 @@ class VendorMatcher:
     ) -> tuple[list[VendorMention], list[AttributionHit]]:
         """Vendor mentions and attribution sources (outlets, analysts) in ``text``, written in
         ``language`` (told from the text when not given; see ``detect_language``)."""
-        candidates = self._candidates(text)
+        lowered = lower_same_length(text)
+        candidates = self._candidates(text, lowered)
         if not candidates:
             return [], []
         if spans is None:
             spans = sentence_spans(text)
         if language is None:
             language = detect_language(text)
-        page = _Page(text, spans, candidates, language)
+        page = _Page(text, spans, candidates, language, lowered)
         hits: list[AttributionHit] = []
         verdicts: dict[int, str] = {}
         for index, (start, end, alias) in enumerate(candidates):
@@ -291,17 +315,17 @@ class VendorMatcher:
             )
         return mentions, hits
 
-    def _candidates(self, text: str) -> list[Candidate]:
-        lowered = lower_same_length(text)
+    def _candidates(self, text: str, lowered: str) -> list[Candidate]:
         found: list[Candidate] = []
         for last, alias in self._automaton.iter(lowered):
             if alias is None:
                 continue
             start = last - len(alias.form) + 1
             end = last + 1
-            if _WORD_CHAR.match(alias.form[0]) and start > 0 and _WORD_CHAR.match(text[start - 1]):
+            word_start, word_end = self._word_edges[alias.form]
+            if word_start and start > 0 and _WORD_CHAR.match(text[start - 1]):
                 continue
-            if _WORD_CHAR.match(alias.form[-1]) and end < len(text) and _WORD_CHAR.match(text[end]):
+            if word_end and end < len(text) and _WORD_CHAR.match(text[end]):
                 continue
             if alias.is_case_sensitive:
                 surface = text[start:end]
@@ -350,7 +374,10 @@ class VendorMatcher:
         text = page.text
         before = text[max(0, start - 40) : start]
         after = text[end : end + 40]
-        if _ADDRESS_BEFORE.search(before) or _ADDRESS_AFTER.match(after):
+        # The patterns on ``before`` end at its end: the last characters rule most out.
+        if (before.endswith((".", "@", "/")) and _ADDRESS_BEFORE.search(before)) or (
+            _ADDRESS_AFTER.match(after)
+        ):
             return "no"
         if vendor.kind == "ip" and after.startswith(ARCHITECTURE_SUFFIXES):
             return "no"
@@ -362,10 +389,14 @@ class VendorMatcher:
         if lower_acronym and not page.language:
             return "no"  # "amat" on a page in a language we cannot tell
         # "Amazon Web Services" or "Apple Inc." is no fruit: only the bare name needs proof.
-        is_bare = alias.form.casefold() == vendor.name.casefold() or " " not in alias.form
+        is_bare = " " not in alias.form or alias.form.casefold() == vendor.name.casefold()
         if not is_bare:
             return "yes"
-        if _INITIAL_BEFORE.search(before) or _TITLE_BEFORE.search(before):
+        if (
+            before[-1:].isspace()
+            and before.rstrip().endswith(_TITLE_ENDS)
+            and (_INITIAL_BEFORE.search(before) or _TITLE_BEFORE.search(before))
+        ):
             return "no"
         if _PERSON_AFTER.match(after):
             return "no"
@@ -384,7 +415,8 @@ class VendorMatcher:
             return "no"  # "16 Gigabyte", "3 Tesla": a unit
         name_before = (
             _NAME_BEFORE.search(before)
-            if " " not in alias.form
+            if before.endswith(" ")
+            and " " not in alias.form
             and page.language not in _NOUNS_CAPITALISED
             and not page.is_title_case(start)
             else None
@@ -428,7 +460,7 @@ class VendorMatcher:
             return True
         # The other sense elsewhere in the article (an airline, a river): only what names
         # this company near the mention, above, outweighs it.
-        if strong_only or page.has_pattern(vendor.name, ctx.negative):
+        if strong_only or page.has_pattern(vendor.name, ctx.negative, ctx.negative_words):
             return False
         if self._business_near(page, w_start, w_end):
             return True
@@ -484,18 +516,37 @@ _FUNCTION_WORDS = _words(
 )
 
 
+def _fold_safe(words: Sequence[str]) -> tuple[str, ...] | None:
+    """``words`` lower-cased, as ``word_pattern`` matches them, for a test before the
+    pattern runs; None when one of them holds a character ``_FOLD_UNSAFE`` names."""
+    cleaned = tuple(sorted({w.strip().lower() for w in words if w.strip()}))
+    if not cleaned or _FOLD_UNSAFE is None:
+        return None
+    if any(_FOLD_UNSAFE.search(w) for w in cleaned):
+        return None
+    return cleaned
+
+
 class _Page:
     """One text under scan: its sentences, language and candidates, with lookups that cost
     a bounded amount per mention."""
 
     def __init__(
-        self, text: str, spans: list[tuple[int, int]], candidates: list[Candidate], language: str
+        self,
+        text: str,
+        spans: list[tuple[int, int]],
+        candidates: list[Candidate],
+        language: str,
+        lowered: str | None = None,
     ) -> None:
         self.text = text
+        self.lowered = lowered if lowered is not None else lower_same_length(text)
+        self._is_fold_safe: bool | None = None
         self.spans = spans
         self.candidates = candidates
         self.language = language
         self.starts = [c[0] for c in candidates]
+        self._span_starts = [s for s, _ in spans]
         self.ends = {c[1] for c in candidates}
         self._sentences: dict[int, str] = {}
         self._windows: dict[tuple[int, int], str] = {}
@@ -504,11 +555,18 @@ class _Page:
         self._title_case: dict[int, bool] = {}
 
     def sentence_span(self, offset: int) -> tuple[int, int]:
-        return sentence_at(self.text, self.spans, offset)
+        """``sentence_at``, by a bisection in C over the sentences' starts."""
+        i = bisect.bisect_right(self._span_starts, offset) - 1
+        if i >= 0 and offset < self.spans[i][1]:
+            return self.spans[i]
+        return (0, len(self.text))
 
     def sentence(self, offset: int) -> str:
         """The sentence holding ``offset``; mentions of one sentence share one string."""
-        s_start, s_end = self.sentence_span(offset)
+        return self._sentence(self.sentence_span(offset))
+
+    def _sentence(self, span: tuple[int, int]) -> str:
+        s_start, s_end = span
         found = self._sentences.get(s_start)
         if found is None:
             found = self._sentences[s_start] = self.text[s_start:s_end]
@@ -520,7 +578,7 @@ class _Page:
         span = self.sentence_span(start)
         window = evidence_span(self.text, span, start, end)
         if window == span:
-            return self.sentence(start)
+            return self._sentence(span)
         found = self._windows.get(window)
         if found is None:
             found = self._windows[window] = self.text[window[0] : window[1]]
@@ -534,9 +592,15 @@ class _Page:
         s_start, s_end = self.sentence_span(offset)
         found = self._title_case.get(s_start)
         if found is None:
-            words = _LONG_WORD.findall(self.text, s_start, min(s_end, s_start + TITLE_SAMPLE))
-            capitals = sum(1 for w in words if w[0].isupper())
-            found = self._title_case[s_start] = len(words) >= 3 and capitals >= 0.7 * len(words)
+            end = min(s_end, s_start + TITLE_SAMPLE)
+            others = _NON_ASCII.findall(self.text, max(0, s_start - 1), end)
+            if not any(c.isalnum() for c in others):  # letters are A-Z and a-z: count in C
+                count = len(_ASCII_LONG_WORD.findall(self.text, s_start, end))
+                capitals = len(_ASCII_CAPITAL_WORD.findall(self.text, s_start, end))
+            else:
+                words = _LONG_WORD.findall(self.text, s_start, end)
+                count, capitals = len(words), sum(1 for w in words if w[0].isupper())
+            found = self._title_case[s_start] = count >= 3 and capitals >= 0.7 * count
         return found
 
     def window(self, start: int, end: int, reach: int = WINDOW) -> tuple[int, int]:
@@ -551,13 +615,31 @@ class _Page:
         """Whether a candidate ends at ``offset`` (or right before the space there)."""
         return offset in self.ends or offset + 1 in self.ends
 
-    def has_pattern(self, key: str, pattern: re.Pattern[str] | None) -> bool:
-        """Whether ``pattern`` occurs anywhere in the text (one search per vendor)."""
+    def has_pattern(
+        self, key: str, pattern: re.Pattern[str] | None, words: tuple[str, ...] | None = None
+    ) -> bool:
+        """Whether ``pattern`` occurs anywhere in the text (one search per vendor).
+        ``words``: strings one of which (lower-cased) every match holds, from ``_fold_safe``;
+        when the lower-cased text holds none, the pattern cannot match and is not run."""
         if pattern is None:
             return False
         if key not in self._patterns:
-            self._patterns[key] = pattern.search(self.text) is not None
+            if (
+                words is not None
+                and self.is_fold_safe()
+                and not any(w in self.lowered for w in words)
+            ):
+                self._patterns[key] = False
+            else:
+                self._patterns[key] = pattern.search(self.text) is not None
         return self._patterns[key]
+
+    def is_fold_safe(self) -> bool:
+        """Whether a case-insensitive pattern matches the text only where the lower-cased
+        text holds its lower-cased words (no character ``_FOLD_UNSAFE`` names)."""
+        if self._is_fold_safe is None:
+            self._is_fold_safe = _FOLD_UNSAFE is not None and not _FOLD_UNSAFE.search(self.text)
+        return self._is_fold_safe
 
     def has_ticker(self, vendor: Vendor) -> bool:
         if vendor.name not in self._tickers:
@@ -595,15 +677,11 @@ class _Page:
 
 
 def sentence_at(text: str, spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    """The (start, end) of the sentence holding ``offset``."""
-    lo, hi = 0, len(spans) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        s, e = spans[mid]
-        if offset < s:
-            hi = mid - 1
-        elif offset >= e:
-            lo = mid + 1
-        else:
-            return s, e
+    """The (start, end) of the sentence holding ``offset`` (``spans`` sorted, apart)."""
+    i = bisect.bisect_right(spans, offset, key=_START) - 1
+    if i >= 0 and offset < spans[i][1]:
+        return spans[i]
     return (0, len(text))
+
+
+_START = operator.itemgetter(0)
