@@ -15,8 +15,8 @@ Run from the repository root:
 Wall-clock latency is what the target is about; the CPU time per call (all threads of the
 process) is shown beside it because it moves less when other work shares the machine.
 
-``--indexes`` first creates the indexes requested for the exposure queries (INDEXES below) and
-``--drop-indexes`` removes them, to measure before and after on the same file.
+``--dump FILE`` writes every call's answer instead of timing: two dumps (before and after a
+change, or on a copy migrated since) must be identical.
 """
 
 from __future__ import annotations
@@ -55,15 +55,6 @@ from tracker.exposure import (  # noqa: E402
 from tracker.store import Store  # noqa: E402
 from tracker.store.exposure_queries import StoreExposureData  # noqa: E402
 
-INDEXES = {
-    # The tally of reported links reads only the index, not the relation rows (with their
-    # evidence sentences); one index for each direction of the question.
-    "ix_relation_customer_cover": "relation (customer, supplier, status, article_id, confidence)",
-    "ix_relation_supplier_cover": "relation (supplier, customer, status, article_id, confidence)",
-    # Independent sources of a link: the sources of its articles, from the index alone.
-    "ix_article_source_article_source": "article_source (article_id, source_id)",
-}
-
 
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (nearest rank) of ``values``."""
@@ -77,10 +68,11 @@ def main() -> int:
     parser.add_argument("--db", type=Path, default=Path("/tmp/tracker-bench.db"))
     parser.add_argument("--runs", type=int, default=60, help="Calls per question.")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--indexes", action="store_true", help="Create INDEXES first.")
-    parser.add_argument("--drop-indexes", action="store_true", help="Drop INDEXES first.")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     parser.add_argument("--only", help="Only the questions whose label contains this.")
+    parser.add_argument(
+        "--days-back", type=float, default=0.0, help="Ask as of this many days before the newest."
+    )
     parser.add_argument(
         "--dump",
         type=Path,
@@ -93,15 +85,6 @@ def main() -> int:
         return 1
     store = Store(f"sqlite:///{args.db}")
     with store.engine.begin() as conn:
-        for name, target in INDEXES.items():
-            if args.drop_indexes:
-                conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-            if args.indexes:
-                conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-        present = {
-            row[0]
-            for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")
-        }
         top_customers = [
             r[0]
             for r in conn.exec_driver_sql(
@@ -119,6 +102,7 @@ def main() -> int:
         ).scalar_one()
     # Asked just after the newest article, as a tracker that fetched a minute ago would be.
     now = datetime.fromisoformat(str(latest)).replace(tzinfo=UTC) + timedelta(minutes=1)
+    now -= timedelta(days=args.days_back)
     rng = random.Random(args.seed)
     gazetteer = load_gazetteer(ROOT / "config" / "vendors.toml")
     catalog = load_catalog(ROOT / "config" / "catalog")
@@ -207,14 +191,15 @@ def main() -> int:
                 "cpu_p50_ms": round(statistics.median(cpu), 1),
                 "cpu_p95_ms": round(percentile(cpu, 95), 1),
                 "rows_mean": round(statistics.mean(sizes), 1),
+                "wall_ms": [round(t, 2) for t in timings],
+                "cpu_ms": [round(c, 2) for c in cpu],
             }
         )
     store.close()
-    wanted = [n for n in INDEXES if n in present]
     if args.json:
-        print(json.dumps({"db": str(args.db), "indexes": wanted, "results": results}, indent=2))
+        print(json.dumps({"db": str(args.db), "results": results}, indent=2))
         return 0
-    print(f"{args.db}, as of {now:%Y-%m-%d}, requested indexes present: {wanted or 'none'}")
+    print(f"{args.db}, as of {now:%Y-%m-%d}")
     print(
         f"{'question':<36} {'calls':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
         f"{'cpu p50':>8} {'cpu p95':>8} {'rows':>6}"

@@ -78,6 +78,11 @@ try:
     from tracker.store.search import CANDIDATES, RECENT_IDS
 except ImportError:  # code from before bounded candidates: measure it with --rank-all
     CANDIDATES = RECENT_IDS = 0
+try:
+    from tracker.store.search import PHRASE_ROWS, WINDOW_GROWTH
+    from tracker.store.search import WINDOWS as ID_WINDOWS
+except ImportError:  # code from before the windows of ids
+    PHRASE_ROWS, WINDOW_GROWTH, ID_WINDOWS = 0, 8, 1
 from tracker.store.tables import Article, ArticleSource, Mention, Source  # noqa: E402
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -401,7 +406,31 @@ def load(backend: Backend, corpus: Corpus, articles: int, batch: int) -> dict[st
             ],
         )
     counts = {"articles": 0, "article_sources": 0, "mentions": 0}
-    db_s = gen_s = 0.0
+    db_s = gen_s = index_s = 0.0
+    copy_conn = None
+    deferred: list[str] = []
+    if backend.name == "postgresql":
+        # COPY, with the secondary indexes built once after the load rather than kept up to
+        # date row by row (the GIN index above all): the same tables and indexes as the
+        # migrations give (the triggers and foreign key checks run as rows go in), in a
+        # fraction of the time.
+        copy_conn = psycopg.connect(backend.pg_conninfo)
+        deferred = [
+            row[1]
+            for row in copy_conn.execute(
+                """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+                FROM pg_index AS i
+                WHERE i.indrelid IN ('article'::regclass, 'article_source'::regclass,
+                                     'mention'::regclass)
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c
+                                  WHERE c.conindid = i.indexrelid)
+                ORDER BY 1"""
+            ).fetchall()
+        ]
+        names = [d.split(" INDEX ", 1)[1].split(" ON ", 1)[0] for d in deferred]
+        for index in names:
+            copy_conn.execute(f"DROP INDEX {index}")
+        copy_conn.commit()
     started = time.perf_counter()
     generated = corpus.batches(articles, batch, vendor_ids)
     while True:
@@ -411,13 +440,23 @@ def load(backend: Backend, corpus: Corpus, articles: int, batch: int) -> dict[st
         if rows is None:
             break
         t0 = time.perf_counter()
-        with engine.begin() as conn:
-            for table, values in (
-                (Article, rows["article"]),
-                (ArticleSource, rows["article_source"]),
-                (Mention, rows["mention"]),
-            ):
-                conn.execute(insert(table.__table__), values)  # type: ignore[attr-defined]
+        if copy_conn is not None:
+            with copy_conn.transaction(), copy_conn.cursor() as cur:
+                for name in ("article", "article_source", "mention"):
+                    values = rows[name]
+                    columns = list(values[0])
+                    quoted = ", ".join(f'"{c}"' for c in columns)
+                    with cur.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
+                        for value in values:
+                            copy.write_row([value[c] for c in columns])
+        else:
+            with engine.begin() as conn:
+                for table, values in (
+                    (Article, rows["article"]),
+                    (ArticleSource, rows["article_source"]),
+                    (Mention, rows["mention"]),
+                ):
+                    conn.execute(insert(table.__table__), values)  # type: ignore[attr-defined]
         db_s += time.perf_counter() - t0
         counts["articles"] += len(rows["article"])
         counts["article_sources"] += len(rows["article_source"])
@@ -430,6 +469,16 @@ def load(backend: Backend, corpus: Corpus, articles: int, batch: int) -> dict[st
             file=sys.stderr,
         )
     print(file=sys.stderr)
+    if copy_conn is not None:
+        t0 = time.perf_counter()
+        copy_conn.execute("SET maintenance_work_mem = '1GB'")
+        for definition in deferred:
+            print(f"postgresql: {definition}", file=sys.stderr)
+            copy_conn.execute(definition)
+            copy_conn.commit()
+        copy_conn.close()
+        index_s = time.perf_counter() - t0
+        db_s += index_s
     upkeep_s = 0.0
     if backend.name == "postgresql":
         t0 = time.perf_counter()
@@ -440,7 +489,7 @@ def load(backend: Backend, corpus: Corpus, articles: int, batch: int) -> dict[st
                 )
             conn.execute("VACUUM ANALYZE")
         upkeep_s = time.perf_counter() - t0
-    return {**counts, "db_s": db_s, "generate_s": gen_s, "upkeep_s": upkeep_s}
+    return {**counts, "db_s": db_s, "generate_s": gen_s, "upkeep_s": upkeep_s, "index_s": index_s}
 
 
 def sizes(backend: Backend) -> dict[str, float]:
@@ -537,25 +586,42 @@ def bare_sql(case: Case, sqlite: bool, rank_all: bool) -> tuple[str, str]:
         WHERE article_fts MATCH :match AND article_fts.rowid = best.id AND a.id = best.id
         ORDER BY best.score, best.id DESC"""
         return search, f"SELECT count(*) {matches}"
-    matches = "FROM article WHERE search @@ to_tsquery('simple', %(match)s)"
-    matches += (POSTGRES_VENDOR if case.vendor else "") + (POSTGRES_DATES if case.since else "")
+    filters = (POSTGRES_VENDOR if case.vendor else "") + (POSTGRES_DATES if case.since else "")
+    matches = f"FROM article WHERE search @@ to_tsquery('simple', %(match)s) {filters}"
     score = "ts_rank_cd(search, to_tsquery('simple', %(match)s), 32)"
     if rank_all:
         best = f"SELECT id, {score} AS score {matches} ORDER BY score DESC LIMIT 20"
     else:
-        edge = f"(SELECT max(id) FROM article) - {RECENT_IDS}"
-        best = f"""WITH recent AS MATERIALIZED (
-                SELECT id {matches} AND id > {edge} ORDER BY id DESC LIMIT %(candidates)s
-            ), older AS MATERIALIZED (
-                SELECT id {matches} AND id + 0 <= {edge}
-                    AND (SELECT count(*) FROM recent) < %(candidates)s
-                ORDER BY id + 0 DESC LIMIT %(candidates)s
-            ), newest AS (
-                SELECT id FROM (SELECT id FROM recent UNION ALL SELECT id FROM older) AS both_
-                ORDER BY id DESC LIMIT %(candidates)s
+        # The ids bounding the windows come first (max(id), and the date blocks of a dated
+        # search); then the newest matches of the first window (the planner's choice of
+        # plan), and only if too few the older windows, each read only if the ones before
+        # held too few (without plain index scans: see Bare.search); a phrase: its words
+        # first (the GIN index alone), its word order tested on the newest PHRASE_ROWS of
+        # those. Then the ranking of the ids found, given as an array.
+        loose = f"FROM article WHERE search @@ to_tsquery('simple', %(loose)s) {filters}"
+        first = f"""SELECT id {loose} AND id > %(low_0)s AND id <= %(high_0)s
+            ORDER BY id DESC LIMIT %(need)s"""
+        windows = []
+        for k in range(1, ID_WINDOWS):
+            gate = " + ".join(f"(SELECT count(*) FROM w{j})" for j in range(1, k))
+            windows.append(
+                f"""w{k} AS MATERIALIZED (
+                SELECT id {loose} AND id > %(low_{k})s AND id <= %(high_{k})s
+                {f"AND {gate} < %(more)s" if gate else ""}
+                ORDER BY id DESC LIMIT %(more)s)"""
             )
-            SELECT id, {score} AS score FROM article WHERE id IN (SELECT id FROM newest)
+        held = " UNION ALL ".join(f"SELECT id FROM w{k}" for k in range(1, ID_WINDOWS))
+        rest = f"""WITH {", ".join(windows)}
+            SELECT id FROM ({held}) AS h ORDER BY id DESC LIMIT %(more)s"""
+        if "<->" in to_tsquery(parse_query(case.query)):
+            newest = """SELECT id FROM article WHERE id = ANY(%(ids)s)
+                AND search @@ to_tsquery('simple', %(match)s)
+                ORDER BY id DESC LIMIT %(candidates)s"""
+        else:
+            newest = "SELECT unnest(%(ids)s::integer[])"
+        best = f"""SELECT id, {score} AS score FROM article WHERE id IN ({newest})
             ORDER BY score DESC, id DESC LIMIT 20"""
+        BARE_WINDOWS[case] = (first, rest)
     search = f"""
     SELECT a.id, a.title, a.url, a.published_at, a.fetched_at,
            ts_headline('simple', a.text, to_tsquery('simple', %(match)s), %(options)s), best.score,
@@ -563,6 +629,20 @@ def bare_sql(case: Case, sqlite: bool, rank_all: bool) -> tuple[str, str]:
     FROM ({best}) AS best JOIN article AS a ON a.id = best.id
     ORDER BY best.score DESC, best.id DESC"""
     return search, f"SELECT count(*) {matches}"
+
+
+# PostgreSQL, bounded: the statements finding the ids (first window, older ones) by case.
+BARE_WINDOWS: dict[Case, tuple[str, str]] = {}
+
+
+def window_bounds(top: int, bottom: int) -> dict[str, int]:
+    """The ids bounding each window, newest first (the store's RECENT_IDS, WINDOW_GROWTH)."""
+    bounds, high, size = {}, top, RECENT_IDS
+    for k in range(ID_WINDOWS):
+        low = max(bottom, high - size) if k < ID_WINDOWS - 1 else min(bottom, high)
+        bounds[f"low_{k}"], bounds[f"high_{k}"] = low, high
+        high, size = low, size * WINDOW_GROWTH
+    return bounds
 
 
 def _sqlite_time(value: datetime) -> str:
@@ -582,6 +662,8 @@ class Bare:
             self.lite = sqlite3.connect(backend.path)
         else:
             self.pg = psycopg.connect(backend.pg_conninfo, autocommit=True)
+            if candidates is not None:  # as the store does around its search statement
+                self.pg.execute("SET plan_cache_mode = force_custom_plan")
 
     def prepare(self, case: Case) -> tuple[str, str, dict[str, Any]]:
         """The case's statement, its count statement and their parameters."""
@@ -599,6 +681,11 @@ class Bare:
             params.update(
                 match=to_tsquery(node), since=case.since, until=case.until, options=HEADLINE_OPTIONS
             )
+            params["loose"] = to_tsquery(node).replace("<->", "&")
+            phrase = params["loose"] != params["match"]
+            params["need"] = max(PHRASE_ROWS, self.candidates or 0) if phrase else self.candidates
+            if case in BARE_WINDOWS:
+                params["_windows"] = BARE_WINDOWS[case]
         return search, count, params
 
     def search(self, prepared: tuple[str, str, dict[str, Any]]) -> list[tuple[int, float]]:
@@ -606,17 +693,69 @@ class Bare:
         sql, _, params = prepared
         if self.lite is not None:
             return [(row[0], -row[6]) for row in self.lite.execute(sql, params)]
+        return [(row[0], row[6]) for row in self._pg_search(sql, params)]
+
+    def _pg_search(self, sql: str, params: dict[str, Any], explain: bool = False) -> list[Any]:
+        """PostgreSQL: the statement itself (--rank-all), or the bounds, the ids window by
+        window, then the ranking; with ``explain``, the plans of the statements run."""
         assert self.pg is not None
-        return [(row[0], row[6]) for row in self.pg.execute(sql, params)]
+        windows = params.get("_windows")
+        params = {k: v for k, v in params.items() if k != "_windows"}
+        prefix = "EXPLAIN (ANALYZE, BUFFERS) " if explain else ""
+        plans: list[Any] = []
+        if windows is None:
+            return self.pg.execute(prefix + sql, params).fetchall()
+        bounded = self._bounded(params)
+        if bounded is None:
+            return []
+        params = bounded
+        first, rest = windows
+        if explain:
+            plans += self.pg.execute(prefix + first, params).fetchall()
+        ids = [row[0] for row in self.pg.execute(first, params)]
+        if len(ids) < params["need"]:
+            # As the store does: the older windows intersected from the indexes, never
+            # walked by the primary key.
+            self.pg.execute("SET enable_indexscan = off")
+            self.pg.execute("SET work_mem = '32MB'")
+            try:
+                more = {**params, "more": params["need"] - len(ids)}
+                if explain:
+                    plans += self.pg.execute(prefix + rest, more).fetchall()
+                ids += [row[0] for row in self.pg.execute(rest, more)]
+            finally:
+                self.pg.execute("RESET enable_indexscan")
+                self.pg.execute("RESET work_mem")
+        if not ids:
+            return plans
+        return plans + self.pg.execute(prefix + sql, {**params, "ids": ids}).fetchall()
+
+    def _bounded(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        """PostgreSQL: the ids bounding the windows, from max(id) and, for a dated search,
+        the blocks of ids whose dates overlap the window; None if no block does."""
+        assert self.pg is not None
+        if params.get("since") is None:
+            top = self.pg.execute("SELECT max(id) FROM article").fetchone()
+            return {**params, **window_bounds(top[0] if top and top[0] else 0, 0)}
+        blocks = "FROM article_date_block WHERE last_at >= %(since)s AND first_at < %(until)s"
+        found = self.pg.execute(
+            f"SELECT (SELECT max(id) FROM article), (SELECT min(block) {blocks}),"
+            f" (SELECT max(block) {blocks})",
+            params,
+        ).fetchone()
+        assert found is not None
+        top, first, last = found
+        if first is None:
+            return None
+        top = min(top, ((last + 1) << 10) - 1)
+        return {**params, **window_bounds(top, (first << 10) - 1)}
 
     def explain(self, prepared: tuple[str, str, dict[str, Any]]) -> str:
         sql, _, params = prepared
         if self.lite is not None:
             plan = self.lite.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
             return "\n".join(f"{row[0]:>3} {row[1]:>3} {row[3]}" for row in plan)
-        assert self.pg is not None
-        rows = self.pg.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        return "\n".join(row[0] for row in rows)
+        return "\n".join(row[0] for row in self._pg_search(sql, params, explain=True))
 
     def matches(self, prepared: tuple[str, str, dict[str, Any]]) -> int:
         """How many articles pass the match and the filters (before any limit)."""
@@ -624,6 +763,7 @@ class Bare:
         if self.lite is not None:
             return int(self.lite.execute(sql, params).fetchone()[0])
         assert self.pg is not None
+        params = {k: v for k, v in params.items() if k != "_windows"}
         found = self.pg.execute(sql, params).fetchone()
         return int(found[0]) if found else 0
 
@@ -772,7 +912,7 @@ def run_backend(name: str, corpus: Corpus, args: argparse.Namespace) -> dict[str
 
 def counts(backend: Backend) -> dict[str, Any]:
     """Row counts of a kept database (--reuse): nothing was loaded in this run."""
-    found: dict[str, Any] = {"db_s": 0.0, "generate_s": 0.0, "upkeep_s": 0.0}
+    found: dict[str, Any] = {"db_s": 0.0, "generate_s": 0.0, "upkeep_s": 0.0, "index_s": 0.0}
     with backend.store.engine.connect() as conn:
         for key, table in (
             ("articles", "article"),
@@ -796,7 +936,9 @@ def report(result: dict[str, Any], per_query: bool) -> None:
             else ""
         )
         print(
-            f"load: {r['db_s']:.0f} s of database time, {r['load_rate']:,} articles/s{upkeep} "
+            f"load: {r['db_s']:.0f} s of database time"
+            + (f" (building the indexes after COPY: {r['index_s']:.0f} s)" if r["index_s"] else "")
+            + f", {r['load_rate']:,} articles/s{upkeep} "
             f"(generating the rows: {r['generate_s']:.0f} s more)"
         )
     else:

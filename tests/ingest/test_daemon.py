@@ -81,6 +81,39 @@ async def test_a_job_added_before_the_start_runs_beside_the_fetch_job(
     assert len(ticks) >= 3
 
 
+async def test_run_returns_only_once_the_maintenance_thread_is_done(
+    tmp_path: Path, gazetteer_extractor: Extractor
+) -> None:
+    """The scheduler's shutdown cancels the maintenance job, not its thread: run() waits for
+    it, so the caller may close the store (a connection the thread still held would go back
+    to a disposed pool and be left open)."""
+    store = Store(f"sqlite:///{tmp_path / 't.db'}")
+    daemon = Daemon(store, Settings(path=None, schedule=ScheduleSettings(tick_s=0.05)),
+                    gazetteer_extractor)  # fmt: skip
+    started, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def maintain() -> int:
+        started.set()
+        release.wait(20)
+        done.set()
+        return 0
+
+    daemon.maintain = maintain  # type: ignore[method-assign]
+
+    async def probe() -> None:
+        if started.is_set() and not daemon.stopping.is_set():
+            daemon.stop()
+            asyncio.get_running_loop().call_later(0.2, release.set)
+
+    daemon.add_job(probe, IntervalTrigger(seconds=0.05), job_id="probe")
+    try:
+        await asyncio.wait_for(daemon.run(), timeout=20)
+    finally:
+        release.set()
+        store.close()
+    assert done.is_set()
+
+
 def _config(tmp_path: Path, site_url: str) -> Path:
     lines = [
         "[fetch]",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
 
 import pytest
 
@@ -18,11 +17,9 @@ PAGE = SITE / "articles" / "luxshare-vietnam-expansion.html"
 
 
 async def _pid_in_a_worker(pool: CpuPool) -> int:
-    """A worker's pid, once the workers have started (the pool uses threads until then)."""
-    deadline = time.monotonic() + 120  # a bound for a stuck start, not a measure of speed
-    while (pid := await pool.call(os.getpid)) == os.getpid():
-        assert time.monotonic() < deadline, "the worker processes never started"
-        await asyncio.sleep(0.05)
+    """A worker's pid: every job waits for the workers, none runs in this process."""
+    pid: int = await asyncio.wait_for(pool.call(os.getpid), 120)  # a bound for a stuck start
+    assert pid != os.getpid()
     return pid
 
 
@@ -66,11 +63,27 @@ class _Unpicklable:
 async def test_workers_that_cannot_start_are_an_error_not_threads_forever() -> None:
     pool = CpuPool(_Unpicklable(), workers=2)  # type: ignore[arg-type]
     try:
-        await pool.call(os.getpid)  # in a thread while the workers start
-        assert pool._starting is not None
         with pytest.raises(Exception, match="pickle"):
-            await asyncio.wait_for(asyncio.shield(pool._starting), 60)
+            await asyncio.wait_for(pool.call(os.getpid), 120)
         with pytest.raises(Exception, match="pickle"):
             await pool.call(os.getpid)
     finally:
         await pool.close()
+
+
+@pytest.mark.slow
+async def test_workers_started_before_the_extractor_get_it_when_it_is_built() -> None:
+    pool = CpuPool(None, workers=2)
+    pool.start()  # no event loop needed, no extractor yet: the workers import meanwhile
+    try:
+        pool.provide(load_extractor(VENDORS))
+        assert await _pid_in_a_worker(pool) != os.getpid()
+    finally:
+        await pool.close()
+
+
+def test_a_pool_stopped_before_it_had_an_extractor_stops_its_workers() -> None:
+    pool = CpuPool(None, workers=2)
+    pool.start()
+    pool.shutdown()  # returns: the workers waiting for an extractor give up
+    assert pool._executor is None

@@ -202,3 +202,25 @@ def test_a_search_leaves_the_session_transactional(store: Store) -> None:
         search_then_fail()
     with store.session() as session:
         assert session.execute(text("SELECT title FROM article WHERE id = 1")).scalar() == STRONG
+
+
+def test_an_excluded_phrase_excludes_the_phrase_only(store: Store) -> None:
+    # articles 3 to 6 hold both words apart: only 1 and 2 hold the phrase
+    assert sorted(_ids(store, 'capacity NOT "lead times"')) == [3, 4, 5, 6]
+    assert sorted(_ids(store, '"lead times" OR "by example"')) == [1, 2, 3, 4, 5, 6]
+
+
+def test_postgres_tests_a_phrase_on_the_newest_articles_holding_its_words(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracker.store.search as search
+
+    monkeypatch.setattr(search, "PHRASE_ROWS", 2)
+    found = _ids(store, '"lead times"', candidates=1, limit=1)
+    if store.dialect == "postgresql":
+        # the two newest articles holding both words (6 and 5) hold them apart
+        assert found == []
+        monkeypatch.setattr(search, "PHRASE_ROWS", 6)
+        assert _ids(store, '"lead times"', candidates=1, limit=1) == [2]
+    else:
+        assert found == [2]

@@ -21,6 +21,7 @@ from tracker.query import parse_query
 
 if TYPE_CHECKING:
     from tracker.ingest.pipeline import RunSummary, SourceOutcome
+    from tracker.ingest.work import CpuPool
     from tracker.store.tables import Source
 
 EXIT_SOURCES_FAILED = 3
@@ -70,6 +71,22 @@ def select_sources(st: State, names: list[str] | None, *, everything: bool) -> S
 
 def run_fetch(st: State, names: list[str] | None, *, everything: bool = True) -> RunSummary:
     """Fetch the named sources (or the enabled ones) with a progress bar on stderr."""
+    from tracker.ingest.work import CpuPool
+
+    selection = select_sources(st, names, everything=everything)
+    chosen = selection.chosen
+    # The workers import their libraries while this process builds the extractor: they
+    # are ready before the first page arrives (issue 18).
+    cpu = CpuPool(None, st.settings.fetch.workers)
+    if chosen:
+        cpu.start()
+    try:
+        return _run_fetch(st, selection, cpu)
+    finally:
+        cpu.shutdown()  # a no-op once the run stopped it; else the workers of a failed start
+
+
+def _run_fetch(st: State, selection: Selection, cpu: CpuPool) -> RunSummary:
     import asyncio
 
     from rich.progress import (
@@ -82,7 +99,6 @@ def run_fetch(st: State, names: list[str] | None, *, everything: bool = True) ->
 
     from tracker.ingest.pipeline import fetch_sources
 
-    selection = select_sources(st, names, everything=everything)
     chosen = selection.chosen
     if selection.not_due:
         upcoming = min(s.next_attempt_at for s in selection.not_due if s.next_attempt_at)
@@ -107,7 +123,7 @@ def run_fetch(st: State, names: list[str] | None, *, everything: bool = True) ->
             if event == "source_done":
                 progress.advance(task)
 
-        summary = asyncio.run(fetch_sources(st.store, st.settings, extractor, chosen, hook))
+        summary = asyncio.run(fetch_sources(st.store, st.settings, extractor, chosen, hook, cpu))
     prune_after_fetch(st)
     return summary
 

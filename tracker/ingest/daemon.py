@@ -115,6 +115,9 @@ class Daemon:
         self.runs: list[RunSummary] = []
         self._inflight: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        # The maintenance and digest jobs' threads: a stop waits for them, so that nothing
+        # still uses the store (a connection of its pool) once run() has returned.
+        self._threads: set[asyncio.Task[Any]] = set()
         # Leases name their holder: several workers may share one PostgreSQL database.
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -221,6 +224,7 @@ class Daemon:
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
+            await self._finish_threads()
             await self.pipeline.aclose()
             log_event(log, logging.INFO, "stopped")
 
@@ -263,7 +267,7 @@ class Daemon:
             if self.stopping.is_set():
                 return
             try:
-                await asyncio.to_thread(self.maintain)
+                await self.in_thread(self.maintain)
             except Exception:
                 log.exception("maintenance crashed", extra={"fields": {"job": "maintenance"}})
 
@@ -280,11 +284,23 @@ class Daemon:
         async def digest_tick() -> None:
             """Plan and deliver in a thread: SMTP and SQLite block."""
             if not self.stopping.is_set():
-                await asyncio.to_thread(digest)
+                await self.in_thread(digest)
 
         self.add_job(
             digest_tick, IntervalTrigger(seconds=tick_s), job_id="digest", next_run_time=now
         )
+
+    async def in_thread(self, func: Callable[[], Any]) -> Any:
+        """``func()`` in a thread, which run() waits for before it returns: the scheduler's
+        shutdown cancels the job awaiting it, never the thread."""
+        task = asyncio.ensure_future(asyncio.to_thread(func))
+        self._threads.add(task)
+        task.add_done_callback(self._threads.discard)
+        return await asyncio.shield(task)
+
+    async def _finish_threads(self) -> None:
+        if self._threads:
+            await asyncio.gather(*self._threads, return_exceptions=True)
 
     async def _finish_in_flight(self) -> None:
         tasks = set(self._tasks)

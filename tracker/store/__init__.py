@@ -49,7 +49,7 @@ class Store:
             try:
                 yield session
             finally:
-                # SQLite connections are not pooled (NullPool): the pragma goes with this one.
+                # SQLite: the pragma is undone as the connection goes back to the pool.
                 session.rollback()
 
     def close(self) -> None:

@@ -35,12 +35,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_writable(dbapi_connection: Any, _record: Any) -> None:
+    """A pooled connection goes back writable, whatever a read-only session set."""
+    if dbapi_connection is not None:
+        dbapi_connection.execute("PRAGMA query_only = OFF")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL mode, foreign keys and a busy timeout."""
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, poolclass=NullPool)
+            # Connections are pooled: each keeps its page cache from one session to the next
+            # (a new connection starts cold and rereads the pages a search needs: 3-4x the
+            # time of the search itself). No limit on how many are open at once: a session
+            # never waits for another one's connection.
+            memory = ":memory:" in url or url.rstrip("/") in ("sqlite:", "sqlite+pysqlite:")
+            engine = create_engine(
+                url, **({"poolclass": NullPool} if memory else {"max_overflow": -1})
+            )
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "checkin", _sqlite_writable)
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ImportError, ValueError) as exc:

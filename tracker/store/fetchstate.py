@@ -21,9 +21,9 @@ _PRUNE_LOCK_KEY = 0x66657463686C6F67
 class ConnectionKeeper:
     """Holds one connection to a SQLite database open while a pipeline runs.
 
-    The engine opens a connection per session (NullPool); when the last connection to a WAL
-    database closes, SQLite checkpoints and removes the WAL, which costs ~2 ms a session.
-    One connection kept open avoids that; closing the keeper ends it.
+    When the last connection to a WAL database closes, SQLite checkpoints and removes the
+    WAL, which costs ~2 ms. The engine's pool keeps the connections of past sessions open,
+    but may let them go; one connection kept open makes sure; closing the keeper ends it.
     """
 
     def __init__(self, engine: Engine) -> None:

@@ -8,6 +8,7 @@ third of a million articles would otherwise be scored a third of a million times
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,12 +32,12 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session
 
 from tracker.errors import QueryError, StoreError
-from tracker.query import Node, to_fts5, to_tsquery
+from tracker.query import And, Node, Or, Term, to_fts5, to_tsquery
 from tracker.store.tables import Article, ArticleSource, Mention, Source, Vendor
 from tracker.store.types import UTCDateTime
 
@@ -45,12 +46,25 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 # How many of the newest matching articles (after the filters) are ranked by relevance.
 CANDIDATES = 200
-# PostgreSQL: how many of the newest ids are walked by the primary key before the GIN index.
+# PostgreSQL: the matches are looked for among the newest RECENT_IDS ids first, then in
+# windows of ids each WINDOW_GROWTH times wider, WINDOWS in all (the last one: every older id),
+# until CANDIDATES are found.
 RECENT_IDS = 2000
-# Article ids per block of article_date_block (SQLite, migration 0015): id >> 10.
+WINDOW_GROWTH = 8
+WINDOWS = 4
+# PostgreSQL: memory for the older windows' bitmaps, so that a word in a third of the articles
+# keeps an exact one (a lossy bitmap has every row of its pages tested, from TOAST).
+WINDOW_WORK_MEM = "32MB"
+# PostgreSQL: a phrase's word order is tested on the newest PHRASE_ROWS articles that hold all
+# its words (the GIN index has no positions: each test reads the article's tsvector).
+PHRASE_ROWS = 2000
+# Article ids per block of article_date_block (SQLite: migration 0015, PostgreSQL: 0019).
 DATE_BLOCK_BITS = 10
 
 _fts = table("article_fts", column("rowid"))
+# Built statements by the shape of the search (backend, filters): the values are parameters.
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+_MAX_ID = select(func.max(Article.__table__.c.id))  # type: ignore[attr-defined]
 _ID_ARRAY = ARRAY(Integer)
 
 
@@ -124,7 +138,7 @@ def _sqlite_names(vendors: str | None, sources: str | None) -> tuple[list[str], 
     )
 
 
-def _sqlite_dates(since: datetime | None, until: datetime | None) -> list[TextClause]:
+def _sqlite_dates(since: bool, until: bool) -> list[TextClause]:
     """The date test of an FTS match, and the range of ids that can pass it.
 
     The range comes from the date range of each block of 1,024 ids (migration 0015), so the
@@ -132,14 +146,14 @@ def _sqlite_dates(since: datetime | None, until: datetime | None) -> list[TextCl
     one; each match in it is then tested on the small index on (id, date) of migration 0010
     rather than on the article row (about a page of the file per article)."""
     tests, spans, params = [], [], []
-    for name, value, op, span in (
+    for name, used, op, span in (
         ("since", since, ">=", "last_at >="),
         ("until", until, "<", "first_at <"),
     ):
-        if value is not None:
+        if used:
             tests.append(f"coalesce(dated.published_at, dated.fetched_at) {op} :{name}")
             spans.append(f"{span} :{name}")
-            params.append(bindparam(name, value, type_=UTCDateTime()))
+            params.append(bindparam(name, type_=UTCDateTime()))
     if not tests:
         return []
     blocks = f"FROM article_date_block WHERE {' AND '.join(spans)}"
@@ -153,65 +167,59 @@ def _sqlite_dates(since: datetime | None, until: datetime | None) -> list[TextCl
     ]
 
 
-def _sqlite_match(query: Node) -> TextClause:
-    return text("article_fts MATCH :match").bindparams(match=to_fts5(query))
-
-
-def _sqlite_newest(
-    match: TextClause,
-    filters: list[ColumnElement[bool]],
-    since: datetime | None,
-    until: datetime | None,
-    candidates: int,
-) -> Select[int, float]:
-    """The newest ``candidates`` matches that pass the filters, (id, score): FTS5 walks its
-    doclists from the highest rowid down and stops at the limit; the filters are tested on
-    the rowid, no article row read."""
+def _sqlite_statements(shape: tuple[int, bool, bool, bool]) -> tuple[Select[Any], Select[Any]]:
+    """The newest matches that pass the filters, (id, score); the hits, given their ids."""
+    match = text("article_fts MATCH :match")
     score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
-    return (
+    # FTS5 walks its doclists from the highest rowid down and stops at the limit; the filters
+    # are tested on the rowid, no article row read.
+    newest = (
         select(_fts.c.rowid.label("id"), score.label("score"))
         .select_from(_fts)
-        .where(match, *filters, *_sqlite_dates(since, until))
+        .where(match, *_filters("sqlite", shape), *_sqlite_dates(shape[2], shape[3]))
         .order_by(_fts.c.rowid.desc())
-        .limit(candidates)
+        .limit(bindparam("candidates", type_=Integer))
     )
+    # Snippets for the best rows only, each found by its rowid: snippet() reads and tokenises
+    # the whole text.
+    snippet = (
+        select(
+            func.snippet(literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24)
+        )
+        .select_from(_fts)
+        .where(match, _fts.c.rowid == _article.c.id)
+        .scalar_subquery()
+    )
+    hits = select(*_HIT_COLUMNS, snippet, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES).where(
+        _article.c.id.in_(bindparam("ids", expanding=True))
+    )
+    return newest, hits
 
 
 def _sqlite_search(
     session: Session,
     query: Node,
-    filters: list[ColumnElement[bool]],
-    since: datetime | None,
-    until: datetime | None,
+    params: dict[str, Any],
+    shape: tuple[int, bool, bool, bool],
     limit: int,
     candidates: int,
     offset: int = 0,
 ) -> tuple[list[Row], list[int]]:
-    match = _sqlite_match(query)
+    key = ("sqlite", *shape)
+    statements = _STATEMENTS.get(key)
+    if statements is None:
+        statements = _STATEMENTS[key] = _sqlite_statements(shape)
+    newest_stmt, hits_stmt = statements
+    values = {**params, "match": to_fts5(query), "candidates": candidates}
     conn = session.connection()
     try:
-        newest = conn.execute(_sqlite_newest(match, filters, since, until, candidates)).all()
+        newest = conn.execute(newest_stmt, values).all()
         ids = [int(r[0]) for r in newest]
         best = sorted(newest, key=lambda r: (r[1], -r[0]))[offset:limit]
         scores = {int(i): float(score) for i, score in best}
         if not best:
             return [], ids
-        # Snippets for the best rows only, each found by its rowid: snippet() reads and
-        # tokenises the whole text.
-        snippet = (
-            select(
-                func.snippet(
-                    literal_column("article_fts"), -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24
-                )
-            )
-            .select_from(_fts)
-            .where(match, _fts.c.rowid == _article.c.id)
-            .scalar_subquery()
-        )
-        stmt = select(*_HIT_COLUMNS, snippet, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES).where(
-            _article.c.id.in_(sorted(scores))
-        )
-        found = conn.execute(stmt).all()
+        found = conn.execute(hits_stmt, {"match": values["match"], "ids": sorted(scores)}).all()
     except OperationalError as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
     rows: list[Row] = []
@@ -222,115 +230,215 @@ def _sqlite_search(
     return rows, ids
 
 
-def _tsquery(query: Node) -> ColumnElement[Any]:
-    return func.to_tsquery(literal_column("'simple'"), to_tsquery(query))
+def _loose(node: Node) -> Node:
+    """A query every match of ``node`` matches too, without word order: each phrase becomes
+    its words (the GIN index answers that alone, with no row read); an excluded phrase is
+    dropped (excluding its words would exclude too much)."""
+    if isinstance(node, Term):
+        words = node.text.split()
+        if len(words) == 1:
+            return node
+        *first, last = words
+        return And((*(Term(w) for w in first), Term(last, is_prefix=node.is_prefix)))
+    if isinstance(node, Or):
+        return Or(tuple(_loose(option) for option in node.options))
+    return And(
+        tuple(_loose(part) for part in node.include),
+        tuple(part for part in node.exclude if _loose(part) == part),
+    )
 
 
-def _postgres_newest(
-    query: Node, filters: list[ColumnElement[bool]], candidates: int
-) -> Select[int]:
-    """The ids of the newest ``candidates`` matches that pass the filters."""
-    tsquery = _tsquery(query)
-    vector: ColumnElement[str] = literal_column("article.search")
-    # The newest matches that pass the filters, in two steps. First among the newest
-    # RECENT_IDS ids, walking the primary key down and testing each row (its tsvector is read
-    # from TOAST: bounded by RECENT_IDS). Only if that finds too few, among the older ones
-    # through the GIN index (which also tests the vendor filter), reading the rows it gives:
-    # walking the primary key down through them would test every row on the way.
-    matching = [vector.op("@@")(tsquery), *filters]
-    edge = select(func.max(_article.c.id)).scalar_subquery() - RECENT_IDS
-    recent = (
-        select(_article.c.id)
-        .where(*matching, _article.c.id > edge)
-        .order_by(_article.c.id.desc())
-        .limit(candidates)
-        .cte("recent")
-        .prefix_with("MATERIALIZED")
-    )
-    shifted = _article.c.id + literal_column("0")  # not the primary key's order: the GIN index
-    older = (
-        select(_article.c.id)
-        .where(
-            *matching,
-            shifted <= edge,
-            select(func.count()).select_from(recent).scalar_subquery() < candidates,
-        )
-        .order_by(shifted.desc())
-        .limit(candidates)
-        .cte("older")
-        .prefix_with("MATERIALIZED")
-    )
-    both = union_all(select(recent.c.id), select(older.c.id)).subquery("both")
-    return select(both.c.id).order_by(both.c.id.desc()).limit(candidates)
+def _id_windows(top: int, bottom: int) -> list[tuple[int, int]]:
+    """WINDOWS (low, high] ranges of ids from ``top`` down to ``bottom``, newest first: the
+    first RECENT_IDS wide, each next one WINDOW_GROWTH times wider, the last one the rest
+    (empty ones where the ids run out)."""
+    edges, size = [top], RECENT_IDS
+    for _ in range(WINDOWS - 1):
+        edges.append(max(bottom, edges[-1] - size))
+        size *= WINDOW_GROWTH
+    edges.append(min(bottom, edges[-1]))
+    return [(edges[k + 1], edges[k]) for k in range(WINDOWS)]
 
 
 def _postgres_search(
     session: Session,
     query: Node,
-    filters: list[ColumnElement[bool]],
+    params: dict[str, Any],
+    shape: tuple[int, bool, bool, bool],
     limit: int,
     candidates: int,
     offset: int = 0,
 ) -> tuple[list[Row], list[int]]:
-    tsquery = _tsquery(query)
-    vector: ColumnElement[str] = literal_column("article.search")
-    score = func.ts_rank_cd(vector, tsquery, 32)
-    headline = func.ts_headline(
-        literal_column("'simple'"),
-        _article.c.text,
-        tsquery,
-        f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=24, MinWords=12",
-    )
-
-    def run(conn: Connection) -> tuple[list[Row], list[int]]:
-        ids = [int(i) for i in conn.execute(_postgres_newest(query, filters, candidates)).scalars()]
-        if not ids:
-            return [], ids
-        best = (
-            select(_article.c.id.label("id"), score.label("score"))
-            .where(_article.c.id.in_(ids))
-            .order_by(score.desc(), _article.c.id.desc())
-            .limit(max(limit - offset, 0))
-            .offset(offset)
-            .subquery("best")
-        )
-        stmt = (
-            select(
-                *_HIT_COLUMNS,
-                headline,
-                best.c.score,
-                _POSTGRES_VENDOR_NAMES,
-                _POSTGRES_SOURCE_NAMES,
-            )
-            .join(best, best.c.id == _article.c.id)
-            .order_by(best.c.score.desc(), best.c.id.desc())
-        )
-        return [tuple(row) for row in conn.execute(stmt).all()], ids
-
+    exact = to_tsquery(query)
+    loose = to_tsquery(_loose(query))
+    phrase = loose != exact
+    key = ("postgresql", phrase, *shape)
+    statements = _STATEMENTS.get(key)
+    if statements is None:
+        statements = _STATEMENTS[key] = _postgres_statements(_filters("postgresql", shape), phrase)
+    values = {**params, "exact": exact, "loose": loose, "limit": max(limit - offset, 0)}
+    values["offset"] = offset
+    values["candidates"] = candidates
+    # A phrase: its word order is tested on the newest PHRASE_ROWS articles holding all its
+    # words (the tsvector of each read from TOAST), not on all of them.
+    values["need"] = max(candidates, PHRASE_ROWS) if phrase else candidates
     try:
         bind = session.get_bind()
         if session.in_transaction() or not isinstance(bind, Engine):
-            return run(session.connection())
-        # Outside the session's transaction the two statements need no BEGIN or COMMIT round
-        # trip (the session's own connection is left as it is, for whatever the caller does
-        # next); each one, the names of the hits in it, sees one snapshot.
-        with bind.connect() as conn:
-            return run(conn.execution_options(isolation_level="AUTOCOMMIT"))
+            found = _postgres_run(session.connection(), statements, values)
+        else:
+            # Outside the session's transaction no BEGIN or COMMIT round trip is needed (the
+            # session's own connection is left as it is, for whatever the caller does next).
+            with bind.connect() as conn:
+                found = _postgres_run(
+                    conn.execution_options(isolation_level="AUTOCOMMIT"), statements, values
+                )
     except (ProgrammingError, DataError) as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
+    return found
 
 
-def _dialect(session: Session) -> str:
-    dialect = session.get_bind().dialect.name
-    if dialect not in ("sqlite", "postgresql"):
-        raise StoreError(f"store: full-text search is not available on {dialect}")
-    return dialect
+def _postgres_bounds(since: bool, until: bool) -> TextClause:
+    """The newest id, and the first and last block of ids whose dates overlap the window
+    (migration 0019; a block's rows, one per writer slot, taken together)."""
+    spans, params = ["true"], []
+    for name, used, span in (("since", since, "last_at >="), ("until", until, "first_at <")):
+        if used:
+            spans.append(f"{span} :{name}")
+            params.append(bindparam(name, type_=UTCDateTime()))
+    blocks = f"FROM article_date_block WHERE {' AND '.join(spans)}"
+    return text(
+        f"SELECT (SELECT max(id) FROM article), (SELECT min(block) {blocks}),"
+        f" (SELECT max(block) {blocks})"
+    ).bindparams(*params)
 
 
-def _filters(
-    dialect: str, vendors: Sequence[str], sources: Sequence[str]
-) -> list[ColumnElement[bool]]:
-    """The vendor and source filters of a search (see ``search_articles``)."""
+def _postgres_run(
+    conn: Connection, statements: tuple[Any, Any, Any, Any], values: dict[str, Any]
+) -> tuple[list[Row], list[int]]:
+    """The hits, and the ids of the matches ranked."""
+    first, rest, phrased, rank = statements
+    since, until = "since" in values, "until" in values
+    if since or until:
+        key = ("postgresql bounds", since, until)
+        bounds = _STATEMENTS.get(key)
+        if bounds is None:
+            bounds = _STATEMENTS[key] = _postgres_bounds(since, until)
+        top, low_block, high_block = conn.execute(bounds, values).one()
+        if low_block is None:
+            return [], []  # no article is dated in the window
+        bottom = (low_block << DATE_BLOCK_BITS) - 1
+        top = min(top or 0, ((high_block + 1) << DATE_BLOCK_BITS) - 1)
+    else:
+        top, bottom = conn.execute(_MAX_ID).scalar() or 0, 0
+    for k, (low, high) in enumerate(_id_windows(top, bottom)):
+        values[f"low_{k}"], values[f"high_{k}"] = low, high
+    # The newest ids first, the plan left to the planner: a busy word's by the primary key
+    # (each row's tsvector tested, a few hundred rows), a rare one's from the GIN index.
+    ids = list(conn.execute(first, values).scalars())
+    if len(ids) < values["need"]:
+        # Then the older windows, intersecting the GIN index's matches with each window's ids.
+        # The planner takes testing a tsvector for cheap and would walk a wide window by the
+        # primary key, reading each row's tsvector from TOAST (16,000 of them for a common
+        # word in the second window); without plain index scans it cannot. The plans are
+        # made for the bounds at hand, never a generic plan once the driver has prepared the
+        # statement.
+        values["more"] = values["need"] - len(ids)
+        conn.exec_driver_sql(
+            "SET enable_indexscan = off; SET plan_cache_mode = force_custom_plan;"
+            f" SET work_mem = '{WINDOW_WORK_MEM}'"
+        )
+        try:
+            ids += conn.execute(rest, values).scalars()
+        finally:
+            # (In a transaction that the statement aborted, the SETs go with the rollback.)
+            with suppress(SQLAlchemyError):
+                conn.exec_driver_sql(
+                    "RESET enable_indexscan; RESET plan_cache_mode; RESET work_mem"
+                )
+    if phrased is not None and ids:
+        ids = list(conn.execute(phrased, {**values, "ids": ids}).scalars())
+    if not ids:
+        return [], []
+    return [tuple(row) for row in conn.execute(rank, {**values, "ids": ids}).all()], ids
+
+
+def _postgres_statements(
+    filters: list[ColumnElement[bool]], phrase: bool
+) -> tuple[Select[Any], Select[Any], Select[Any] | None, Select[Any]]:
+    """The newest matches in the first window of ids; in the older ones; for a phrase, those
+    that hold it; the ranked hits."""
+    simple: ColumnElement[Any] = literal_column("'simple'")
+    exact = func.to_tsquery(simple, bindparam("exact"))
+    loose = func.to_tsquery(simple, bindparam("loose"))
+    vector: ColumnElement[str] = literal_column("article.search")
+    need = bindparam("need", type_=Integer)
+
+    def window(k: int) -> Select[Any]:
+        return select(_article.c.id).where(
+            vector.op("@@")(loose),
+            *filters,
+            _article.c.id > bindparam(f"low_{k}", type_=Integer),
+            _article.c.id <= bindparam(f"high_{k}", type_=Integer),
+        )
+
+    first = window(0).order_by(_article.c.id.desc()).limit(need)
+    # Window by window, each read only if the ones before held fewer than needed.
+    more = bindparam("more", type_=Integer)
+    found: list[Any] = []
+    for k in range(1, WINDOWS):
+        query = window(k)
+        if found:
+            before = sum(
+                (select(func.count()).select_from(w).scalar_subquery() for w in found[1:]),
+                select(func.count()).select_from(found[0]).scalar_subquery(),
+            )
+            query = query.where(before < more)
+        found.append(
+            query.order_by(_article.c.id.desc())
+            .limit(more)
+            .cte(f"window_{k}")
+            .prefix_with("MATERIALIZED")
+        )
+    both = union_all(*(select(w.c.id) for w in found)).subquery("both")
+    rest = select(both.c.id).order_by(both.c.id.desc()).limit(more)
+    held: ColumnElement[bool] = _article.c.id == func.any(bindparam("ids", type_=_ID_ARRAY))
+    # A phrase: its word order, tested on the rows that hold all its words.
+    phrased = (
+        select(_article.c.id)
+        .where(held, vector.op("@@")(exact))
+        .order_by(_article.c.id.desc())
+        .limit(bindparam("candidates", type_=Integer))
+    )
+    score = func.ts_rank_cd(vector, exact, 32)
+    best = (
+        select(_article.c.id.label("id"), score.label("score"))
+        .where(held)
+        .order_by(score.desc(), _article.c.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("best")
+    )
+    headline = func.ts_headline(
+        simple,
+        _article.c.text,
+        exact,
+        f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=24, MinWords=12",
+    )
+    rank = (
+        select(
+            *_HIT_COLUMNS, headline, best.c.score, _POSTGRES_VENDOR_NAMES, _POSTGRES_SOURCE_NAMES
+        )
+        .join(best, best.c.id == _article.c.id)
+        .order_by(best.c.score.desc(), best.c.id.desc())
+    )
+    return first, rest, phrased if phrase else None, rank
+
+
+def _filters(dialect: str, shape: tuple[int, bool, bool, bool]) -> list[ColumnElement[bool]]:
+    """The filters of a search of this shape (vendors, sources?, since?, until?), their
+    values left to parameters: vendor_0, vendor_1..., sources, since, until."""
+    vendors, sources, since, until = shape
     # On SQLite the FTS rowid is the article id. Checking it (not article.id) tests each match
     # against the vendor's or source's articles before the article row is read; the unary +
     # keeps SQLite from looking the listed articles up in the FTS index one by one instead.
@@ -338,11 +446,11 @@ def _filters(
         literal_column("+article_fts.rowid", Integer) if dialect == "sqlite" else _article.c.id
     )
     filters: list[ColumnElement[bool]] = []
-    for vendor in dict.fromkeys(vendors):
+    for k in range(vendors):
         # The vendor and its subsidiaries: a few rows of a small table.
+        name: ColumnElement[str] = bindparam(f"vendor_{k}")
         vendor_ids = select(_vendor.c.id).where(
-            (func.lower(_vendor.c.name) == vendor.lower())
-            | (func.lower(_vendor.c.parent) == vendor.lower())
+            (func.lower(_vendor.c.name) == name) | (func.lower(_vendor.c.parent) == name)
         )
         if dialect == "sqlite":
             # Their articles by the mention index, tested on each FTS match before ranking.
@@ -364,17 +472,17 @@ def _filters(
             article_id.in_(
                 select(_article_source.c.article_id)
                 .join(_source, _source.c.id == _article_source.c.source_id)
-                .where(_source.c.name.in_(list(sources)))
+                .where(_source.c.name.in_(bindparam("sources", expanding=True)))
             )
         )
+    if dialect == "postgresql":
+        # The dates are tested on the rows the GIN index gives (text and vendor).
+        when = func.coalesce(_article.c.published_at, _article.c.fetched_at)
+        if since:
+            filters.append(when >= bindparam("since", type_=UTCDateTime()))
+        if until:
+            filters.append(when < bindparam("until", type_=UTCDateTime()))
     return filters
-
-
-def _postgres_dates(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
-    """The date filters, tested on the rows the GIN index gives (text and vendor)."""
-    when = func.coalesce(_article.c.published_at, _article.c.fetched_at)
-    return [test for test in (when >= since if since else None,
-                              when < until if until else None) if test is not None]  # fmt: skip
 
 
 def search_page(
@@ -399,16 +507,26 @@ def search_page(
     order they were stored in; at least ``limit``) are ranked and the best ``limit`` returned,
     equal scores newest first. SQLite ranks with FTS5's bm25 (title weighted 5x), PostgreSQL
     with ts_rank_cd over a tsvector whose title words weigh 2.5x the body's; both use no
-    stemming.
+    stemming. On PostgreSQL a phrase's word order is tested on the newest ``PHRASE_ROWS``
+    articles that hold all its words only.
     """
-    dialect = _dialect(session)
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        raise StoreError(f"store: full-text search is not available on {dialect}")
     candidates = max(candidates, limit)
-    filters = _filters(dialect, vendors, sources)
+    named = list(dict.fromkeys(vendors))
+    shape = (len(named), bool(sources), since is not None, until is not None)
+    params: dict[str, Any] = {f"vendor_{k}": name.lower() for k, name in enumerate(named)}
+    if sources:
+        params["sources"] = list(sources)
+    if since is not None:
+        params["since"] = since
+    if until is not None:
+        params["until"] = until
     if dialect == "sqlite":
-        rows, ids = _sqlite_search(session, query, filters, since, until, limit, candidates, offset)
+        rows, ids = _sqlite_search(session, query, params, shape, limit, candidates, offset)
     else:
-        filters += _postgres_dates(since, until)
-        rows, ids = _postgres_search(session, query, filters, limit, candidates, offset)
+        rows, ids = _postgres_search(session, query, params, shape, limit, candidates, offset)
     hits = [
         SearchHit(
             article_id=aid,
