@@ -22,10 +22,34 @@ _LEGAL = (
     r"Co\.,? Ltd\.?|Co\.|Ltd\.?|Inc\.?|Corp\.?|Corporation|Limited|PLC|plc|AG|GmbH|S\.A\.|KK|LLC"
 )
 _NAME_TOKEN = r"[A-Z][A-Za-z0-9&'’\-]*"
+
+
+def _initials(*alternations: str) -> str:
+    """The first letters of the top-level alternatives of some patterns (each alternative
+    opens with a letter), for a look-ahead that skips positions no alternative can match."""
+    letters: set[str] = set()
+    for alternation in alternations:
+        depth, at_start = 0, True
+        for char in alternation:
+            if at_start and depth == 0:
+                assert char.isascii(), alternation
+                assert char.isalpha(), alternation
+                letters.add(char)
+            at_start = False
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+            elif char == "|" and depth == 0:
+                at_start = True
+    return "".join(sorted(letters))
+
+
 # Each pattern opens with a look-ahead at the letters a match can start with: the
-# engine then skips to those positions instead of trying every one.
+# engine then skips to those positions instead of trying every one. A name token and the
+# spaces after it are never given back (possessive): what follows starts with a capital.
 CANDIDATE_RE = re.compile(
-    rf"(?=[A-Z])(?<![\w-])((?:{_NAME_TOKEN}\s+){{0,3}}{_NAME_TOKEN})\s+"
+    rf"(?=[A-Z])(?<![\w-])((?:{_NAME_TOKEN}+\s++){{0,3}}{_NAME_TOKEN}+)\s++"
     rf"(?:(?:{_FORM_WORDS})(?:\s+(?:{_FORM_WORDS}))?(?:,?\s+(?:{_LEGAL}))?|(?:{_LEGAL}))(?![\w])"
 )
 _LEADING = re.compile(
@@ -56,7 +80,9 @@ ROLE_RE = re.compile(
 # What a match of each pattern cannot do without: a company-form word after a space; a list
 # apposition (", a Taiwanese ODM"). Where it is missing, the pattern (or that half of ROLE_RE)
 # cannot match and is not run.
-_HAS_FORM_WORD = re.compile(rf"\s(?:{_FORM_WORDS}|{_LEGAL})(?![\w])")
+_HAS_FORM_WORD = re.compile(
+    rf"\s(?=[{_initials(_FORM_WORDS, _LEGAL)}])(?:{_FORM_WORDS}|{_LEGAL})(?![\w])"
+)
 _HAS_APPOSITION = re.compile(r",\s+an?\s")
 ROLE_AFTER_RE = re.compile(
     rf"(?=[abmopsv])(?:\b(?:supplier|suppliers|maker|vendor|assembler|partner)\s+|"

@@ -128,12 +128,21 @@ _THAT_IT = (
 _RELATIVE = (
     r"(?:(?:(?:both|all|each|one|some|many|most|several) of )?(?:which|who|whom)\s+|that\s+)?"
 )
-LEAD = (
-    r"(?:(?:\s+(?-i:[A-Z])[\w-]*){1,2}(?=\s*,))?\s*(?:\([^)]{0,40}\)\s*)?(?:,\s*(?:[\w’'-]+\s+){0,4}?[\w’'-]+,)?"
+# What follows LEAD in every rule starts with a letter: the spaces and words it passes need
+# not be given back, so its quantifiers are possessive (``*+``: the same matches, without
+# retrying the verb after every shorter split of the same spaces).
+_LEAD_WORDS = r"(?:(?:[\w-]++|\x05\d+\x06)\s++){0,%d}?"
+LEAD_ALONE = (
+    r"(?:(?:\s+(?-i:[A-Z])[\w-]*){1,2}(?=\s*,))?\s*+(?:\([^)]{0,40}\)\s*)?(?:,\s*(?:[\w’'-]+\s+){0,4}?[\w’'-]+,)?"
     + _ASIDE
     + r"{0,2}"
-    r",?\s*" + _RELATIVE + _THAT_IT + WORDS % 6
+    r",?\s*+" + _RELATIVE + _THAT_IT + _LEAD_WORDS % 6
 )
+# A rule with a party after its verb fails at once when no company or product follows
+# (or, ``_THEN_COMPANY``, no company): a lookahead that only spares the doomed attempts.
+_THEN = r"(?=[^\x03\x05]*+[\x03\x05])"
+_THEN_COMPANY = r"(?=[^\x03]*+\x03)"
+LEAD = _THEN + LEAD_ALONE
 # Words before a customer that name it as a class: "to companies such as C", "from multiple
 # cloud providers operating internationally, including San Francisco-based C".
 _CLASS = (
@@ -366,8 +375,10 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         "s_is_c_role",
-        SV + r"(?:" + POS + GAP % 60 + r"\b(?:status|role|position|place|spot|ranks?|rank(?:ed|s)"
-        r")\s+(?:as|of)|\s+" + _COPULA + r")\s+(?:now\s+|still\s+|also\s+|already\s+)?"
+        SV + _THEN_COMPANY + r"(?:" + POS + GAP % 60 + r"\b(?:status|role|position|place|spot"
+        r"|ranks?|rank(?:ed|s))\s+(?:as|of)|\s+"
+        + _COPULA
+        + r")\s+(?:now\s+|still\s+|also\s+|already\s+)?"
         r"(?:one of\s+|among\s+)?(?:the\s+)?" + CV + POS + r"\s+" + WORDS % 3 + ROLE,
         ROLE,
         role=True,
@@ -538,6 +549,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "c_product_made_by",
         C
+        + _THEN
         + POS
         + r"\s*,?\s*(?:whose\s+)?"
         + GAP % 80
@@ -575,6 +587,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "adding_customers",
         SV
+        + _THEN_COMPANY
         + r"\s*,?\s*"
         + GAP % 120
         + r"\b(?:adding|with|gaining|bringing|serving|serves|serve)\s+"
@@ -726,7 +739,7 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         "pair_deal",
-        r"\x03(?P<pair>\d+)\x04" + LEAD + r"(?:jointly\s+)?(?:sign\w*|ink\w*|strik\w*|struck"
+        r"\x03(?P<pair>\d+)\x04" + LEAD_ALONE + r"(?:jointly\s+)?(?:sign\w*|ink\w*|strik\w*|struck"
         r"|enter\w* into|announc\w*|agree\w* (?:on|to)|seal\w*|reach\w*|form\w*|expand\w*"
         r"|extend\w*|renew\w*|amend\w*|deepen\w*)\s+(?P<what>" + _WORDS_P % 6 + r")(?:deal"
         r"|agreement|contract|pact|accord|arrangement|partnership|alliance|collaboration"

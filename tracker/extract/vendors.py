@@ -59,6 +59,8 @@ from tracker.extract.vocabulary import (
 from tracker.models import VendorMention
 
 _WORD_CHAR = re.compile(r"[A-Za-z0-9_\u00C0-\u024F]")
+# The same characters as a set: a membership test is cheaper than a match, per alias hit.
+_WORD_CHARS = frozenset(chr(c) for c in range(0x250) if _WORD_CHAR.match(chr(c)))
 _ACRONYM = re.compile(r"^[A-Z0-9&.\-]{2,6}$")
 _SUFFIX_RE = re.compile(
     r",?\s+(?:" + "|".join(re.escape(s) for s in COMPANY_SUFFIXES) + r")(?![A-Za-z])"
@@ -323,9 +325,9 @@ class VendorMatcher:
             start = last - len(alias.form) + 1
             end = last + 1
             word_start, word_end = self._word_edges[alias.form]
-            if word_start and start > 0 and _WORD_CHAR.match(text[start - 1]):
+            if word_start and start > 0 and text[start - 1] in _WORD_CHARS:
                 continue
-            if word_end and end < len(text) and _WORD_CHAR.match(text[end]):
+            if word_end and end < len(text) and text[end] in _WORD_CHARS:
                 continue
             if alias.is_case_sensitive:
                 surface = text[start:end]
