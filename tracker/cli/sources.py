@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
-from urllib.parse import urlsplit
 
 import typer
 
@@ -16,6 +14,7 @@ from tracker.cli.output import Format, FormatOption, emit, stderr
 from tracker.cli.state import state
 from tracker.config import FetchSettings, name_problem, url_problem
 from tracker.errors import FetchError, StoreError, TrackerError, UsageError
+from tracker.wording import name_from
 
 if TYPE_CHECKING:
     from tracker.ingest.gather import Target
@@ -42,18 +41,6 @@ def _check_name(name: str | None, command: str) -> None:
 
     if name is not None and (problem := name_problem(name)):
         raise UsageError(f"{command}: --name {shorten(repr(name), 80)}: {problem}")
-
-
-def name_from(text: str, taken: set[str]) -> str:
-    """A short unique source name from a title or URL."""
-    parts = urlsplit(text)
-    base = f"{parts.netloc}{parts.path}" if parts.netloc else text
-    slug = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")[:48] or "source"
-    slug = re.sub(r"^www-", "", slug)
-    name, n = slug, 2
-    while name in taken:
-        name, n = f"{slug}-{n}", n + 1
-    return name
 
 
 @app.command("list")

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from tracker.errors import FetchError, ParseError, TrackerError
+from tracker.wording import name_from
 
 if TYPE_CHECKING:
     from tracker.ingest.probe import Discovery, DryRun
@@ -91,7 +92,6 @@ def _trial(run: DryRun) -> dict[str, Any]:
 
 
 def _offers(found: Discovery, taken: set[str]) -> list[dict[str, Any]]:
-    from tracker.cli.sources import name_from
 
     return [
         {
@@ -167,7 +167,6 @@ async def add_source_post(request: Request) -> Response:
     to be; a page that offers feeds is shown with its feeds to choose from instead."""
     from starlette.concurrency import run_in_threadpool
 
-    from tracker.cli.sources import name_from
     from tracker.store.sources import add_source, all_sources, source_by_url
     from tracker.web.app import _ws, sources_page
 
