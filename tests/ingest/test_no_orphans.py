@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import ROOT, travel_env, write_config
 
-PAGES = 40
+PAGES = 80  # at least 20 s of fetching at 4 at a time: still running when signalled
 
 
 class _SlowSite(BaseHTTPRequestHandler):

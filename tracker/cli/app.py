@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -31,6 +30,7 @@ from tracker.cli import exposure as exposure_cli
 from tracker.cli import graph as graph_cli
 from tracker.cli.output import stderr
 from tracker.cli.state import State, state
+from tracker.cli.stopping import forget_caught_interrupt, stop_on_sigterm_like_sigint
 from tracker.config import DEFAULT_CONFIG, DEFAULT_DB_URL
 from tracker.errors import TrackerError, UsageError
 
@@ -180,11 +180,13 @@ def init(ctx: typer.Context) -> None:
 
 def main() -> None:
     """Entry point of the `tracker` script."""
-    # SIGTERM (a service manager, `timeout`, `kill`) stops a command the way Ctrl-C does:
-    # the pool of workers is shut down, what is stored stays, no traceback. `tracker run`
-    # installs its own handlers for a graceful stop.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    app(prog_name="tracker")
+    # SIGTERM stops a command the way Ctrl-C does: the pool of workers is shut down, what
+    # is stored stays, no traceback, exit code 130.
+    stop_on_sigterm_like_sigint()
+    try:
+        app(prog_name="tracker")
+    finally:
+        forget_caught_interrupt()
 
 
 __all__ = ["app", "main"]

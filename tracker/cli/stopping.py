@@ -1,0 +1,40 @@
+"""How a command stops on Ctrl-C or SIGTERM: the same way for both, with exit code 130.
+
+Ctrl-C raises KeyboardInterrupt in the main thread, except while an event loop runs under
+``asyncio.run``: there the runner's own SIGINT handler cancels the main task, the fetch
+unwinds at its next await (what is stored stays, the pool is shut down) and the runner
+raises KeyboardInterrupt once the task is done. SIGTERM (a service manager, ``timeout``,
+``kill``) is handed to whatever handles SIGINT at that moment, so it takes the same path
+instead of landing in the middle of the loop. `tracker run` installs its own handlers.
+"""
+
+from __future__ import annotations
+
+import signal
+from types import FrameType
+
+
+def _like_sigint(signum: int, frame: FrameType | None) -> None:
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    elif handler == signal.SIG_DFL:
+        raise KeyboardInterrupt
+    # SIG_IGN: SIGINT is ignored (a background job), and so is this
+
+
+def stop_on_sigterm_like_sigint() -> None:
+    """Route SIGTERM through the SIGINT handler of the moment."""
+    signal.signal(signal.SIGTERM, _like_sigint)
+
+
+def forget_caught_interrupt() -> None:
+    """Keep exit code 130 for a handled Ctrl-C under ``python -m tracker``.
+
+    CPython remembers a KeyboardInterrupt that left any code it evaluated from a string
+    (``exec`` of a dataclass's generated methods while a module is imported, for one) and,
+    when ``python -m`` finishes, kills itself with SIGINT (exit status -2) even though the
+    interrupt was caught and handled. Evaluating a string once more clears that memory; a
+    KeyboardInterrupt that really escapes still sets it again after this.
+    """
+    exec("None")  # a constant string: the point is the evaluation itself
