@@ -10,7 +10,7 @@ import pytest
 
 from tracker.extract import grammar_en
 from tracker.extract.grammar_intl import GRAMMARS
-from tracker.extract.prefilter import Prefilter, least_count, required_factors
+from tracker.extract.prefilter import Prefilter, first_chars, least_count, required_factors
 from tracker.extract.sentences import sentence_spans
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,3 +142,30 @@ def test_a_factor_within_a_range() -> None:
 )
 def test_least_slot_count(pattern: str, least: int) -> None:
     assert least_count(re.compile(pattern, re.IGNORECASE), "\x03\x05") == least
+
+
+@pytest.mark.parametrize(
+    ("pattern", "chars"),
+    [
+        ("supply|make", "ms"),
+        (r"(?<![\w-])(?:ab|[cd]e)", "acd"),  # a look-around takes no character
+        ("(?:the )?chip", "ct"),  # an optional part: its letters or the next one's
+        ("x*y", "xy"),
+        (r"\w+", None),  # a category is not listed
+        ("[^a]b", None),
+        ("a?", None),  # a match may be empty
+        ("(?i:a)b", None),  # an inline flag
+    ],
+)
+def test_first_chars(pattern: str, chars: str | None) -> None:
+    assert first_chars(pattern) == chars
+
+
+def test_a_guard_of_first_chars_changes_no_match() -> None:
+    words = r"(?<![\w-])(?:suppl(?:y|ies)|mak(?:e|es)|in charge of)"
+    plain = re.compile(words, re.IGNORECASE)
+    chars = first_chars(words)
+    assert chars == "ims"
+    guarded = re.compile(f"(?=[{chars}])" + words, re.IGNORECASE)
+    text = "Supplies MAKES ſupply in Charge of xmake makes"  # the long s folds to "s"
+    assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in plain.finditer(text)]

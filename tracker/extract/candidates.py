@@ -45,11 +45,12 @@ def _initials(*alternations: str) -> str:
     return "".join(sorted(letters))
 
 
-# Each pattern opens with a look-ahead at the letters a match can start with: the
-# engine then skips to those positions instead of trying every one. A name token and the
-# spaces after it are never given back (possessive): what follows starts with a capital.
+# A match opens with a capital, taken first so that the engine skips to the capitals in C
+# (a pattern that opens with a look-around is tried at every position); the look-behind
+# after it then says that no word character stands before. A name token and the spaces
+# before it are never given back (possessive): what follows starts with a capital.
 CANDIDATE_RE = re.compile(
-    rf"(?=[A-Z])(?<![\w-])((?:{_NAME_TOKEN}+\s++){{0,3}}{_NAME_TOKEN}+)\s++"
+    rf"([A-Z](?<![\w-][A-Z])[A-Za-z0-9&'’\-]*+(?:\s++{_NAME_TOKEN}+){{0,3}})\s++"
     rf"(?:(?:{_FORM_WORDS})(?:\s+(?:{_FORM_WORDS}))?(?:,?\s+(?:{_LEGAL}))?|(?:{_LEGAL}))(?![\w])"
 )
 _LEADING = re.compile(
@@ -84,11 +85,19 @@ _HAS_FORM_WORD = re.compile(
     rf"\s(?=[{_initials(_FORM_WORDS, _LEGAL)}])(?:{_FORM_WORDS}|{_LEGAL})(?![\w])"
 )
 _HAS_APPOSITION = re.compile(r",\s+an?\s")
+# ROLE_RE's first half, its cue words grouped by first letter (in their order): each group
+# opens with its letter, so the engine skips to those letters in C, and a look-behind after
+# the letter stands for the word start ``\b``.
+_FROM = r"\s+(?:\w+\s+){0,3}?from\s+"
 ROLE_AFTER_RE = re.compile(
-    rf"(?=[abmopsv])(?:\b(?:supplier|suppliers|maker|vendor|assembler|partner)\s+|"
-    rf"\b(?:ordered|sourced|bought|buys|orders|sources)\s+(?:\w+\s+){{0,3}}?from\s+)"
-    rf"(?P<after>{_BRAND})"
+    rf"(?:s(?<!\ws)(?:upplier\s+|uppliers\s+|ourced{_FROM}|ources{_FROM})|m(?<!\wm)aker\s+"
+    rf"|v(?<!\wv)endor\s+|a(?<!\wa)ssembler\s+|p(?<!\wp)artner\s+|o(?<!\wo)(?:rdered|rders){_FROM}"
+    rf"|b(?<!\wb)(?:ought|uys){_FROM})(?P<after>{_BRAND})"
 )
+# What each of ROLE_AFTER_RE's cue words starts with.
+_CUE_STEMS = (
+    "supplier", "maker", "vendor", "assembler", "partner", "order", "source", "bought", "buys"
+)  # fmt: skip
 # Glued words ("SerbienBMW") and technical codes ("USB-C", "5G") are no company names.
 _GLUED = re.compile(r"[a-z][A-Z]{2,}")
 _CODE = re.compile(r"^[A-Z0-9]+(?:[-/][A-Z0-9]+)+$|^\d")
@@ -122,8 +131,12 @@ def find_candidates(
         if name in found or len(name) < 4:
             continue
         found[name] = _candidate(text, spans, name, start, end)
-    role_re = ROLE_RE if _HAS_APPOSITION.search(text) else ROLE_AFTER_RE
-    for match in role_re.finditer(text):
+    if _HAS_APPOSITION.search(text):
+        role_matches = ROLE_RE.finditer(text)
+    else:  # a match starts at a cue word: none before the first of them
+        first = min((i for i in map(text.find, _CUE_STEMS) if i >= 0), default=-1)
+        role_matches = ROLE_AFTER_RE.finditer(text, first) if first >= 0 else iter(())
+    for match in role_matches:
         if len(found) >= MAX_CANDIDATES:
             break
         group = "after" if match.group("after") else "before"

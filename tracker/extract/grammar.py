@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tracker.extract.prefilter import first_chars
+
 SLOT_MARKS = "\x01\x02\x03\x04\x05\x06"
 ONE_SLOT = r"\x01\d+\x02"
 SLOT_INDEX = re.compile(r"\x01(\d+)\x02")
@@ -81,6 +83,16 @@ LIST = re.compile(
     + _ITEM
     + r")+(?=\s*(?:$|[,.;:)]|and\b)))?"
 )
+
+
+def guarded(pattern: str) -> str:
+    """``pattern`` behind a look-ahead at the characters its matches start with: the same
+    matches, but where no such character stands it fails in one test, not one per branch (a
+    rule's alternation of verbs is tried after each word it may skip)."""
+    chars = first_chars(pattern)
+    if chars is None:
+        return pattern
+    return "(?=[" + "".join(map(re.escape, chars)) + "])" + pattern
 
 
 @dataclass(frozen=True, slots=True)

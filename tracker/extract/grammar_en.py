@@ -26,16 +26,17 @@ from tracker.extract.grammar import (
     Grammar,
     Rule,
     S,
+    guarded,
     rule,
 )
 
-ROLE = (
+ROLE = guarded(
     r"(?:suppliers?|vendors?|assemblers?|contract manufacturers?|(?:manufacturing|production"
     r"|assembly|supply|supply[- ]chain|foundry|chip|design|packaging|outsourcing|sourcing"
     r"|technology) partners?|foundr(?:y|ies)|providers?|makers?|packagers?|subcontractors?"
     r"|licensors?|sources?)"
 )
-SUPPLY_VERB = (
+SUPPLY_VERB = guarded(
     r"(?<![\w-])(?:suppl(?:y|ies|ied|ying)|mak(?:e|es|ing)|made|manufactur\w*|fabricat\w*|fab(?:s|bed|bing)?"
     r"|produc(?:e|es|ed|ing)|assembl\w*|packag(?:e|es|ed|ing)|provid(?:e|es|ed|ing)"
     r"|ship(?:s|ped|ping)?|deliver(?:s|ed|ing)?|build(?:s|ing)?|built|sell(?:s|ing)?|sold"
@@ -45,18 +46,18 @@ SUPPLY_VERB = (
     r"|in charge of|responsible for)"
 )
 # A noun phrase of goods, and of business that is won rather than bought.
-_ORDER_NOUNS = (
+_ORDER_NOUNS = guarded(
     r"(?:orders?|contracts?|deals?|design wins?|business|sockets?|awards?|projects?|tenders?"
     r"|approvals?|investments?|funding|stakes?|complaints?|subsid\w+|grants?|payments?|bids?"
     r"|qualifications?|certifications?|validations?|verifications?|permission|licen[cs]es?"
     r"|feedback|requests?)"
 )
-_GOODS = (
+_GOODS = guarded(
     r"(?:stock|capacity|capacities|supply|supplies|output|chips|wafers|equipment|machines|tools"
     r"|systems|panels|cells|batteries|memory|allocation|inventory|modules|units|substrates"
     r"|production)"
 )
-BUY_VERB = (
+BUY_VERB = guarded(
     r"(?<![\w-])(?:tap(?:s|ped|ping)?|pick(?:s|ed|ing)?|select(?:s|ed|ing)?|chose|choos(?:e|es|ing)"
     r"|hire[sd]?|hiring|enlist(?:s|ed|ing)?|opt(?:s|ed|ing)? for|went with|go(?:es)? with"
     r"|settl\w* on|decid\w* on"
@@ -71,19 +72,19 @@ BUY_VERB = (
     + r"\bto)?)"
 )
 # Weaker than choosing or buying: leaning on a supplier, moving to one, staying with one.
-TURN_VERB = (
+TURN_VERB = guarded(
     r"(?<![\w-])(?:turn(?:s|ed|ing)? to|rel(?:y|ies|ied|ying) on|depend(?:s|ed|ing)? on"
     r"|(?:mov|shift|switch|migrat)\w* to|with (?:support|help) from|stay(?:s|ed|ing)? with"
     r"|stick(?:s|ing)? with|engag(?:e|es|ed|ing)|kept (?:buying|ordering|sourcing) from)"
 )
 # Qualifying a supplier: active only ("Nvidia qualified Micron's HBM", not "Micron expects to
 # be qualified for Rubin", not "Certified Design Flows for TSMC").
-QUALIFY_VERB = (
+QUALIFY_VERB = guarded(
     r"(?<![\w-])(?<!be )(?<!been )(?<!being )(?<!is )(?<!are )(?<!was )(?<!were )(?<!get )"
     r"(?:qualif(?:ies|ied|ying)|certif(?:ies|ied|ying)|validat(?:es|ed|ing))"
 )
 # Buying a company's goods: "C buys/deploys/licenses/uses S's chips", "C adopted S GPUs".
-USE_VERB = (
+USE_VERB = guarded(
     r"(?<![\w-])(?:buy(?:s|ing)?|bought|order(?:s|ed|ing)?(?!\s+from\b)|deploy(?:s|ed|ing)?"
     r"|purchas(?:e|es|ed|ing)|licens(?:e|es|ed|ing)|adopt(?:s|ed|ing)?|us(?:e|es|ed|ing)"
     r"|integrat(?:e|es|ed|ing)|standardi[sz]\w* on|put(?:s|ting)?|install(?:s|ed|ing)?"
@@ -99,11 +100,11 @@ _FROM_CLASS = (
     r"|namely)\s+)?"
 )
 _VIA = r"(?:\x03\d+\x04" + POS + r"\s+(?:\w+\s+)?" + ROLE + r"\s+)?" + PREFIX
-WIN_VERB = (
+WIN_VERB = guarded(
     r"(?<![\w-])(?:w[oi]n|wins|secur\w+|land(?:s|ed)?|bag(?:s|ged)?|receiv\w+|clinch\w*|snag\w*|got|gets"
     r"|booked|gain\w*|tak(?:e|es|ing)|took)"
 )
-MAKE_VERB = (
+MAKE_VERB = guarded(
     r"(?<![\w-])(?:mak(?:e|es|ing)|made|manufactur\w*|fabricat\w*|fab(?:s|bed|bing)?|produc(?:e|es|ed|ing)"
     r"|assembl\w*|packag(?:e|es|ed|ing)|build(?:s|ing)?|built)"
 )
@@ -111,7 +112,7 @@ MAKE_VERB = (
 _NO_TO_GAP = r"(?:(?!\bto\s+(?:[\w-]+\s+){0,3}?\x03)[^\x03\x04,;]){0,%d}?"
 # A gap that names no business won: "received its first machine from S", not "orders from".
 _GOODS_GAP = r"(?:(?!\b" + _ORDER_NOUNS + r"\b)[^\x03\x04;]){0,%d}?"
-PASSIVE_VERB = (
+PASSIVE_VERB = guarded(
     r"(?<![\w-])(?:made|fabricated|manufactured|produced|assembled|packaged|built|supplied|fabbed|provided"
     r"|designed|developed|powered|handled|tested|sourced|printed)"
 )
@@ -153,17 +154,17 @@ _CLASS = (
 )
 _WORDS_P = r"(?:(?:[\w$.,%%&/-]+|\([^)]{0,20}\)|\x05\d+\x06)\s+){0,%d}?"
 # What the parts are, after a maker's name: "with LG Chem batteries".
-_PARTS = (
+_PARTS = guarded(
     r"(?:chips?|chipsets?|processors?|modems?|memory|dram|nand|hbm\w*|batter(?:y|ies)|cells"
     r"|panels?|displays?|screens?|sensors?|modules?|cameras?|lenses|substrates?|wafers?"
     r"|components?|parts?|gpus?|cpus?|socs?|accelerators?|servers?|motors?|inverters?)"
 )
-_COPULA = (
+_COPULA = guarded(
     r"(?:is|was|remains|remained|became|has become|have become|are|were|has been|have been"
     r"|will remain|stays?)"
 )
 _A = r"(?:a|an|the|one of(?: the)?|its|their|another|a fellow|fellow|also a)"
-_CUSTOMER = r"(?:customers?|clients?|buyers?|users?)"
+_CUSTOMER = guarded(r"(?:customers?|clients?|buyers?|users?)")
 
 # "supplies ... to Nvidia's rack partners, including Foxconn and Wistron": the customers
 # are the partners, not Nvidia.

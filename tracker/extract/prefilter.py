@@ -240,6 +240,88 @@ class Prefilter:
         return found
 
 
+def first_chars(pattern: str, flags: int = 0) -> str | None:
+    """The characters, as written, one of which every match of ``pattern`` starts with; None
+    when the pattern does not say (a class or category it cannot list, an inline flag, a
+    match that may be empty). Compiled with the same flags, ``(?=[...])`` of them before the
+    pattern changes none of its matches; it fails at once where none of them stands, which an
+    alternation under IGNORECASE cannot (it tries each of its branches)."""
+    if _p is None:
+        return None  # pragma: no cover
+    try:
+        parsed = _p.parse(pattern, flags)
+    except Exception:
+        return None
+    if parsed.state.flags & _c.SRE_FLAG_VERBOSE:
+        return None
+    found, nullable = _first(list(parsed))
+    if found is None or nullable or not found:
+        return None
+    return "".join(sorted(found))
+
+
+# At most this many characters in a first-character set (beyond it, no guard is worth it).
+_FIRST_CAP = 64
+
+
+def _first(items: Sequence[_Item]) -> tuple[set[str] | None, bool]:
+    """The first characters of a sequence's matches (None: not known) and whether a match
+    may be empty."""
+    found: set[str] = set()
+    for item in items:
+        chars, nullable = _first_item(item)
+        if chars is None:
+            return None, False
+        found |= chars
+        if len(found) > _FIRST_CAP:
+            return None, False
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def _first_item(item: _Item) -> tuple[set[str] | None, bool]:
+    op, av = item
+    if op is _c.LITERAL:
+        return {chr(av)}, False
+    if op is _c.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is _c.LITERAL:
+                chars.add(chr(value))
+            elif kind is _c.RANGE and value[1] - value[0] < _FIRST_CAP:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            else:
+                return None, False  # NEGATE, CATEGORY, a long range
+        return chars, False
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return set(), True  # zero-width: the next item matches the first character
+    if op is _c.SUBPATTERN:
+        _group, add_flags, del_flags, body = av
+        if add_flags or del_flags:
+            return None, False
+        return _first(body)
+    if op is _c.ATOMIC_GROUP:
+        return _first(av)
+    if op is _c.BRANCH:
+        found: set[str] = set()
+        nullable = False
+        for branch in av[1]:
+            chars_, empty = _first(branch)
+            if chars_ is None:
+                return None, False
+            found |= chars_
+            nullable = nullable or empty
+        return found, nullable
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        low, high, body = av
+        if high == 0:
+            return set(), True
+        chars_, empty = _first(body)
+        return chars_, empty or low == 0
+    return None, False
+
+
 def least_count(pattern: str | re.Pattern[str], chars: str) -> int:
     """The fewest of ``chars`` every match of ``pattern`` holds as literal characters (0
     when the pattern cannot be read): a text holding fewer cannot match. Only literals count,

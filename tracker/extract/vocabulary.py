@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tracker.extract.prefilter import first_chars
+
 # Matched case-insensitively as whole words (a trailing "s" is allowed). Each names the
 # business of companies; everyday words that also have that sense ("share", "phone", "model",
 # "order", "core", "platform") are left out: "I do not share Ford's horror" is no evidence.
@@ -48,7 +50,11 @@ def word_pattern(words: tuple[str, ...] | list[str]) -> re.Pattern[str] | None:
     parts = []
     if spaced:
         body = "|".join(re.escape(w) for w in spaced)
-        parts.append(rf"(?<![\w-])(?:{body})(?:s|es)?(?!\w)")
+        # after the word start, a look-ahead at the words' first letters: most words fail
+        # it at once instead of trying every alternative (case-insensitive, each is a call)
+        initials = first_chars(body)
+        guard = "(?=[" + "".join(map(re.escape, initials)) + "])" if initials else ""
+        parts.append(rf"(?<![\w-]){guard}(?:{body})(?:s|es)?(?!\w)")
     if unspaced:
         parts.append("|".join(re.escape(w) for w in unspaced))
     return re.compile("|".join(parts), re.IGNORECASE)
