@@ -114,3 +114,22 @@ def test_pages_that_name_no_company_have_no_events(extractor: Extractor) -> None
         "drivers face disruption as roadworks close the high street."
     )
     assert events(extractor, "Town news", text) == {}
+
+
+def test_the_lexicon_by_first_letter_finds_what_the_lexicon_finds() -> None:
+    """The pattern events are read with (its alternatives grouped by first letter) matches
+    where EVENTS_RE does, with the same type, on the gold texts and on the lexicon's words."""
+    import json
+    import re
+
+    from tracker.extract.events import _EVENTS_BY_LETTER, _KIND_OF, _LEXICON, EVENTS_RE
+
+    gold = (ROOT / "fixtures" / "gold" / "articles.jsonl").read_text(encoding="utf-8")
+    texts = [json.loads(line)["text"].lower() for line in gold.splitlines() if line.strip()]
+    texts += [
+        " ".join(re.sub(r"[\\()?*+|\[\]{}^$.]", " ", w.lower()).split()) for w in _LEXICON.values()
+    ]
+    for text in texts:
+        expected = [(m.span(), m.lastgroup) for m in EVENTS_RE.finditer(text)]
+        found = [(m.span(), _KIND_OF[str(m.lastgroup)]) for m in _EVENTS_BY_LETTER.finditer(text)]
+        assert found == expected

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
-from tracker.extract.prefilter import Prefilter
+from tracker.extract.prefilter import Prefilter, first_chars
 from tracker.extract.vendors import AttributionHit, lower_same_length
 from tracker.models import EVENT_TYPES, Event, VendorMention
 
@@ -154,6 +154,77 @@ EVENTS_RE = re.compile(
     + ")"
 )
 _EVENTS_FILTER = Prefilter([EVENTS_RE.pattern])
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern."""
+    parts: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            # a "]" first in the class (after any "^") is one of its characters
+            i += len(re.match(r"\^?\]?", pattern[i + 1 : i + 3]).group())  # type: ignore[union-attr]
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _by_first_letter(lexicon: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """EVENTS_RE with its alternatives grouped by the letter they start with, in their order,
+    each group opening with its letter: at a word start the engine compares one character
+    per group instead of entering every alternative (the same matches, several times faster).
+    An empty group closing each alternative tells which type matched (its name, in the
+    returned map). An alternative that does not open with a plain letter stays whole, behind a
+    look-ahead at each of its first letters, in its place in each of their groups."""
+    entries: list[tuple[str, str | None, str]] = []  # (alternative, its letter, its type)
+    for kind, words in lexicon.items():
+        for alternative in _alternatives(words.lower()):
+            first = alternative[:1]
+            plain = first.isalnum() and alternative[1:2] not in ("?", "*", "+", "{")
+            entries.append((alternative, first if plain else None, kind))
+    letters: dict[str, None] = {}
+    for alternative, head, _ in entries:
+        chars = head or first_chars(alternative)
+        if chars is None:
+            return EVENTS_RE, {kind: kind for kind in lexicon}  # pragma: no cover
+        letters.update(dict.fromkeys(chars))
+    branches: list[str] = []
+    kinds: dict[str, str] = {}
+    for letter in letters:
+        run: list[str] = []  # the alternatives that open with the letter, stripped of it
+        for n, (alternative, head, kind) in enumerate(entries):
+            name = f"{kind}_{n}_{ord(letter)}"
+            if head == letter:
+                run.append(f"{alternative[1:]}(?P<{name}>)")
+            elif head is None and letter in (first_chars(alternative) or ""):
+                if run:
+                    branches.append(f"{re.escape(letter)}(?:{'|'.join(run)})")
+                    run = []
+                branches.append(f"(?={re.escape(letter)})(?:{alternative}(?P<{name}>))")
+            else:
+                continue
+            kinds[name] = kind
+        if run:
+            branches.append(f"{re.escape(letter)}(?:{'|'.join(run)})")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(branches) + ")"), kinds
+
+
+# EVENTS_RE by first letter: the same matches, the type of each in _KIND_OF[match.lastgroup].
+_EVENTS_BY_LETTER, _KIND_OF = _by_first_letter(_LEXICON)
 # Press-release boilerplate after the story: "About Amkor", forward-looking statements.
 _BOILERPLATE = re.compile(
     r"^(?:About [A-Z][^\n]{0,60}|Forward-Looking Statements?|Safe Harbou?r[^\n]{0,40}"
@@ -221,8 +292,8 @@ def find_events(
             continue
         if not everywhere and not _EVENTS_FILTER.has_factor(lowered, s_start, s_end):
             continue  # none of the lexicon's words is in this sentence
-        for match in EVENTS_RE.finditer(lowered, s_start, s_end):
-            kind = str(match.lastgroup)
+        for match in _EVENTS_BY_LETTER.finditer(lowered, s_start, s_end):
+            kind = _KIND_OF[str(match.lastgroup)]
             context = _CONTEXT.get(kind)
             if context is not None and _WEAK.fullmatch(match.group()):
                 low, high = match.start() - _WINDOW[0], match.end() + _WINDOW[1]
