@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
+from tracker.extract.grammar import guarded
 from tracker.extract.prefilter import Prefilter, first_chars
 from tracker.extract.vendors import AttributionHit, lower_same_length
 from tracker.models import EVENT_TYPES, Event, VendorMention
@@ -233,7 +234,9 @@ _BOILERPLATE = re.compile(
     re.MULTILINE,
 )
 _LEDE = 3  # sentences (headline included) searched even when they name no company
-_HYPOTHETICAL = re.compile(r"\b(?:if|would|were to|in case of|hypothetical\w*|what if)\b|\?$", re.I)
+_HYPOTHETICAL = re.compile(
+    guarded(r"\b(?:if|would|were to|in case of|hypothetical\w*|what if)\b|\?$"), re.I
+)
 _YEAR = re.compile(r"(?<![\w.,/-])(?:19[89]\d|20\d\d)(?![\w/-]|\.\d)")
 _YEARS_AGO = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many) (?:years|decades) ago"
@@ -242,9 +245,11 @@ _YEARS_AGO = re.compile(
 )
 # Words that make an event without a company an industry-wide one ("chip lead times shrink").
 _INDUSTRY = re.compile(
-    r"\b(?:chips?|chipmakers?|semiconductors?|foundr(?:y|ies)|wafers?|memory|dram|nand|supply"
-    r" chains?|components?|electronics|fabs?|smartphones?|servers?|displays?|batter(?:y|ies)"
-    r"|substrates?|packaging|suppliers?)\b",
+    guarded(
+        r"\b(?:chips?|chipmakers?|semiconductors?|foundr(?:y|ies)|wafers?|memory|dram|nand|supply"
+        r" chains?|components?|electronics|fabs?|smartphones?|servers?|displays?|batter(?:y|ies)"
+        r"|substrates?|packaging|suppliers?)\b"
+    ),
     re.IGNORECASE,
 )
 # How many years before the article a date must be for the sentence to recall the past.

@@ -86,13 +86,14 @@ LIST = re.compile(
 
 
 def guarded(pattern: str) -> str:
-    """``pattern`` behind a look-ahead at the characters its matches start with: the same
-    matches, but where no such character stands it fails in one test, not one per branch (a
-    rule's alternation of verbs is tried after each word it may skip)."""
+    """``pattern`` behind a look-ahead at the characters its matches start with, as one
+    group: the same matches, but where no such character stands it fails in one test, not
+    one per branch (under IGNORECASE an alternation enters each of its branches; a rule's
+    alternation of verbs is tried after each word it may skip)."""
     chars = first_chars(pattern)
     if chars is None:
         return pattern
-    return "(?=[" + "".join(map(re.escape, chars)) + "])" + pattern
+    return "(?:(?=[" + "".join(map(re.escape, chars)) + "])" + pattern + ")"
 
 
 @dataclass(frozen=True, slots=True)

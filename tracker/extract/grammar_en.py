@@ -761,55 +761,68 @@ RULES: tuple[Rule, ...] = (
 )
 
 NEGATED = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying)|fail\w*|flunk\w*|end(?:s|ed|ing)?\b|terminat\w*|stopp?\w*"
-    r"|no longer|lost|loses|dropp\w*|drops|ditch\w*|cancel\w*|scrapp?\w*|reject\w*|refus\w*"
-    r"|cut\w* ties|walk\w* away|exit\w*|halt\w*|suspend\w*|did not|didn't|does not|doesn't"
-    r"|has not|hasn't|have not|haven't|won't|will not|never|replac\w*|absent from|out of"
-    r"|not (?:be )?(?:supplying|selected|chosen|picked|qualified|get|win|won)|phas\w* out"
-    r"|pull\w* out|lost out|struggl\w*|yet to|still waiting|not yet|remov\w*|kicked out"
-    r"|expelled|excluded|forced to leave|used to (?:supply|make|build|assemble|buy|source|provide"
-    r"|ship|sell)|formerly|former (?:supplier|customer|partner))\b",
+    guarded(
+        r"\b(?:den(?:y|ies|ied|ying)|fail\w*|flunk\w*|end(?:s|ed|ing)?\b|terminat\w*|stopp?\w*"
+        r"|no longer|lost|loses|dropp\w*|drops|ditch\w*|cancel\w*|scrapp?\w*|reject\w*|refus\w*"
+        r"|cut\w* ties|walk\w* away|exit\w*|halt\w*|suspend\w*|did not|didn't|does not|doesn't"
+        r"|has not|hasn't|have not|haven't|won't|will not|never|replac\w*|absent from|out of"
+        r"|not (?:be )?(?:supplying|selected|chosen|picked|qualified|get|win|won)|phas\w* out"
+        r"|pull\w* out|lost out|struggl\w*|yet to|still waiting|not yet|remov\w*|kicked out"
+        r"|expelled|excluded|forced to leave|used to (?:supply|make|build|assemble|buy|source"
+        r"|provide"
+        r"|ship|sell)|formerly|former (?:supplier|customer|partner))\b"
+    ),
     re.IGNORECASE,
 )
 PLANNED = re.compile(
-    r"\b(?:plans?\b|planning|planned|will\b|would\b|expected to|expects to|is set to|are set to"
-    r"|intends? to|aims? to|potential|proposed|preparing to|poised to|slated to|to begin"
-    r"|to start|next year|memorandum|letter of intent|preliminary|agreed to|due to"
-    r"|from (?:the )?(?:first|second|third|fourth) quarter)\b",
+    guarded(
+        r"\b(?:plans?\b|planning|planned|will\b|would\b|expected to|expects to|is set to|are set to"
+        r"|intends? to|aims? to|potential|proposed|preparing to|poised to|slated to|to begin"
+        r"|to start|next year|memorandum|letter of intent|preliminary|agreed to|due to"
+        r"|from (?:the )?(?:first|second|third|fourth) quarter)\b"
+    ),
     re.IGNORECASE,
 )
 REPORTED = re.compile(
-    r"\b(?:reportedly|according to|people (?:familiar|with (?:\w+ )?knowledge|close|briefed)"
-    r"|person (?:familiar|with (?:\w+ )?knowledge)|sources? (?:said|say|told|in the supply chain)"
-    r"|said to be|is said|are said"
-    r"|rumou?r\w*|reports? (?:that|said|say)|reported(?: that)?|citing|supply[- ]chain sources"
-    r"|industry sources|unnamed|allegedly|purportedly|(?:told|tells) (?:the|a)\b|speculat\w*"
-    r"|we believe|our checks|our supply[- ]chain checks|we think|we understand|widely understood"
-    r"|understood to|is believed|are believed|likely|has learned|have learned|analysts?)\b",
+    guarded(
+        r"\b(?:reportedly|according to|people (?:familiar|with (?:\w+ )?knowledge|close|briefed)"
+        r"|person (?:familiar|with (?:\w+ )?knowledge)"
+        r"|sources? (?:said|say|told|in the supply chain)"
+        r"|said to be|is said|are said"
+        r"|rumou?r\w*|reports? (?:that|said|say)|reported(?: that)?|citing|supply[- ]chain sources"
+        r"|industry sources|unnamed|allegedly|purportedly|(?:told|tells) (?:the|a)\b|speculat\w*"
+        r"|we believe|our checks|our supply[- ]chain checks|we think|we understand"
+        r"|widely understood"
+        r"|understood to|is believed|are believed|likely|has learned|have learned|analysts?)\b"
+    ),
     re.IGNORECASE,
 )
 # Not a relation yet: talks, bids, samples and tests before an order.
 NOT_YET = re.compile(
-    r"\b(?:in talks|talks (?:with|to|over|about|on)|held talks|negotiat\w*|in discussions?"
-    r"|discussions? (?:with|about|on)|discussing|considering|consider(?:s|ed)? (?:using|buying"
-    r"|sourcing)|explor\w*|courting|pitch(?:ed|es|ing)?|bid(?:s|ding)? for|samples?|sampling"
-    r"|for (?:verification|qualification|evaluation|validation|testing)|evaluat\w*|vying"
-    r"|competing for|hop(?:e|es|ing) to|eyeing|eyes|seek\w*|striv\w*|trying to|tries to"
-    r"|looking to|could|may\s+(?:be|have|also|still|soon|eventually|well|need|take|supply"
-    r"|provide|use|start|begin|become|get|win|face|see|shift|turn|switch|add|order|buy|choose"
-    r"|receive"
-    r"|pick|not)|might|wooing|aspir\w*|in the running|efforts? to"
-    r"|attempt\w* to|bid to|exert\w*|push(?:es|ing)? to|wait\w* (?:until|for)|have to wait)\b",
+    guarded(
+        r"\b(?:in talks|talks (?:with|to|over|about|on)|held talks|negotiat\w*|in discussions?"
+        r"|discussions? (?:with|about|on)|discussing|considering|consider(?:s|ed)? (?:using|buying"
+        r"|sourcing)|explor\w*|courting|pitch(?:ed|es|ing)?|bid(?:s|ding)? for|samples?|sampling"
+        r"|for (?:verification|qualification|evaluation|validation|testing)|evaluat\w*|vying"
+        r"|competing for|hop(?:e|es|ing) to|eyeing|eyes|seek\w*|striv\w*|trying to|tries to"
+        r"|looking to|could|may\s+(?:be|have|also|still|soon|eventually|well|need|take|supply"
+        r"|provide|use|start|begin|become|get|win|face|see|shift|turn|switch|add|order|buy|choose"
+        r"|receive"
+        r"|pick|not)|might|wooing|aspir\w*|in the running|efforts? to"
+        r"|attempt\w* to|bid to|exert\w*|push(?:es|ing)? to|wait\w* (?:until|for)|have to wait)\b"
+    ),
     re.IGNORECASE,
 )
 # Between two parties: they compete, litigate, own or invest in each other.
 APART = re.compile(
-    r"\b(?:compet\w*|rivals?|rivalry|battl\w*|versus|vs\.?|against|races?|racing|vie[sd]?|vying"
-    r"|outpac\w*|overtak\w*|catch(?:es|ing)? up|ahead of|trail\w*|lagg\w*|unlike|instead of"
-    r"|rather than|compared|comparison|beat\w*|lawsuits?|sue[sd]?|suing|litigation|infring\w*"
-    r"|invest(?:s|ed|ing|ment|ments|or|ors)? in|investment from|stakes? in|joint[- ]ventures?"
-    r"|acquir\w*|acquisition|merg\w*|owned by|owns|subsidiar\w*|parent company|spin-?off"
-    r"|spun off|takeover|took over|buyout|former employer|worked at|settle\w*)\b",
+    guarded(
+        r"\b(?:compet\w*|rivals?|rivalry|battl\w*|versus|vs\.?|against|races?|racing|vie[sd]?|vying"
+        r"|outpac\w*|overtak\w*|catch(?:es|ing)? up|ahead of|trail\w*|lagg\w*|unlike|instead of"
+        r"|rather than|compared|comparison|beat\w*|lawsuits?|sue[sd]?|suing|litigation|infring\w*"
+        r"|invest(?:s|ed|ing|ment|ments|or|ors)? in|investment from|stakes? in|joint[- ]ventures?"
+        r"|acquir\w*|acquisition|merg\w*|owned by|owns|subsidiar\w*|parent company|spin-?off"
+        r"|spun off|takeover|took over|buyout|former employer|worked at|settle\w*)\b"
+    ),
     re.IGNORECASE,
 )
 ANAPHOR = re.compile(
@@ -820,8 +833,10 @@ ANAPHOR = re.compile(
 )
 
 TRIAL = re.compile(
-    r"\b(?:samples?|sampling|for (?:verification|qualification|evaluation|validation|testing)"
-    r"|to (?:test|evaluate|qualify))\b",
+    guarded(
+        r"\b(?:samples?|sampling|for (?:verification|qualification|evaluation|validation|testing)"
+        r"|to (?:test|evaluate|qualify))\b"
+    ),
     re.IGNORECASE,
 )
 REFERENT_HEADS = (
@@ -829,7 +844,7 @@ REFERENT_HEADS = (
     "carmaker", "automaker", "giant",
 )  # fmt: skip
 REFERENT = re.compile(
-    r"\b(?:the|this) (?:[\w'’-]+ ){0,2}?(?:" + "|".join(REFERENT_HEADS) + r")\b(?!['’])"
+    guarded(r"\b(?:the|this) (?:[\w'’-]+ ){0,2}?(?:" + "|".join(REFERENT_HEADS) + r")\b(?!['’])")
 )
 CUES = Cues(NEGATED, PLANNED, REPORTED, NOT_YET, APART, ANAPHOR, TRIAL, REFERENT, REFERENT_HEADS)
 GRAMMAR = Grammar("en", RULES, CUES)

@@ -32,7 +32,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from tracker.extract import grammar_en
-from tracker.extract.grammar import LIST, SLOT_INDEX, SLOT_MARKS, SV, Cues, Grammar, Rule
+from tracker.extract.grammar import (
+    LIST,
+    SLOT_INDEX,
+    SLOT_MARKS,
+    SV,
+    Cues,
+    Grammar,
+    Rule,
+    guarded,
+)
 from tracker.extract.grammar_intl import GRAMMARS
 from tracker.extract.prefilter import Prefilter, least_count
 from tracker.extract.relation_confidence import relation_confidence
@@ -60,8 +69,10 @@ _DENIED_BREAKUP = re.compile(
 )
 # "ditch a Chinese company and use LG Innotek": the relation is the new one.
 _SWITCH_TO = re.compile(
-    r"\b(?:and|to|in favou?r of|instead)\s+(?:\w+\s+)?(?:use|using|tap|tapping|pick|picking"
-    r"|choose|choosing|select|turn to|switch to|go with|adopt|award|hand)\w*\b",
+    guarded(
+        r"\b(?:and|to|in favou?r of|instead)\s+(?:\w+\s+)?(?:use|using|tap|tapping|pick|picking"
+        r"|choose|choosing|select|turn to|switch to|go with|adopt|award|hand)\w*\b"
+    ),
     re.IGNORECASE,
 )
 # Japanese and Korean name several suppliers each with its own subject particle.
@@ -69,7 +80,7 @@ _CO_SUBJECT_RULES = frozenset({"ja_s_ga_c_ni", "ja_c_ni_s_ga", "ko_s_ga_c_e", "k
 _SUBJECT_SLOT = re.compile(r"\x03(\d+)\x04(?:の\d社)?\s*(?:が|は|も|가|이|은|는|도)")
 # Some of the work moved, not all of it: the old supplier still supplies.
 _PARTIAL = re.compile(
-    r"\b(?:some|part|portion|share|half|a third|percent|per cent|a few|several)\b|%", re.I
+    guarded(r"\b(?:some|part|portion|share|half|a third|percent|per cent|a few|several)\b|%"), re.I
 )
 
 
@@ -277,13 +288,17 @@ _REFERS_BACK = re.compile(
 # "16GB of LPDDR5X from Micron"). Not in comparisons ("faster than the A18").
 _PART_CATEGORIES = {"soc", "cpu", "gpu", "memory", "modem", "rf", "display", "storage", "component"}
 _COMPARISON = re.compile(
-    r"\b(?:than|vs\.?|versus|compared|comparison|beats?|rivals?|unlike|competitor\w*|outperform\w*"
-    r"|against|instead of|rather than|switch\w* (?:away )?from|dropp\w*)\b",
+    guarded(
+        r"\b(?:than|vs\.?|versus|compared|comparison|beats?|rivals?|unlike|competitor\w*|outperform\w*"
+        r"|against|instead of|rather than|switch\w* (?:away )?from|dropp\w*)\b"
+    ),
     re.IGNORECASE,
 )
 _REVIEW = re.compile(
-    r"\b(?:review(?:ed|s)?|teardown|tore down|hands-on|unboxing|our (?:test|review) unit"
-    r"|score:|verdict|benchmarks?)\b",
+    guarded(
+        r"\b(?:review(?:ed|s)?|teardown|tore down|hands-on|unboxing|our (?:test|review) unit"
+        r"|score:|verdict|benchmarks?)\b"
+    ),
     re.IGNORECASE,
 )
 
