@@ -420,9 +420,11 @@ class VendorMatcher:
             if before.endswith(" ")
             and " " not in alias.form
             and page.language not in _NOUNS_CAPITALISED
-            and not page.is_title_case(start)
             else None
         )
+        # a headline in title case says nothing of a longer name (asked only when it matters)
+        if name_before is not None and page.is_title_case(start):
+            name_before = None
         is_in_longer_name = bool(
             name_before
             and not page.candidate_ending(start - 1)
