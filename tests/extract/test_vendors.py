@@ -172,3 +172,31 @@ def test_page_wide_word_test_agrees_with_its_pattern(text: str) -> None:
     page = _Page(text, [(0, len(text))], [], "en")
     expected = pattern.search(text) is not None
     assert page.has_pattern("Amazon", pattern, _fold_safe(words)) is expected
+
+
+def test_names_in_other_scripts_are_found_wherever_they_stand(matcher: VendorMatcher) -> None:
+    """Forms that start outside ASCII are searched for only near their first characters:
+    the same hits as one search over the whole text, at the start, the end and in between,
+    and with more of those characters than the stretches kept."""
+    from tracker.extract.vendors import lower_same_length
+
+    texts = [
+        "台積電與三星",
+        "Apple said 台積電 supplies it, and 三星 too; “quoted” — dashes",
+        "x" * 40 + " 台積電" + " filler" * 30 + " 삼성전자",
+        " ".join(["台積電 and 鴻海"] * 40),
+    ]
+    for text in texts:
+        lowered = lower_same_length(text)
+        found = matcher._candidates(text, lowered)
+        every = sorted(
+            (last, alias.form) for last, alias in matcher._automaton.iter(lowered) if alias
+        )
+        split = sorted(
+            (last, alias.form)
+            for hits in (matcher._ascii_first.iter(lowered), *matcher._other_hits(lowered))
+            for last, alias in hits
+            if alias
+        )
+        assert split == every
+        assert found

@@ -137,16 +137,25 @@ class _Template:
         self.text = text
         self.groups = groups
         self.products = products
+        # found on first use (functools.cached_property takes a lock for it)
+        self._group_at: list[tuple[int, int]] | None = None
+        self._product_at: dict[int, tuple[int, int]] | None = None
 
-    @functools.cached_property
+    @property
     def group_at(self) -> list[tuple[int, int]]:
         """Where each group slot sits in the template."""
-        return [(m.start(), m.end()) for m in _GROUP_SLOT.finditer(self.text)]
+        if self._group_at is None:
+            self._group_at = [(m.start(), m.end()) for m in _GROUP_SLOT.finditer(self.text)]
+        return self._group_at
 
-    @functools.cached_property
+    @property
     def product_at(self) -> dict[int, tuple[int, int]]:
         """Where each product slot sits in the template, by product index."""
-        return {int(m.group(1)): (m.start(), m.end()) for m in _PRODUCT_SLOT.finditer(self.text)}
+        if self._product_at is None:
+            self._product_at = {
+                int(m.group(1)): (m.start(), m.end()) for m in _PRODUCT_SLOT.finditer(self.text)
+            }
+        return self._product_at
 
 
 _GROUP_SLOT = re.compile(r"\x03\d+\x04")
@@ -737,13 +746,17 @@ class _Out:
         self.products = products
         self.cues = cues
         self.marks_of: Callable[[Cues], int] = lambda cues: 0b11111
+        self._not_yet: bool | None = None
 
-    @functools.cached_property
+    @property
     def not_yet(self) -> bool:
         """Talks, bids and samples: the heuristics below a rule make no relation of them."""
-        if not self.marks(self.cues) & _NOT_YET_MARK:
-            return False
-        return self.cues.not_yet.search(self.sentence) is not None
+        if self._not_yet is None:
+            self._not_yet = bool(
+                self.marks(self.cues) & _NOT_YET_MARK
+                and self.cues.not_yet.search(self.sentence) is not None
+            )
+        return self._not_yet
 
     def status(self) -> str:
         """The sentence's status, for relations read without a rule."""
