@@ -180,6 +180,78 @@ def is_fold_safe(text: str) -> bool:
     return text.isascii() or (FOLD_UNSAFE is not None and not FOLD_UNSAFE.search(text))
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Beyond this many stretches where a key outside ASCII may start, the whole text is searched.
+_MAX_STRETCHES = 32
+
+
+class AsciiFirst:
+    """Many keys found in a text as one pyahocorasick automaton finds them (``hits``: the
+    end offset and value of each, by end, the longest first), with two.
+
+    pyahocorasick looks a character up among a node's children one by one, and the root has
+    a child for each first character of a key: hundreds with names in Chinese, Japanese or
+    Korean, each compared with every character of an English text. The keys that start with
+    an ASCII character have an automaton of their own (a few dozen children at its root);
+    the others are searched for only over the stretches of text where one may start (a key's
+    length from each of their first characters), and not at all in a text without those.
+    """
+
+    def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
+        """``items``: (key, value), one value object per key (it tells the key's length)."""
+        self._items = list(items)  # to pickle: a copy rebuilds its automata (ids change)
+        self._ascii = ahocorasick.Automaton()
+        self._other = ahocorasick.Automaton()
+        self._lengths: dict[int, int] = {}  # id of a value -> its key's length
+        longest = 1
+        initials: set[str] = set()
+        for key, value in self._items:
+            if id(value) in self._lengths:
+                raise ValueError(f"AsciiFirst: one value for two keys ({key!r})")
+            self._lengths[id(value)] = len(key)
+            if key[:1].isascii():
+                self._ascii.add_word(key, value)
+            else:
+                self._other.add_word(key, value)
+                longest = max(longest, len(key))
+                initials.add(key[0])
+        self._initials = frozenset(initials)
+        self._longest = longest
+        for automaton in (self._ascii, self._other):
+            if len(automaton) == 0:
+                automaton.add_word("\x00", None)  # never in a text searched
+            automaton.make_automaton()
+
+    def __reduce__(self) -> tuple[type[AsciiFirst], tuple[list[tuple[str, Any]]]]:
+        return AsciiFirst, (self._items,)
+
+    def hits(self, text: str) -> Iterable[tuple[int, Any]]:
+        """(end offset, value) of every key in ``text``, in pyahocorasick's order."""
+        found: Iterable[tuple[int, Any]] = self._ascii.iter(text)
+        if text.isascii() or not self._initials:
+            return found
+        others = [hit for search in self._other_searches(text) for hit in search]
+        if not others:
+            return found
+        lengths = self._lengths
+        return sorted([*found, *others], key=lambda hit: (hit[0], -lengths[id(hit[1])]))
+
+    def _other_searches(self, text: str) -> list[Iterable[tuple[int, Any]]]:
+        stretches: list[tuple[int, int]] = []
+        for match in _NON_ASCII.finditer(text):
+            if match.group() not in self._initials:
+                continue
+            if len(stretches) == _MAX_STRETCHES:
+                return [self._other.iter(text)]
+            start = match.start()
+            end = start + self._longest
+            if stretches and start <= stretches[-1][1]:
+                stretches[-1] = (stretches[-1][0], end)
+            else:
+                stretches.append((start, end))
+        return [self._other.iter(text, a, min(b, len(text))) for a, b in stretches]
+
+
 class Prefilter:
     """One Aho-Corasick pass tells which of ``patterns`` may match a text.
 

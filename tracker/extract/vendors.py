@@ -35,10 +35,9 @@ sentence share one copy of it.
 from __future__ import annotations
 
 import bisect
-import itertools
 import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ahocorasick
@@ -48,6 +47,7 @@ from tracker.catalog.gazetteer import Gazetteer, Vendor
 from tracker.catalog.lexicon import vendor_words
 from tracker.extract.language import detect_language
 from tracker.extract.prefilter import FOLD_UNSAFE as _FOLD_UNSAFE
+from tracker.extract.prefilter import AsciiFirst
 from tracker.extract.sentences import evidence_span, sentence_spans
 from tracker.extract.vocabulary import (
     ARCHITECTURE_SUFFIXES,
@@ -108,8 +108,6 @@ _ELISION_AFTER = re.compile(r"^['’][^\W\d_]")
 # A title-case spelling of an acronym inside a hyphenated or longer word ("Jae-sung").
 _JOINED_AFTER = re.compile(r"[-'’][^\W\d_]")
 TOPIC_WINDOW = 60  # characters either side where a subsidiary's topic resolves a group name
-# Beyond this many stretches where a form in non-ASCII letters may start, the whole text.
-_MAX_STRETCHES = 32
 _ADDRESS_AFTER = re.compile(r"^(?:\.(?:com|net|org|de|io|co|cn|jp|kr|tw|uk|fr|html?)\b|@)")
 
 
@@ -220,27 +218,8 @@ class VendorMatcher:
         if len(self._automaton) == 0:
             self._automaton.add_word("\x00", None)
         self._automaton.make_automaton()
-        # The search runs on two automata. pyahocorasick looks a character up among a node's
-        # children one by one, and the root has a child for each first character of a form,
-        # hundreds with the Chinese, Japanese and Korean names: the forms that start with an
-        # ASCII character have an automaton of their own (a few dozen children at its root),
-        # and the others are searched for only in a text that holds one of their first
-        # characters.
-        self._ascii_first = ahocorasick.Automaton()
-        self._other_first = ahocorasick.Automaton()
-        initials: set[str] = set()
-        for key, alias in self._automaton.items():
-            if key[0].isascii():
-                self._ascii_first.add_word(key, alias)
-            else:
-                self._other_first.add_word(key, alias)
-                initials.add(key[0])
-        self._other_initials = frozenset(initials)
-        self._other_longest = max(map(len, self._other_first.keys()), default=1)
-        for automaton in (self._ascii_first, self._other_first):
-            if len(automaton) == 0:
-                automaton.add_word("\x00", None)
-            automaton.make_automaton()
+        # the search: the same hits, faster (see AsciiFirst)
+        self._search = AsciiFirst(self._automaton.items())
         # Whether each form starts and ends with a word character (then a word character
         # next to it in the text means the form is inside a longer word).
         self._word_edges = {
@@ -343,10 +322,7 @@ class VendorMatcher:
 
     def _candidates(self, text: str, lowered: str) -> list[Candidate]:
         found: list[Candidate] = []
-        hits: Iterable[tuple[int, _Alias | None]] = self._ascii_first.iter(lowered)
-        if not lowered.isascii():
-            hits = itertools.chain(hits, *self._other_hits(lowered))
-        for last, alias in hits:
+        for last, alias in self._search.hits(lowered):
             if alias is None:
                 continue
             start = last - len(alias.form) + 1
@@ -394,24 +370,6 @@ class VendorMatcher:
                 kept.append((start, end, alias))
                 reach = end
         return kept
-
-    def _other_hits(self, lowered: str) -> list[Iterable[tuple[int, _Alias | None]]]:
-        """The searches for the forms that start outside ASCII: over the stretches of text
-        where one may start (a form's length from each of their first characters), or over
-        the whole text when there are many."""
-        stretches: list[tuple[int, int]] = []
-        for match in _NON_ASCII.finditer(lowered):
-            if match.group() not in self._other_initials:
-                continue
-            if len(stretches) == _MAX_STRETCHES:
-                return [self._other_first.iter(lowered)]
-            start = match.start()
-            end = start + self._other_longest
-            if stretches and start <= stretches[-1][1]:
-                stretches[-1] = (stretches[-1][0], end)
-            else:
-                stretches.append((start, end))
-        return [self._other_first.iter(lowered, a, min(b, len(lowered))) for a, b in stretches]
 
     def _verdict(self, page: _Page, index: int) -> str:
         """ "yes" (a company), "no", or "weak" (a company if confirmed elsewhere)."""
