@@ -237,7 +237,10 @@ _LEDE = 3  # sentences (headline included) searched even when they name no compa
 _HYPOTHETICAL = re.compile(
     guarded(r"\b(?:if|would|were to|in case of|hypothetical\w*|what if)\b|\?$"), re.I
 )
-_YEAR = re.compile(r"(?<![\w.,/-])(?:19[89]\d|20\d\d)(?![\w/-]|\.\d)")
+# A year (1980-2099) standing alone. Each branch opens with its first digit, so that the
+# engine skips to the digits 1 and 2 in C; the look-behind after it stands for the one
+# before the year ("no word character, full stop, comma, slash or hyphen").
+_YEAR = re.compile(r"(?:1(?<![\w.,/-]1)9[89]\d|2(?<![\w.,/-]2)0\d\d)(?![\w/-]|\.\d)")
 _YEARS_AGO = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many) (?:years|decades) ago"
     r"\b|\bdecades? ago\b",
