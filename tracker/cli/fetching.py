@@ -286,7 +286,12 @@ def demo(
                 soft_wrap=True,
             )
             try:
-                threading.Event().wait()
+                # Woken twice a second: a signal the kernel handed to another thread (the
+                # server's) is only acted on when the main thread runs Python code again,
+                # and a wait without a timeout would never return to do so.
+                idle = threading.Event()
+                while not idle.wait(0.5):
+                    pass
             except KeyboardInterrupt:
                 stderr.print("stopped serving the sample site")
         else:
