@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import operator
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -31,7 +30,6 @@ try:  # the standard library's own parser; private, so any surprise means "no pr
 except ImportError:  # pragma: no cover - a Python without them runs every pattern
     _p = _c = None
 
-_SECOND = operator.itemgetter(1)
 # Finite sets of strings are multiplied out up to this size ("mak(?:e|es|ing)" gives three).
 _CAP = 32
 _Item = tuple[Any, Any]
@@ -309,8 +307,8 @@ class Prefilter:
         """Indices of the patterns that may match ``text`` (the others cannot)."""
         found = set(self._always if is_fold_safe(text) else self._unless_ascii)
         if not self._empty:
-            # each factor's set once, however often it occurs, and no Python loop per hit
-            found.update(*set(map(_SECOND, self._automaton.iter(text))))
+            for _, indices in self._automaton.iter(text):
+                found |= indices
         return found
 
 
