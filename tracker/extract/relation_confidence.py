@@ -21,6 +21,8 @@ plan is a little less sure than a statement of fact.
 
 from __future__ import annotations
 
+import functools
+
 WEIGHT = 6.0
 PRIOR_RULE = 0.8
 PRIOR_KINDS = 0.7
@@ -108,6 +110,7 @@ def rule_confidence(rule: str) -> float:
     return round((correct + WEIGHT * prior) / (found + WEIGHT), 3)
 
 
+@functools.lru_cache(maxsize=1024)  # a few hundred (rule, status) pairs, asked per relation
 def relation_confidence(rule: str, status: str) -> float:
     """The confidence of a relation found by ``rule`` with ``status``."""
     return round(rule_confidence(rule) * STATUS_WEIGHT.get(status, 1.0), 3)
