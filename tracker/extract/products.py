@@ -50,6 +50,8 @@ from tracker.models import ProductMention, VendorMention
 _TOKEN = re.compile(rf"[^\W_{CJK_RANGES}]+\+*|[{CJK_RANGES}]")
 _TOKEN_SPLIT = re.compile(rf"([^\W_{CJK_RANGES}]+\+*|[{CJK_RANGES}])")
 _LATIN_TOKEN_SPLIT = re.compile(r"([^\W_]+\+*)")
+# The same on lower-cased ASCII text, where a character class is cheaper than a category.
+_ASCII_TOKEN_SPLIT = re.compile(r"([0-9a-z]+\+*)")
 # After a line a model may follow: a separator and a letter or digit, or a glued digit.
 _MODEL_MAY_FOLLOW = re.compile(r"[ \u00a0-][A-Za-z0-9]|[A-Z]?\d")
 _CJK_LETTER = re.compile(f"[{CJK_RANGES}]")
@@ -154,7 +156,10 @@ class _Tokens:
         # Gaps and tokens alternate in the split: their lengths give every offset, without a
         # match object per token. Letters of Chinese, Japanese and Korean are split one by
         # one only on a page that has them.
-        split = _TOKEN_SPLIT if _CJK_LETTER.search(lowered) else _LATIN_TOKEN_SPLIT
+        if lowered.isascii():  # most pages: the letters and digits are a-z and 0-9
+            split = _ASCII_TOKEN_SPLIT
+        else:
+            split = _TOKEN_SPLIT if _CJK_LETTER.search(lowered) else _LATIN_TOKEN_SPLIT
         pieces = split.split(lowered)
         offsets = list(itertools.accumulate(map(len, pieces), initial=0))
         tokens = pieces[1::2]
