@@ -400,3 +400,24 @@ def test_a_rule_never_matches_without_the_words_it_needs(extractor: Extractor) -
                         checked += 1
                         assert needs[r.name].search(lowered), (r.name, text[start:end])
     assert checked > 100
+
+
+def test_the_rules_match_the_same_compiled_for_ascii() -> None:
+    """Rules run compiled for ASCII on ASCII templates (relations.ascii_twin): that is exact
+    only while no non-ASCII character of a rule matches an ASCII one case-insensitively."""
+    import re
+
+    from tracker.extract import grammar_en
+    from tracker.extract.grammar_intl import GRAMMARS
+    from tracker.extract.relations import _ASCII_SPACES, ascii_twin
+
+    for grammar in (grammar_en.GRAMMAR, *GRAMMARS.values()):
+        for r in grammar.rules:
+            for char in {c for c in r.regex.pattern if not c.isascii()}:
+                assert not any(re.fullmatch(re.escape(char), chr(i), re.I) for i in range(128))
+    template = "\x030\x04 supplies the \x050\x06 to \x031\x04, and \x032\x04 buys from \x033\x04."
+    assert template.isascii()
+    assert not _ASCII_SPACES.search(template)
+    for r in grammar_en.GRAMMAR.rules:
+        found = [(m.span(), m.groupdict()) for m in r.regex.finditer(template)]
+        assert [(m.span(), m.groupdict()) for m in ascii_twin(r.regex).finditer(template)] == found
