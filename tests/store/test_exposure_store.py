@@ -303,6 +303,36 @@ def test_news_scores_with_events_first_and_a_baseline(corpus: Corpus, world: Wor
     assert all(r.score == 0 for r in report.rows[1:])
 
 
+def test_only_the_events_shown_or_quoted_are_given_their_words(
+    corpus: Corpus, world: World
+) -> None:
+    """The window's events are read bare (type, time, article); the evidence shown and the
+    latest event of each of the first two types, quoted in the explanation even when it is
+    not among the evidence, are given their article and sentence."""
+    for i in range(4):
+        corpus.article(f"Strike {i} at Luxshare", 1 + i, events=[("disruption", ["Luxshare"])])
+    corpus.article("Luxshare export rules", 9, events=[("export_control", ["Luxshare"])])
+    window = make_window(NOW, None, SETTINGS)
+    with corpus.store.session() as session:
+        data = StoreExposureData(session)
+        bare = data.events(["Luxshare"], window.start, window.end)
+        assert len(bare) == 5
+        assert {(e.title, e.url, e.evidence) for e in bare} == {("", "", "")}
+        details = data.event_details([bare[0].event_id])
+        title, url, evidence = details[bare[0].event_id]
+        assert url.startswith("https://news.example/")
+        assert evidence == f"Luxshare: {bare[0].type} ({title})."
+    top = ask_customer(corpus, world, "Apple").rows[0]
+    assert top.name == "Luxshare"
+    assert [(e.type, e.title) for e in top.evidence] == [
+        ("disruption", "Strike 0 at Luxshare"),
+        ("disruption", "Strike 1 at Luxshare"),
+        ("disruption", "Strike 2 at Luxshare"),
+    ]
+    assert "(Luxshare: disruption (Strike 0 at Luxshare)., yesterday)" in top.explanation
+    assert "(Luxshare: export_control (Luxshare export rules)., " in top.explanation
+
+
 def test_a_parent_includes_its_subsidiaries(corpus: Corpus, world: World) -> None:
     corpus.article(
         "Delta powers FII racks",

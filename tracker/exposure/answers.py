@@ -18,6 +18,7 @@ from tracker.exposure.words import (
     join_words,
     plural,
     products_words,
+    quoted_events,
     tier_phrase,
 )
 
@@ -53,8 +54,12 @@ class ExposureData(Protocol):
         ...
 
     def events(self, vendors: Collection[str], start: datetime, end: datetime) -> list[EventItem]:
-        """Events concerning ``vendors`` in articles of ``[start, end)`` (sources left empty:
-        ``article_sources`` gives them for the events shown)."""
+        """Events concerning ``vendors`` in articles of ``[start, end)``, without their words
+        and sources (``event_details`` and ``article_sources`` give them for those shown)."""
+        ...
+
+    def event_details(self, event_ids: Collection[int]) -> dict[int, tuple[str, str, str]]:
+        """The (title, url) of each event's article and its evidence sentence."""
         ...
 
     def mention_evidence(
@@ -299,7 +304,8 @@ def news_for(
     now: datetime,
     settings: ExposureSettings,
 ) -> dict[str, VendorNews]:
-    """The news of each vendor in the window, subsidiaries rolled up into their parents."""
+    """The news of each vendor in the window, subsidiaries rolled up into their parents; its
+    events without their words until ``with_sources`` gives them to those shown."""
     families = {v: world.family(v) for v in vendors}
     names = sorted({n for family in families.values() for n in family})
     if not names:
@@ -325,18 +331,31 @@ def news_for(
 def with_sources(
     data: ExposureData, news: Mapping[str, VendorNews], shown: int = 3
 ) -> dict[str, VendorNews]:
-    """``news`` with the sources that carried its events (one query for all), and those of its
-    first ``shown`` events (the evidence) on each of them: only the rows shown need them, for
-    "reported by N sources"."""
+    """``news`` with the sources that carried its events (one query for all), those of its
+    first ``shown`` events (the evidence) on each of them, and the words (title, url,
+    sentence) of the events shown or quoted (``quoted_events``): only the rows shown need
+    them, for "reported by N sources" and their explanation."""
     ids = {e.article_id for n in news.values() for e in n.events}
     sources = data.article_sources(ids) if ids else {}
+    quoted = {
+        e.event_id
+        for n in news.values()
+        for e in (*n.events[:shown], *quoted_events(n).values())
+        if not e.evidence
+    }
+    words = data.event_details(quoted) if quoted else {}
     result: dict[str, VendorNews] = {}
     for vendor, n in news.items():
-        first = [replace(e, sources=sources.get(e.article_id, ())) for e in n.events[:shown]]
+        events = list(n.events)
+        for i, e in enumerate(events):
+            if e.event_id in words:
+                title, url, evidence = words[e.event_id]
+                e = replace(e, title=title, url=url, evidence=evidence)
+            if i < shown:
+                e = replace(e, sources=sources.get(e.article_id, ()))
+            events[i] = e
         names = {s for e in n.events for s in sources.get(e.article_id, ())}
-        result[vendor] = replace(
-            n, events=(*first, *n.events[shown:]), event_sources=tuple(sorted(names))
-        )
+        result[vendor] = replace(n, events=tuple(events), event_sources=tuple(sorted(names)))
     return result
 
 
