@@ -582,3 +582,20 @@ def test_the_whole_graph(corpus: Corpus, world: World) -> None:
         facts = StoreExposureData(session).relation_facts(end=NOW)
     links = reported_links(facts, NOW, SETTINGS.half_life_days)
     assert [(r.supplier, r.customer, r.articles) for r in links] == [("Luxshare", "OpenAI", 1)]
+
+
+def test_links_to_companies_excluded_are_not_read(corpus: Corpus) -> None:
+    corpus.article(
+        "Two suppliers",
+        5,
+        relations=[("Luxshare", "OpenAI", "confirmed"), ("TSMC", "OpenAI", "reported")],
+        sources=("wire", "daily"),
+    )
+    corpus.article("A customer", 6, relations=[("Luxshare", "Apple", "confirmed")])
+    with corpus.store.session() as session:
+        data = StoreExposureData(session)
+        upstream = data.relation_facts(customers=["OpenAI"], end=NOW, excluding=["TSMC"])
+        downstream = data.relation_facts(suppliers=["Luxshare"], end=NOW, excluding=["Apple"])
+    assert [(t.supplier, t.customer) for t in upstream.tallies] == [("Luxshare", "OpenAI")]
+    assert list(upstream.sources) == [("Luxshare", "OpenAI", 2)]
+    assert [(t.supplier, t.customer) for t in downstream.tallies] == [("Luxshare", "OpenAI")]

@@ -35,9 +35,11 @@ class ExposureData(Protocol):
         customers: Collection[str] | None = None,
         suppliers: Collection[str] | None = None,
         end: datetime,
+        excluding: Collection[str] = (),
     ) -> RelationFacts:
         """Tallies of reported links into ``customers`` or out of ``suppliers`` (None: all),
-        from articles before ``end``."""
+        from articles before ``end``, but for the links whose other end (the supplier of a
+        customer, the customer of a supplier) is one of ``excluding``."""
         ...
 
     def relation_evidence(
@@ -243,11 +245,13 @@ def _walk(
             for member in world.family(head):
                 heads_of.setdefault(member, []).append(head)
         members = sorted(heads_of)
+        # The links to companies already reached (or to the subject's family) are skipped
+        # below: not read at all (at tier 2 they are most of the links, a few thousand).
         if upstream:
-            facts = data.relation_facts(customers=members, end=end)
+            facts = data.relation_facts(customers=members, end=end, excluding=excluded)
             declared = [d for m in members for d in world.declared_by_customer.get(m, ())]
         else:
-            facts = data.relation_facts(suppliers=members, end=end)
+            facts = data.relation_facts(suppliers=members, end=end, excluding=excluded)
             declared = [d for m in members for d in world.declared_by_supplier.get(m, ())]
         graph = SupplyGraph(declared, reported_links(facts, now, settings.half_life_days))
         candidates: dict[str, list[_Reach]] = {}

@@ -73,6 +73,7 @@ MANY_VENDORS = 16
 BUSY_ROWS = 8_000  # mention rows above which a time scan of the window is cheaper
 BUSY_EVENTS = 1_500  # the same for events, whose window (30 days) is shorter
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_EXCLUDED = 2_000  # names left out of a link query by a NOT IN list, at most
 
 
 def _chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -317,15 +318,24 @@ class StoreExposureData:
         customers: Collection[str] | None = None,
         suppliers: Collection[str] | None = None,
         end: datetime,
+        excluding: Collection[str] = (),
     ) -> RelationFacts:
         """Tallies per (supplier, customer, status), sources of the reports that are not
-        negated, and products, for links into ``customers`` or out of ``suppliers``."""
+        negated, and products, for links into ``customers`` or out of ``suppliers``, but for
+        those whose other end is one of ``excluding``."""
+        other: Any = None
         if customers is not None:
             side, names = col(Relation.customer), sorted(set(customers))
+            other = col(Relation.supplier)
         elif suppliers is not None:
             side, names = col(Relation.supplier), sorted(set(suppliers))
+            other = col(Relation.customer)
         else:
             side, names = None, []
+        # One list in every statement (not chunked): left out when it would be long.
+        unwanted = sorted(set(excluding)) if other is not None else []
+        if len(unwanted) > MAX_EXCLUDED:
+            unwanted = []
         batches: list[list[str] | None] = list(_chunks(names)) if side is not None else [None]
         tallies: list[RelationTally] = []
         sources: list[tuple[str, str, int]] = []
@@ -342,6 +352,8 @@ class StoreExposureData:
             where: list[ColumnElement[bool]] = [*kept, *before_end]
             if side is not None and batch is not None:
                 where.append(side.in_(batch))
+            if unwanted:
+                where.append(other.not_in(unwanted))
             # An analyst's confirmation makes a report confirmed and sure.
             stated: ColumnElement[Any] = type_coerce(col(Relation.status), String)
             sure: ColumnElement[Any] = type_coerce(col(Relation.confidence), Float)
