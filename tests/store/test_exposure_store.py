@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import inspect
 from sqlmodel import col, select
 
 from tracker.catalog.gazetteer import Gazetteer
@@ -599,3 +600,35 @@ def test_links_to_companies_excluded_are_not_read(corpus: Corpus) -> None:
     assert [(t.supplier, t.customer) for t in upstream.tallies] == [("Luxshare", "OpenAI")]
     assert list(upstream.sources) == [("Luxshare", "OpenAI", 2)]
     assert [(t.supplier, t.customer) for t in downstream.tallies] == [("Luxshare", "OpenAI")]
+
+
+def test_a_links_products_are_counted_from_their_own_index(corpus: Corpus) -> None:
+    """The reports naming a product have an index of their own (migration 0020): the count
+    of a link's products reads it alone, on both backends the same counts."""
+    for i, product in enumerate(["iPhone", "iPhone", None]):
+        corpus.article(
+            f"Luxshare {i}", 5 + i, relations=[("Luxshare", "Apple", "confirmed")], product=product
+        )
+    corpus.article(
+        "Luxshare Watch", 9, relations=[("Luxshare", "Apple", "reported")], product="Watch"
+    )
+    with corpus.store.session() as session:
+        facts = StoreExposureData(session).relation_facts(customers=["Apple"], end=NOW)
+        conn = session.connection()
+        indexes = {i["name"] for i in inspect(conn).get_indexes("relation")}
+        plan = ""
+        if conn.dialect.name == "sqlite":
+            plan = " ".join(
+                str(r[-1])
+                for r in conn.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT supplier, product, count(DISTINCT article_id)"
+                    " FROM relation WHERE customer = 'Apple' AND product IS NOT NULL"
+                    " GROUP BY supplier, customer, product"
+                )
+            )
+    assert sorted(facts.products) == [
+        ("Luxshare", "Apple", "Watch", 1),
+        ("Luxshare", "Apple", "iPhone", 2),
+    ]
+    assert {"ix_relation_customer_product", "ix_relation_supplier_product"} <= indexes
+    assert plan == "" or "COVERING INDEX ix_relation_customer_product" in plan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from tracker.store.types import IdList, UTCDateTime
@@ -183,6 +183,23 @@ class Relation(SQLModel, table=True):
             "supplier",
             "customer",
             *("status", "article_id", "reported_at", "confidence", "product"),
+        ),
+        # The few reports that name a product, for a link's products (migration 0020).
+        Index(
+            "ix_relation_customer_product",
+            "customer",
+            "supplier",
+            *("product", "article_id", "status", "reported_at"),
+            sqlite_where=text("product IS NOT NULL"),
+            postgresql_where=text("product IS NOT NULL"),
+        ),
+        Index(
+            "ix_relation_supplier_product",
+            "supplier",
+            "customer",
+            *("product", "article_id", "status", "reported_at"),
+            sqlite_where=text("product IS NOT NULL"),
+            postgresql_where=text("product IS NOT NULL"),
         ),
     )
 
