@@ -70,6 +70,10 @@ NEGATED = "negated"
 # per vendor over its whole history, which SQLite's planner (without ANALYZE statistics) picks
 # for an IN list: such queries leave the vendor filter out and apply it in Python.
 MANY_VENDORS = 16
+# vendor_day is keyed by vendor and day: up to about this many vendors, their days through
+# the key beat every vendor's days of the period (131 busy vendors, a 90-day baseline: 3.6
+# against 5.1 ms; 250: 6.5 against 5.1).
+MANY_VENDOR_DAYS = 150
 BUSY_ROWS = 8_000  # mention rows above which a time scan of the window is cheaper
 BUSY_EVENTS = 1_500  # the same for events, whose window (30 days) is shorter
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -525,7 +529,7 @@ class StoreExposureData:
                     .where(day >= first.date().isoformat(), day < last.date().isoformat())
                     .group_by(vendor_id)
                 )
-                if len(keys) <= MANY_VENDORS:
+                if len(keys) <= MANY_VENDOR_DAYS:
                     days = days.where(vendor_id.in_(sorted(keys)))
                 stmts.append(days)
                 slots.append((slot, 1))
