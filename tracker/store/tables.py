@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, UniqueConstraint, text
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.store.types import IdList, UTCDateTime
@@ -170,7 +170,9 @@ class Relation(SQLModel, table=True):
 
     __tablename__ = "relation"
     # A link's tally (bench/exposure_bench.py) from the index alone, by customer or by
-    # supplier (migration 0017).
+    # supplier (migration 0017). Migration 0020 adds ix_relation_customer_product and
+    # ix_relation_supplier_product, partial (product IS NOT NULL): not declared here, where a
+    # dialect's where= option would load that dialect (tests/test_startup.py).
     __table_args__ = (
         Index(
             "ix_relation_customer_tally",
@@ -183,23 +185,6 @@ class Relation(SQLModel, table=True):
             "supplier",
             "customer",
             *("status", "article_id", "reported_at", "confidence", "product"),
-        ),
-        # The few reports that name a product, for a link's products (migration 0020).
-        Index(
-            "ix_relation_customer_product",
-            "customer",
-            "supplier",
-            *("product", "article_id", "status", "reported_at"),
-            sqlite_where=text("product IS NOT NULL"),
-            postgresql_where=text("product IS NOT NULL"),
-        ),
-        Index(
-            "ix_relation_supplier_product",
-            "supplier",
-            "customer",
-            *("product", "article_id", "status", "reported_at"),
-            sqlite_where=text("product IS NOT NULL"),
-            postgresql_where=text("product IS NOT NULL"),
         ),
     )
 
