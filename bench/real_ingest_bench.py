@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/real_ingest_bench.py [--rounds 2] [--pages 0] [--feeds 50]
     .venv/bin/python bench/real_ingest_bench.py --checkout /tmp/before   # and another version
+    .venv/bin/python bench/real_ingest_bench.py --generated 2000         # generated pages
 
 1. Reads the real pages of ``../shared/data/trafilatura-eval`` (990) and
    ``../shared/data/article-extraction-benchmark`` (181), or of ``$TRACKER_SHARED_DATA``; when
@@ -20,6 +21,11 @@
    (``tracker.extract.extract_text`` with the extractor the command loads) on that text.
 5. Paired, page by page in one process: the page-text step as the workers run it
    (``tracker.ingest.work``, the entry's title and date given) against ``trafilatura.extract``.
+
+With ``--generated N`` the pages are N generated ones instead (``tests/sitegen.py``, as
+``fetch_bench.py`` serves them: 6 KB of HTML, 3-6 KB of text naming the gazetteer's vendors,
+each with its title and date in its feed entry), where our own extraction weighs more and the
+page text less; the shared corpora are then not needed.
 
 Rounds interleave the command and the floors (and, with ``--checkout``, another version of
 the code run with the same libraries), so that the load of a shared machine falls on both.
@@ -122,6 +128,29 @@ def load_corpus(base: Path, limit: int = 0) -> list[RealPage]:
     if limit and limit < len(pages):
         step = len(pages) / limit
         pages = [pages[int(i * step)] for i in range(limit)]
+    return pages
+
+
+def generated_corpus(root: Path, count: int, seed: int = 1) -> list[RealPage]:
+    """``count`` generated pages (tests/sitegen.py), announced with their title and date."""
+    from tests.sitegen import generate_site
+
+    per_feed = 20
+    generate_site(root, feeds=-(-count // per_feed), entries_per_feed=per_feed, seed=seed)
+    pages: list[RealPage] = []
+    for path in sorted((root / "articles").glob("*.html"))[:count]:
+        body = path.read_bytes()
+        published = re.search(rb"article:published_time' content='([^']+)'", body)
+        assert published is not None
+        pages.append(
+            RealPage(
+                f"g-{path.stem}",
+                body,
+                _page_title(body).removesuffix(" | Example News"),
+                datetime.fromisoformat(published[1].decode()),
+                "",
+            )
+        )
     return pages
 
 
@@ -368,11 +397,14 @@ def main() -> int:
         default=[],
         help="another checkout of tracker to run too (same libraries); repeatable",
     )
+    parser.add_argument(
+        "--generated", type=int, default=0, help="this many generated pages instead (0: real)"
+    )
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--json", action="store_true", help="print every figure as JSON at the end")
     args = parser.parse_args()
     base = shared_data()
-    if base is None:
+    if base is None and not args.generated:
         print(
             "real_ingest_bench: ../shared/data (trafilatura-eval, article-extraction-benchmark) "
             "not found and $TRACKER_SHARED_DATA not set: nothing to measure"
@@ -380,14 +412,19 @@ def main() -> int:
         return 0
     cores = os.cpu_count() or 1
     checkouts = [ROOT, *[c.resolve() for c in args.checkout]]
-    pages = load_corpus(base, args.pages)
+    tmp = Path(tempfile.mkdtemp(prefix="tracker-real-"))
+    if args.generated:
+        pages = generated_corpus(tmp / "generated", args.generated)
+        shutil.rmtree(tmp / "generated")
+    else:
+        assert base is not None
+        pages = load_corpus(base, args.pages)
     dated = sum(p.published_at is not None for p in pages)
     print(
         f"{len(pages)} pages ({sum(len(p.body) for p in pages) / len(pages) / 1024:.0f} KB of "
         f"HTML each on average; {dated} with a date in their feed entry) behind {args.feeds} "
         f"feeds; load average {os.getloadavg()[0]:.2f} at the start"
     )
-    tmp = Path(tempfile.mkdtemp(prefix="tracker-real-"))
     rows: list[dict[str, Any]] = []
     try:
         site = tmp / "site"

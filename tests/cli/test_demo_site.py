@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, SITE, Cli
 from tracker.devserver import serve_directory
 
@@ -80,7 +82,10 @@ def test_demo_serve_keeps_the_site_up_until_interrupted(tmp_path: Path) -> None:
         assert fetched.exit_code == 0, fetched.stderr
         assert json.loads(fetched.stdout)["failed_sources"] == []
         serving.send_signal(signal.SIGINT)
-        serving.wait(timeout=120)  # a bound for a busy machine: stopping takes a second idle
+        try:
+            serving.wait(timeout=120)  # a bound for a busy machine: stopping takes a second idle
+        except subprocess.TimeoutExpired:
+            pytest.fail("still serving 120 s after SIGINT; it said:\n" + "".join(said))
     finally:
         if serving.poll() is None:
             serving.kill()

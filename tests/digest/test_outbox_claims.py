@@ -33,7 +33,7 @@ RECIPIENTS = ("a@example.com", "b@example.com", "c@example.com")
 class SlowKeeper(Keeper):
     """Takes ``delay_s`` to accept each message."""
 
-    delay_s = 3.0
+    delay_s = 4.0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         await asyncio.sleep(self.delay_s)
@@ -54,9 +54,10 @@ def test_a_claim_shorter_than_a_send_is_renewed_and_each_message_goes_once(
 ) -> None:
     settings = settings_for(slow_server, recipients=RECIPIENTS)
     assert settings.smtp is not None
-    # A third of the time a message takes; renewed every third of itself, so a renewal may be
-    # late by over half a second (a busy machine, the other writer's lock) before it lapses.
-    smtp = replace(settings.smtp, lease_s=1.0)
+    # Shorter than the time a message takes; renewed every third of itself, so a renewal may
+    # be late by over a second and a half (a busy machine, the other writer's lock) before it
+    # lapses (at a lease of 1 s, late by 0.67 s, it once lapsed on a loaded CI machine).
+    smtp = replace(settings.smtp, lease_s=2.5)
     spec = settings.digests[0]
     add_tsmc_story(store, gazetteer, "Quake halts TSMC fabs", NOW - timedelta(hours=3))
     delivery.plan(store, spec, smtp, delivery.period_for(store, spec, NOW), ITEMS["daily"], NOW)
@@ -65,7 +66,7 @@ def test_a_claim_shorter_than_a_send_is_renewed_and_each_message_goes_once(
 
     def worker(own: Store) -> None:  # a `tracker run` worker's digest job, each tick
         try:
-            for tick in range(120):  # ample: the messages take about 9 s in all
+            for tick in range(240):  # ample: the messages take about 12 s in all
                 delivery.deliver(own, smtp, NOW + timedelta(seconds=tick * 0.25))
                 with own.session() as session:
                     if not store_digests.unsent(session):

@@ -97,6 +97,7 @@ def _run_fetch(st: State, selection: Selection, cpu: CpuPool) -> RunSummary:
         TimeElapsedColumn,
     )
 
+    from tracker.cli.stopping import raise_if_interrupted
     from tracker.ingest.pipeline import fetch_sources
 
     chosen = selection.chosen
@@ -123,7 +124,9 @@ def _run_fetch(st: State, selection: Selection, cpu: CpuPool) -> RunSummary:
             if event == "source_done":
                 progress.advance(task)
 
+        raise_if_interrupted()  # one dropped while the extractor was built
         summary = asyncio.run(fetch_sources(st.store, st.settings, extractor, chosen, hook, cpu))
+    raise_if_interrupted()
     prune_after_fetch(st)
     return summary
 
@@ -286,7 +289,12 @@ def demo(
                 soft_wrap=True,
             )
             try:
-                threading.Event().wait()
+                # Woken twice a second: a signal the kernel handed to another thread (the
+                # server's) is only acted on when the main thread runs Python code again,
+                # and a wait without a timeout would never return to do so.
+                idle = threading.Event()
+                while not idle.wait(0.5):
+                    pass
             except KeyboardInterrupt:
                 stderr.print("stopped serving the sample site")
         else:
