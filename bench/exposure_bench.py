@@ -71,6 +71,12 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     parser.add_argument("--only", help="Only the questions whose label contains this.")
     parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="Run each question's queries one after another on one connection (CPU figures"
+        " that other processes disturb less than the parallel default).",
+    )
+    parser.add_argument(
         "--days-back", type=float, default=0.0, help="Ask as of this many days before the newest."
     )
     parser.add_argument(
@@ -173,7 +179,7 @@ def main() -> int:
             call = calls[run % len(calls)]
             started, cpu_started = time.perf_counter(), time.process_time()
             with store.session() as session:
-                report = call(StoreExposureData(session))
+                report = call(StoreExposureData(session, is_parallel=not args.serial))
             dumps(report.record())
             elapsed = (time.perf_counter() - started) * 1000
             if run:  # the first call warms the cache

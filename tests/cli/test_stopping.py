@@ -14,18 +14,52 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tracker.cli.stopping import stop_on_sigterm_like_sigint
+from tracker.cli import stopping
+from tracker.cli.stopping import interrupted, raise_if_interrupted, stop_on_sigterm_like_sigint
 
 
 @pytest.fixture
 def handlers() -> Iterator[None]:
     saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    hook = sys.unraisablehook
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+        sys.unraisablehook = hook
+        stopping._dropped.clear()
+
+
+class _RaisesOnCollection:
+    """What a SQLAlchemy weakref callback is when Ctrl-C lands in it: code run by the
+    garbage collector, where Python cannot raise."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def __del__(self) -> None:
+        raise self.exc
+
+
+def test_an_interrupt_python_would_drop_is_kept_for_the_next_safe_point(handlers: None) -> None:
+    stop_on_sigterm_like_sigint()
+    _RaisesOnCollection(KeyboardInterrupt())  # dropped at once: "Exception ignored"
+    assert interrupted()
+    with pytest.raises(KeyboardInterrupt):
+        raise_if_interrupted()
+    assert not interrupted()
+    raise_if_interrupted()  # nothing left
+
+
+def test_other_unraisable_errors_still_reach_the_previous_hook(handlers: None) -> None:
+    seen: list[type[BaseException] | None] = []
+    sys.unraisablehook = lambda unraisable: seen.append(unraisable.exc_type)
+    stop_on_sigterm_like_sigint()
+    _RaisesOnCollection(ValueError("boom"))
+    assert seen == [ValueError]
+    assert not interrupted()
 
 
 def test_sigterm_in_an_event_loop_cancels_the_task_like_ctrl_c(handlers: None) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import inspect
 from sqlmodel import col, select
 
 from tracker.catalog.gazetteer import Gazetteer
@@ -303,6 +304,36 @@ def test_news_scores_with_events_first_and_a_baseline(corpus: Corpus, world: Wor
     assert all(r.score == 0 for r in report.rows[1:])
 
 
+def test_only_the_events_shown_or_quoted_are_given_their_words(
+    corpus: Corpus, world: World
+) -> None:
+    """The window's events are read bare (type, time, article); the evidence shown and the
+    latest event of each of the first two types, quoted in the explanation even when it is
+    not among the evidence, are given their article and sentence."""
+    for i in range(4):
+        corpus.article(f"Strike {i} at Luxshare", 1 + i, events=[("disruption", ["Luxshare"])])
+    corpus.article("Luxshare export rules", 9, events=[("export_control", ["Luxshare"])])
+    window = make_window(NOW, None, SETTINGS)
+    with corpus.store.session() as session:
+        data = StoreExposureData(session)
+        bare = data.events(["Luxshare"], window.start, window.end)
+        assert len(bare) == 5
+        assert {(e.title, e.url, e.evidence) for e in bare} == {("", "", "")}
+        details = data.event_details([bare[0].event_id])
+        title, url, evidence = details[bare[0].event_id]
+        assert url.startswith("https://news.example/")
+        assert evidence == f"Luxshare: {bare[0].type} ({title})."
+    top = ask_customer(corpus, world, "Apple").rows[0]
+    assert top.name == "Luxshare"
+    assert [(e.type, e.title) for e in top.evidence] == [
+        ("disruption", "Strike 0 at Luxshare"),
+        ("disruption", "Strike 1 at Luxshare"),
+        ("disruption", "Strike 2 at Luxshare"),
+    ]
+    assert "(Luxshare: disruption (Strike 0 at Luxshare)., yesterday)" in top.explanation
+    assert "(Luxshare: export_control (Luxshare export rules)., " in top.explanation
+
+
 def test_a_parent_includes_its_subsidiaries(corpus: Corpus, world: World) -> None:
     corpus.article(
         "Delta powers FII racks",
@@ -552,3 +583,52 @@ def test_the_whole_graph(corpus: Corpus, world: World) -> None:
         facts = StoreExposureData(session).relation_facts(end=NOW)
     links = reported_links(facts, NOW, SETTINGS.half_life_days)
     assert [(r.supplier, r.customer, r.articles) for r in links] == [("Luxshare", "OpenAI", 1)]
+
+
+def test_links_to_companies_excluded_are_not_read(corpus: Corpus) -> None:
+    corpus.article(
+        "Two suppliers",
+        5,
+        relations=[("Luxshare", "OpenAI", "confirmed"), ("TSMC", "OpenAI", "reported")],
+        sources=("wire", "daily"),
+    )
+    corpus.article("A customer", 6, relations=[("Luxshare", "Apple", "confirmed")])
+    with corpus.store.session() as session:
+        data = StoreExposureData(session)
+        upstream = data.relation_facts(customers=["OpenAI"], end=NOW, excluding=["TSMC"])
+        downstream = data.relation_facts(suppliers=["Luxshare"], end=NOW, excluding=["Apple"])
+    assert [(t.supplier, t.customer) for t in upstream.tallies] == [("Luxshare", "OpenAI")]
+    assert list(upstream.sources) == [("Luxshare", "OpenAI", 2)]
+    assert [(t.supplier, t.customer) for t in downstream.tallies] == [("Luxshare", "OpenAI")]
+
+
+def test_a_links_products_are_counted_from_their_own_index(corpus: Corpus) -> None:
+    """The reports naming a product have an index of their own (migration 0020): the count
+    of a link's products reads it alone, on both backends the same counts."""
+    for i, product in enumerate(["iPhone", "iPhone", None]):
+        corpus.article(
+            f"Luxshare {i}", 5 + i, relations=[("Luxshare", "Apple", "confirmed")], product=product
+        )
+    corpus.article(
+        "Luxshare Watch", 9, relations=[("Luxshare", "Apple", "reported")], product="Watch"
+    )
+    with corpus.store.session() as session:
+        facts = StoreExposureData(session).relation_facts(customers=["Apple"], end=NOW)
+        conn = session.connection()
+        indexes = {i["name"] for i in inspect(conn).get_indexes("relation")}
+        plan = ""
+        if conn.dialect.name == "sqlite":
+            plan = " ".join(
+                str(r[-1])
+                for r in conn.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT supplier, product, count(DISTINCT article_id)"
+                    " FROM relation WHERE customer = 'Apple' AND product IS NOT NULL"
+                    " GROUP BY supplier, customer, product"
+                )
+            )
+    assert sorted(facts.products) == [
+        ("Luxshare", "Apple", "Watch", 1),
+        ("Luxshare", "Apple", "iPhone", 2),
+    ]
+    assert {"ix_relation_customer_product", "ix_relation_supplier_product"} <= indexes
+    assert plan == "" or "COVERING INDEX ix_relation_customer_product" in plan

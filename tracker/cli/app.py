@@ -30,7 +30,11 @@ from tracker.cli import exposure as exposure_cli
 from tracker.cli import graph as graph_cli
 from tracker.cli.output import stderr
 from tracker.cli.state import State, state
-from tracker.cli.stopping import forget_caught_interrupt, stop_on_sigterm_like_sigint
+from tracker.cli.stopping import (
+    forget_caught_interrupt,
+    interrupted,
+    stop_on_sigterm_like_sigint,
+)
 from tracker.config import DEFAULT_CONFIG, DEFAULT_DB_URL
 from tracker.errors import TrackerError, UsageError
 
@@ -185,6 +189,11 @@ def main() -> None:
     stop_on_sigterm_like_sigint()
     try:
         app(prog_name="tracker")
+    except SystemExit as exc:
+        if interrupted() and exc.code in (0, None):  # after the last safe point
+            stderr.print("interrupted")
+            raise SystemExit(130) from None
+        raise
     finally:
         forget_caught_interrupt()
 

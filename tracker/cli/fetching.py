@@ -97,6 +97,7 @@ def _run_fetch(st: State, selection: Selection, cpu: CpuPool) -> RunSummary:
         TimeElapsedColumn,
     )
 
+    from tracker.cli.stopping import raise_if_interrupted
     from tracker.ingest.pipeline import fetch_sources
 
     chosen = selection.chosen
@@ -123,7 +124,9 @@ def _run_fetch(st: State, selection: Selection, cpu: CpuPool) -> RunSummary:
             if event == "source_done":
                 progress.advance(task)
 
+        raise_if_interrupted()  # one dropped while the extractor was built
         summary = asyncio.run(fetch_sources(st.store, st.settings, extractor, chosen, hook, cpu))
+    raise_if_interrupted()
     prune_after_fetch(st)
     return summary
 

@@ -6,12 +6,21 @@ unwinds at its next await (what is stored stays, the pool is shut down) and the 
 raises KeyboardInterrupt once the task is done. SIGTERM (a service manager, ``timeout``,
 ``kill``) is handed to whatever handles SIGINT at that moment, so it takes the same path
 instead of landing in the middle of the loop. `tracker run` installs its own handlers.
+
+A KeyboardInterrupt raised where Python cannot propagate it (a weakref callback or a
+``__del__`` run by the garbage collector) is printed as "Exception ignored" and dropped: the
+command would go on to its end as if never interrupted. Such an interrupt is kept instead,
+and acted on at the next safe point (``raise_if_interrupted``) or when the command ends.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 from types import FrameType
+from typing import Any
+
+_dropped: list[bool] = []  # a KeyboardInterrupt that Python could not raise
 
 
 def _like_sigint(signum: int, frame: FrameType | None) -> None:
@@ -24,8 +33,34 @@ def _like_sigint(signum: int, frame: FrameType | None) -> None:
 
 
 def stop_on_sigterm_like_sigint() -> None:
-    """Route SIGTERM through the SIGINT handler of the moment."""
+    """Route SIGTERM through the SIGINT handler of the moment, and keep the interrupts that
+    Python would drop."""
     signal.signal(signal.SIGTERM, _like_sigint)
+    if sys.unraisablehook is not _keep_dropped_interrupt:
+        _previous_hook[:] = [sys.unraisablehook]
+        sys.unraisablehook = _keep_dropped_interrupt
+
+
+_previous_hook: list[Any] = []
+
+
+def _keep_dropped_interrupt(unraisable: Any) -> None:
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        _dropped.append(True)
+        return
+    (_previous_hook[0] if _previous_hook else sys.__unraisablehook__)(unraisable)
+
+
+def interrupted() -> bool:
+    """Whether an interrupt was dropped by Python since the command started."""
+    return bool(_dropped)
+
+
+def raise_if_interrupted() -> None:
+    """A safe point: an interrupt that Python dropped is raised here."""
+    if _dropped:
+        _dropped.clear()
+        raise KeyboardInterrupt
 
 
 def forget_caught_interrupt() -> None:

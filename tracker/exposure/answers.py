@@ -18,6 +18,7 @@ from tracker.exposure.words import (
     join_words,
     plural,
     products_words,
+    quoted_events,
     tier_phrase,
 )
 
@@ -34,9 +35,11 @@ class ExposureData(Protocol):
         customers: Collection[str] | None = None,
         suppliers: Collection[str] | None = None,
         end: datetime,
+        excluding: Collection[str] = (),
     ) -> RelationFacts:
         """Tallies of reported links into ``customers`` or out of ``suppliers`` (None: all),
-        from articles before ``end``."""
+        from articles before ``end``, but for the links whose other end (the supplier of a
+        customer, the customer of a supplier) is one of ``excluding``."""
         ...
 
     def relation_evidence(
@@ -53,8 +56,12 @@ class ExposureData(Protocol):
         ...
 
     def events(self, vendors: Collection[str], start: datetime, end: datetime) -> list[EventItem]:
-        """Events concerning ``vendors`` in articles of ``[start, end)`` (sources left empty:
-        ``article_sources`` gives them for the events shown)."""
+        """Events concerning ``vendors`` in articles of ``[start, end)``, without their words
+        and sources (``event_details`` and ``article_sources`` give them for those shown)."""
+        ...
+
+    def event_details(self, event_ids: Collection[int]) -> dict[int, tuple[str, str, str]]:
+        """The (title, url) of each event's article and its evidence sentence."""
         ...
 
     def mention_evidence(
@@ -238,11 +245,13 @@ def _walk(
             for member in world.family(head):
                 heads_of.setdefault(member, []).append(head)
         members = sorted(heads_of)
+        # The links to companies already reached (or to the subject's family) are skipped
+        # below: not read at all (at tier 2 they are most of the links, a few thousand).
         if upstream:
-            facts = data.relation_facts(customers=members, end=end)
+            facts = data.relation_facts(customers=members, end=end, excluding=excluded)
             declared = [d for m in members for d in world.declared_by_customer.get(m, ())]
         else:
-            facts = data.relation_facts(suppliers=members, end=end)
+            facts = data.relation_facts(suppliers=members, end=end, excluding=excluded)
             declared = [d for m in members for d in world.declared_by_supplier.get(m, ())]
         graph = SupplyGraph(declared, reported_links(facts, now, settings.half_life_days))
         candidates: dict[str, list[_Reach]] = {}
@@ -299,7 +308,8 @@ def news_for(
     now: datetime,
     settings: ExposureSettings,
 ) -> dict[str, VendorNews]:
-    """The news of each vendor in the window, subsidiaries rolled up into their parents."""
+    """The news of each vendor in the window, subsidiaries rolled up into their parents; its
+    events without their words until ``with_sources`` gives them to those shown."""
     families = {v: world.family(v) for v in vendors}
     names = sorted({n for family in families.values() for n in family})
     if not names:
@@ -325,18 +335,31 @@ def news_for(
 def with_sources(
     data: ExposureData, news: Mapping[str, VendorNews], shown: int = 3
 ) -> dict[str, VendorNews]:
-    """``news`` with the sources that carried its events (one query for all), and those of its
-    first ``shown`` events (the evidence) on each of them: only the rows shown need them, for
-    "reported by N sources"."""
+    """``news`` with the sources that carried its events (one query for all), those of its
+    first ``shown`` events (the evidence) on each of them, and the words (title, url,
+    sentence) of the events shown or quoted (``quoted_events``): only the rows shown need
+    them, for "reported by N sources" and their explanation."""
     ids = {e.article_id for n in news.values() for e in n.events}
     sources = data.article_sources(ids) if ids else {}
+    quoted = {
+        e.event_id
+        for n in news.values()
+        for e in (*n.events[:shown], *quoted_events(n).values())
+        if not e.evidence
+    }
+    words = data.event_details(quoted) if quoted else {}
     result: dict[str, VendorNews] = {}
     for vendor, n in news.items():
-        first = [replace(e, sources=sources.get(e.article_id, ())) for e in n.events[:shown]]
+        events = list(n.events)
+        for i, e in enumerate(events):
+            if e.event_id in words:
+                title, url, evidence = words[e.event_id]
+                e = replace(e, title=title, url=url, evidence=evidence)
+            if i < shown:
+                e = replace(e, sources=sources.get(e.article_id, ()))
+            events[i] = e
         names = {s for e in n.events for s in sources.get(e.article_id, ())}
-        result[vendor] = replace(
-            n, events=(*first, *n.events[shown:]), event_sources=tuple(sorted(names))
-        )
+        result[vendor] = replace(n, events=tuple(events), event_sources=tuple(sorted(names)))
     return result
 
 

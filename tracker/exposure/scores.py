@@ -111,16 +111,18 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class EventItem:
-    """One event concerning ``vendor``, with its article."""
+    """One event concerning ``vendor``, with its article. A question's window reads its
+    events without their words (``title``, ``url``, ``evidence`` empty): only the events quoted
+    are given them (``answers.with_details``)."""
 
     event_id: int
     vendor: str
     type: str
     at: datetime
     article_id: int
-    title: str
-    url: str
-    evidence: str
+    title: str = ""
+    url: str = ""
+    evidence: str = ""
     sources: tuple[str, ...] = ()
 
     def as_evidence(self) -> Evidence:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from tracker.exposure.graph import Edge
-from tracker.exposure.scores import DAY_S, VendorNews
+from tracker.exposure.scores import DAY_S, EventItem, VendorNews
 from tracker.wording import shorten
 
 _TYPE_WORDS: dict[str, tuple[str, str]] = {
@@ -56,14 +56,23 @@ def join_words(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def quoted_events(news: VendorNews, types: int = 2) -> dict[str, EventItem]:
+    """The event ``explain_news`` quotes for each of the first ``types`` types: the latest."""
+    kinds = list(news.events_by_type())[:types]
+    return {
+        kind: max((e for e in news.events if e.type == kind), key=lambda e: e.at) for kind in kinds
+    }
+
+
 def explain_news(news: VendorNews, now: datetime) -> str:
     """The news in words: which events, how recent, how many sources, mentions vs usual."""
     counts = news.events_by_type()
+    quoted = quoted_events(news)
     parts: list[str] = []
-    for i, (kind, n) in enumerate(counts.items()):
+    for kind, n in counts.items():
         words = plural(n, _TYPE_WORDS.get(kind, (kind, kind)))
-        if i < 2:
-            latest = max((e for e in news.events if e.type == kind), key=lambda e: e.at)
+        if kind in quoted:
+            latest = quoted[kind]
             words += (
                 f" ({shorten(_DATELINE.sub('', latest.evidence))}, {age_words(latest.at, now)})"
             )

@@ -170,7 +170,9 @@ class Relation(SQLModel, table=True):
 
     __tablename__ = "relation"
     # A link's tally (bench/exposure_bench.py) from the index alone, by customer or by
-    # supplier (migration 0017).
+    # supplier (migration 0017). Migration 0020 adds ix_relation_customer_product and
+    # ix_relation_supplier_product, partial (product IS NOT NULL): not declared here, where a
+    # dialect's where= option would load that dialect (tests/test_startup.py).
     __table_args__ = (
         Index(
             "ix_relation_customer_tally",
