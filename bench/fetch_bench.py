@@ -178,14 +178,18 @@ def _warm_call(_: int) -> None:
     time.sleep(0.5)
 
 
-def _free_config(path: Path, port: int, names: list[str], workers: int) -> None:
+def free_config(
+    path: Path, port: int, names: list[str], *, workers: int = 0, timeout_s: float = 60.0
+) -> None:
+    """A configuration for the sources on our server: private hosts allowed, politeness
+    relaxed (no per-host delay, 16 requests at once)."""
     lines = [
         "[fetch]",
         "allow_private_hosts = true",
         "per_host_delay_s = 0.0  # our own server",
         "per_host_concurrency = 16",
         "concurrency = 16",
-        "timeout_s = 60.0",
+        f"timeout_s = {timeout_s}",
         f"workers = {workers}",
         "[extract]",
         f"vendors_file = {str(ROOT / 'config' / 'vendors.toml')!r}",
@@ -230,7 +234,7 @@ def main() -> None:
             with socket.create_connection(("127.0.0.1", port), timeout=5):
                 pass
             config = tmp / "bench.toml"
-            _free_config(config, port, sorted(site.feeds), args.workers)
+            free_config(config, port, sorted(site.feeds), workers=args.workers)
             command = [sys.executable, "-m", "tracker", "--config", str(config)]
             command += ["--db", f"sqlite:///{tmp / 'bench.db'}", "fetch", "--format", "json"]
             command += ["--timings"]

@@ -59,7 +59,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(ROOT)]
 
-from fetch_bench import SERVER, MemorySampler  # noqa: E402
+from fetch_bench import SERVER, MemorySampler, free_config  # noqa: E402
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
 
@@ -182,27 +182,6 @@ def write_feeds(pages: list[RealPage], root: Path, names: list[str], port: int) 
             f"<description>real pages</description>{''.join(items)}</channel></rss>\n",
             encoding="utf-8",
         )
-
-
-def write_config(path: Path, port: int, names: list[str]) -> None:
-    """The command's configuration: our server allowed, politeness relaxed."""
-    lines = [
-        "[fetch]",
-        "allow_private_hosts = true",
-        "per_host_delay_s = 0.0  # our own server",
-        "per_host_concurrency = 16",
-        "concurrency = 16",
-        "timeout_s = 120.0",
-        "[extract]",
-        f"vendors_file = {str(ROOT / 'config' / 'vendors.toml')!r}",
-    ]
-    for name in names:
-        lines += [
-            "[[sources]]",
-            f'name = "{name}"',
-            f'url = "http://127.0.0.1:{port}/feeds/{name}.xml"',
-        ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _children_cpu_s() -> float:
@@ -439,7 +418,7 @@ def main() -> int:
                 pass
             write_feeds(pages, site, names, port)
             config = tmp / "bench.toml"
-            write_config(config, port, names)
+            free_config(config, port, names, timeout_s=120.0)
             for round_no in range(args.rounds):
                 order = checkouts if round_no % 2 == 0 else checkouts[::-1]
                 steps: list[tuple[str, Path | None]] = [(str(c), c) for c in order]

@@ -29,7 +29,7 @@ def handlers() -> Iterator[None]:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
         sys.unraisablehook = hook
-        stopping._dropped.clear()
+        stopping._Dropped.count = 0
 
 
 class _RaisesOnCollection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -118,18 +119,7 @@ def _check_selector(kind: str, selector: str | None, xpath: str | None) -> None:
 
 
 def _offer_rows(found: Discovery) -> list[dict[str, Any]]:
-    return [
-        {
-            "pick": i,
-            "url": o.url,
-            "title": o.title,
-            "kind": o.kind,
-            "found_by": o.found_by,
-            "entries": o.entries,
-            "error": o.error,
-        }
-        for i, o in enumerate(found.offers, 1)
-    ]
+    return [{"pick": i, **asdict(o)} for i, o in enumerate(found.offers, 1)]
 
 
 def _choose(found: Discovery, pick: int | None, fmt: Format) -> tuple[str, str, str]:

@@ -17,10 +17,17 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-_dropped: list[bool] = []  # a KeyboardInterrupt that Python could not raise
+
+class _Dropped:
+    """Interrupts Python could not raise since the last safe point, and the unraisable hook
+    that other errors still go to."""
+
+    count = 0
+    previous: Callable[[Any], object] = sys.__unraisablehook__
 
 
 def _like_sigint(signum: int, frame: FrameType | None) -> None:
@@ -37,29 +44,26 @@ def stop_on_sigterm_like_sigint() -> None:
     Python would drop."""
     signal.signal(signal.SIGTERM, _like_sigint)
     if sys.unraisablehook is not _keep_dropped_interrupt:
-        _previous_hook[:] = [sys.unraisablehook]
+        _Dropped.previous = sys.unraisablehook
         sys.unraisablehook = _keep_dropped_interrupt
-
-
-_previous_hook: list[Any] = []
 
 
 def _keep_dropped_interrupt(unraisable: Any) -> None:
     if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
-        _dropped.append(True)
-        return
-    (_previous_hook[0] if _previous_hook else sys.__unraisablehook__)(unraisable)
+        _Dropped.count += 1
+    else:
+        _Dropped.previous(unraisable)
 
 
 def interrupted() -> bool:
-    """Whether an interrupt was dropped by Python since the command started."""
-    return bool(_dropped)
+    """Whether Python dropped an interrupt since the last safe point."""
+    return _Dropped.count > 0
 
 
 def raise_if_interrupted() -> None:
     """A safe point: an interrupt that Python dropped is raised here."""
-    if _dropped:
-        _dropped.clear()
+    if _Dropped.count:
+        _Dropped.count = 0
         raise KeyboardInterrupt
 
 

@@ -233,6 +233,19 @@ async def checked_form(request: Request) -> dict[str, str]:
     return fields
 
 
+async def analyst_form(request: Request, needs: str) -> dict[str, str] | Response:
+    """The posted form of an analyst, CSRF checked; or the refusal (403), ``needs`` naming
+    what was asked ("reviewing")."""
+    try:
+        form = await checked_form(request)
+    except PermissionError as exc:
+        return PlainTextResponse(str(exc), status_code=403)
+    visitor: Visitor = request.state.visitor
+    if not visitor.can_review:
+        return PlainTextResponse(f"{needs} needs the analyst role", status_code=403)
+    return form
+
+
 def _local_target(target: str | None, default: str = "/") -> str:
     """Where to go after a form: a path of this site only."""
     if not target or not target.startswith("/") or target.startswith("//"):
@@ -667,13 +680,10 @@ async def review_post(request: Request) -> Response:
     from tracker.store.review import clear_review, record_review
 
     ws = _ws(request)
-    try:
-        form = await checked_form(request)
-    except PermissionError as exc:
-        return PlainTextResponse(str(exc), status_code=403)
+    form = await analyst_form(request, "reviewing")
+    if isinstance(form, Response):
+        return form
     visitor: Visitor = request.state.visitor
-    if not visitor.can_review:
-        return PlainTextResponse("reviewing needs the analyst role", status_code=403)
     article = form.get("article_id", "")
     if not article.isdigit():
         return PlainTextResponse("review: article_id must be a number", status_code=400)

@@ -7,17 +7,18 @@ Fetches go through the one Fetcher with the configuration's limits and private-h
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from tracker.errors import FetchError, ParseError, TrackerError
 from tracker.wording import name_from
 
 if TYPE_CHECKING:
     from tracker.ingest.probe import Discovery, DryRun
-    from tracker.web.app import Visitor, Workspace
+    from tracker.web.app import Workspace
 
 KINDS = ("auto", "feed", "page", "sitemap")
 SHOWN_ENTRIES = 50
@@ -94,16 +95,7 @@ def _trial(run: DryRun) -> dict[str, Any]:
 def _offers(found: Discovery, taken: set[str]) -> list[dict[str, Any]]:
 
     return [
-        {
-            "url": o.url,
-            "title": o.title,
-            "kind": o.kind,
-            "found_by": o.found_by,
-            "entries": o.entries,
-            "error": o.error,
-            "is_feed": o.is_feed,
-            "name": name_from(o.title or o.url, taken),
-        }
+        {**asdict(o), "is_feed": o.is_feed, "name": name_from(o.title or o.url, taken)}
         for o in found.offers
     ]
 
@@ -115,33 +107,30 @@ def _taken(ws: Workspace) -> set[str]:
         return {s.name for s in all_sources(session)}
 
 
-async def _analyst_form(request: Request) -> dict[str, str] | Response:
-    """The posted form of an analyst, CSRF checked; or the refusal."""
-    from tracker.web.app import checked_form
+async def _posted(request: Request) -> tuple[Workspace, dict[str, str], dict[str, Any]] | Response:
+    """An analyst's look/add form: the workspace, the form's values and what the page will
+    show of them; or the refusal, or the page with the form's problem."""
+    from tracker.web.app import _ws, analyst_form, sources_page
 
-    try:
-        form = await checked_form(request)
-    except PermissionError as exc:
-        return PlainTextResponse(str(exc), status_code=403)
-    visitor: Visitor = request.state.visitor
-    if not visitor.can_review:
-        return PlainTextResponse("adding sources needs the analyst role", status_code=403)
-    return form
-
-
-async def try_source_post(request: Request) -> Response:
-    """Look at a URL: the feeds a page offers (each can be tried or added), or the dry run
-    of a feed, a sitemap or a page followed as a source: what a first fetch would take."""
-    from tracker.web.app import _ws, sources_page
-
-    ws = _ws(request)
-    form = await _analyst_form(request)
+    form = await analyst_form(request, "adding sources")
     if isinstance(form, Response):
         return form
     values = _form_values(form)
     look: dict[str, Any] = {"values": values}
     if problem := _problem(values):
         return sources_page(request, look=look, error=problem)
+    return _ws(request), values, look
+
+
+async def try_source_post(request: Request) -> Response:
+    """Look at a URL: the feeds a page offers (each can be tried or added), or the dry run
+    of a feed, a sitemap or a page followed as a source: what a first fetch would take."""
+    from tracker.web.app import sources_page
+
+    posted = await _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    ws, values, look = posted
     try:
         if values["kind"] == "auto":
             found = await _discover(ws, values["url"])
@@ -168,16 +157,12 @@ async def add_source_post(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     from tracker.store.sources import add_source, all_sources, source_by_url
-    from tracker.web.app import _ws, sources_page
+    from tracker.web.app import sources_page
 
-    ws = _ws(request)
-    form = await _analyst_form(request)
-    if isinstance(form, Response):
-        return form
-    values = _form_values(form)
-    look: dict[str, Any] = {"values": values}
-    if problem := _problem(values):
-        return sources_page(request, look=look, error=problem)
+    posted = await _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    ws, values, look = posted
     kind, title = values["kind"], ""
     with ws.store.read_session() as session:
         existing = source_by_url(session, values["url"])
