@@ -55,6 +55,7 @@ from tracker.store.tables import (  # noqa: E402
     Relation,
     Source,
 )
+from tracker.store.tallies import refresh_relation_links  # noqa: E402
 
 END = datetime(2026, 11, 26, tzinfo=UTC)
 KIND_WEIGHT = {
@@ -345,6 +346,8 @@ def build(path: Path, articles: int, seed: int, years: float, batch: int) -> dic
                 file=sys.stderr,
             )
     print(file=sys.stderr)
+    # As after a fetch run: the links the triggers noted, summarised (migration 0022).
+    refresh_relation_links(store.engine)
     store.close()
     return counts
 

@@ -35,15 +35,22 @@ from tracker.models import (
     Relation,
     VendorMention,
 )
-from tracker.store import Store
+from tracker.store import Store, exposure_queries, tallies
 from tracker.store.articles import link_article, replace_findings, sync_vendors
 from tracker.store.exposure_queries import MANY_VENDORS, StoreExposureData, article_time
 from tracker.store.identity import save_entry
 from tracker.store.review import record_review
 from tracker.store.sources import add_source
-from tracker.store.tables import VENDOR_DAY, Article, Mention
+from tracker.store.tables import (
+    RELATION_LINK,
+    RELATION_LINK_DIRTY,
+    RELATION_LINK_PRODUCT,
+    VENDOR_DAY,
+    Article,
+    Mention,
+)
 from tracker.store.tables import Relation as TableRelation
-from tracker.store.tallies import compact_vendor_days
+from tracker.store.tallies import compact_vendor_days, refresh_relation_links
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 SETTINGS = ExposureSettings()
@@ -632,3 +639,115 @@ def test_a_links_products_are_counted_from_their_own_index(corpus: Corpus) -> No
     ]
     assert {"ix_relation_customer_product", "ix_relation_supplier_product"} <= indexes
     assert plan == "" or "COVERING INDEX ix_relation_customer_product" in plan
+
+
+def _link_facts(corpus: Corpus, *, summary: bool) -> list[list[tuple[object, ...]]]:
+    """``relation_facts`` into Apple and out of TSMC, from the link summary where it can
+    answer (``summary``) or from every report, sorted for comparing."""
+    with corpus.store.session() as session:
+        data = StoreExposureData(session, is_parallel=False)
+        if not summary:
+            data._raw_links = lambda: None  # type: ignore[method-assign]
+        found = [
+            data.relation_facts(customers=["Apple"], end=NOW),
+            data.relation_facts(suppliers=["TSMC"], end=NOW),
+            data.relation_facts(customers=["Apple"], end=NOW, excluding=["Luxshare"]),
+        ]
+    return [
+        sorted(part) for facts in found for part in (facts.tallies, facts.sources, facts.products)
+    ]
+
+
+def _notes(corpus: Corpus) -> int:
+    with corpus.store.session() as session:
+        return len(session.connection().execute(select(RELATION_LINK_DIRTY.c.id)).all())
+
+
+def _same_links(corpus: Corpus) -> list[list[tuple[object, ...]]]:
+    """The summary answers as the reports do, before its refresh and after it."""
+    before = _link_facts(corpus, summary=True)
+    assert before == _link_facts(corpus, summary=False)
+    assert refresh_relation_links(corpus.store.engine) is not None
+    assert _notes(corpus) == 0
+    after = _link_facts(corpus, summary=True)
+    assert after == before
+    return after
+
+
+def test_the_link_summary_follows_every_write(corpus: Corpus) -> None:
+    """Migration 0022: whatever changes a link's reports (a new report, a second source, a new
+    extraction, a change of date, a deleted article, an analyst's verdict), a question answers
+    as if it tallied every report, before the summary is refreshed and after."""
+    first = corpus.article("TSMC and Apple", 3, relations=[("TSMC", "Apple", "confirmed")])
+    corpus.article("Again", 5, relations=[("TSMC", "Apple", "reported")], sources=("wire", "daily"))
+    corpus.article("Modems", 8, relations=[("TSMC", "Qualcomm", "planned")], product="N3")
+    denied = corpus.article("Denied", 2, relations=[("Samsung Electronics", "Apple", "negated")])
+    late = corpus.article("Assembly", 40, relations=[("Luxshare", "Apple", "confirmed")])
+    assert _notes(corpus) > 0  # the triggers noted every link
+    facts = _same_links(corpus)
+    assert facts[0]  # tallies of the links into Apple
+    assert facts[1]  # and their sources
+    with corpus.store.session() as session:
+        conn = session.connection()
+        assert len(conn.execute(select(RELATION_LINK)).all()) == 5
+        assert {tuple(r) for r in conn.execute(select(RELATION_LINK_PRODUCT)).all()} == {
+            ("TSMC", "Qualcomm", "N3", 1)
+        }
+    # A second source carries the first article.
+    with corpus.store.session() as session:
+        assert link_article(session, _article_id(corpus, first), corpus.source("daily"), "g", None)
+        session.commit()
+    _same_links(corpus)
+    # A new extraction of it, a change of date, a deleted article.
+    with corpus.store.session() as session:
+        extraction = Extraction(
+            relations=[Relation("TSMC", "Apple", "A18", "planned", 0.9, "TSMC will make A18.")]
+        )
+        replace_findings(session, _article_id(corpus, first), extraction, corpus.vendor_ids)
+        session.commit()
+    _same_links(corpus)
+    with corpus.store.session() as session:
+        article = session.get(Article, _article_id(corpus, late))
+        assert article is not None
+        article.published_at = NOW - timedelta(days=1)
+        session.add(article)
+        session.commit()
+    assert _same_links(corpus) != facts
+    with corpus.store.session() as session:
+        session.delete(session.get(Article, _article_id(corpus, denied)))
+        session.commit()
+    _same_links(corpus)
+    # Reviewed links are read from their reports (a verdict changes what counts).
+    with corpus.store.session() as session:
+        for verdict, supplier in (("confirmed", "TSMC"), ("rejected", "Luxshare")):
+            record_review(
+                session,
+                kind="relation",
+                verdict=verdict,
+                article_id=_article_id(corpus, first if supplier == "TSMC" else late),
+                supplier=supplier,
+                customer="Apple",
+                now=NOW,
+            )
+        session.commit()
+    reviewed = _same_links(corpus)
+    assert not any(t[0] == "Luxshare" for t in reviewed[0])
+    assert ("TSMC", "Apple", "confirmed") in {t[:3] for t in reviewed[0]}
+
+
+def test_many_changed_links_tally_every_report(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_RAW changed links a question tallies every report, and answers the same;
+    past REBUILD_LINKS the refresh rebuilds the whole summary."""
+    for i, supplier in enumerate(("TSMC", "Luxshare", "Foxconn")):
+        corpus.article(f"Link {i}", i + 1, relations=[(supplier, "Apple", "confirmed")])
+    monkeypatch.setattr(exposure_queries, "MAX_RAW", 1)
+    with corpus.store.session() as session:
+        assert StoreExposureData(session)._raw_links() is None
+    monkeypatch.setattr(tallies, "REBUILD_LINKS", 1)
+    assert refresh_relation_links(corpus.store.engine) == 3
+    monkeypatch.setattr(exposure_queries, "MAX_RAW", 2_000)
+    assert _link_facts(corpus, summary=True) == _link_facts(corpus, summary=False)
+    with corpus.store.session() as session:
+        assert StoreExposureData(session)._raw_links() == set()

@@ -138,9 +138,9 @@ FETCH_PRUNE_BATCHES = 20
 
 def prune_after_fetch(st: State) -> None:
     """Trim the fetch log to ``[schedule] fetch_log_days`` after a run, a bounded amount,
-    and fold the day tallies' change rows (PostgreSQL)."""
+    fold the day tallies' change rows (PostgreSQL) and refresh the link summary."""
     from tracker.store.fetchstate import prune_fetch_log
-    from tracker.store.tallies import compact_vendor_days
+    from tracker.store.tallies import compact_vendor_days, refresh_relation_links
 
     days = st.settings.schedule.fetch_log_days
     prune_fetch_log(
@@ -149,6 +149,7 @@ def prune_after_fetch(st: State) -> None:
         max_batches=FETCH_PRUNE_BATCHES,
     )
     compact_vendor_days(st.store.engine)
+    refresh_relation_links(st.store.engine)
 
 
 def _outcome_row(o: SourceOutcome) -> dict[str, Any]:

@@ -170,6 +170,7 @@ class Daemon:
         assert self.pipeline is not None
         ids = {s.id for s in sources if s.id is not None}
         self._inflight |= ids
+        summary = None
         try:
             summary = await self.pipeline.run(sources)
             self.runs.append(summary)
@@ -189,6 +190,13 @@ class Daemon:
             self._inflight -= ids
             with self.store.session() as session:
                 leases.release_leases(session, self.worker, sorted(ids))
+        if summary is not None and summary.new and not self.stopping.is_set():
+            # The links of the new reports, summarised while they are few (exposure reads the
+            # links changed since from their reports).
+            try:
+                await self.in_thread(lambda: tallies.refresh_relation_links(self.store.engine))
+            except Exception:
+                log.exception("link summary refresh crashed", extra={"fields": {"job": "fetch"}})
         await self.dispatch()  # capacity is free again: more due sources, if there are any
 
     def stop(self) -> None:
@@ -231,7 +239,7 @@ class Daemon:
     def maintain(self) -> int:
         """Prune the fetch log down to ``[schedule] fetch_log_days`` in batches (blocking; a
         stop request ends it between two batches), then fold the day tallies' change rows
-        (PostgreSQL); the fetch-log rows deleted."""
+        (PostgreSQL) and refresh the link summary; the fetch-log rows deleted."""
         days = self.settings.schedule.fetch_log_days
         started = time.monotonic()
         deleted = fetchstate.prune_fetch_log(
@@ -241,6 +249,7 @@ class Daemon:
         )
         if not self.stopping.is_set():
             tallies.compact_vendor_days(self.store.engine)
+            tallies.refresh_relation_links(self.store.engine)
         if deleted:
             log_event(
                 log,

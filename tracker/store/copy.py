@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 import tracker.store.tables  # noqa: F401  (registers every table on the metadata)
 from tracker.errors import StoreError
 from tracker.store.engine import current_revision, make_engine, shown_url, upgrade
+from tracker.store.tallies import refresh_relation_links
 
 BATCH_ROWS = 2000
 
@@ -109,6 +110,8 @@ def copy_database(source_url: str, target_url: str, progress: Progress) -> list[
                     _copy_table(source, writer, table, progress)
                 if target.dialect.name == "postgresql":
                     _move_sequences(writer, tables)
+            # The target's triggers noted every link copied: its summary, built once.
+            refresh_relation_links(target)
         except SQLAlchemyError as exc:
             cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise StoreError(

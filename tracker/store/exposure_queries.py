@@ -28,6 +28,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    tuple_,
     type_coerce,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -50,6 +51,10 @@ from tracker.store.review import (
     relation_verdicts,
 )
 from tracker.store.tables import (
+    RELATION_LINK,
+    RELATION_LINK_DIRTY,
+    RELATION_LINK_PRODUCT,
+    RELATION_LINK_SOURCE,
     VENDOR_DAY,
     Article,
     ArticleSource,
@@ -78,6 +83,9 @@ BUSY_ROWS = 8_000  # mention rows above which a time scan of the window is cheap
 BUSY_EVENTS = 1_500  # the same for events, whose window (30 days) is shorter
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_EXCLUDED = 2_000  # names left out of a link query by a NOT IN list, at most
+# Links changed since the summary's refresh (or reviewed) beyond which a question tallies every
+# report: the summary's rows would be filtered of more than they keep.
+MAX_RAW = 2_000
 
 
 def _chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -330,82 +338,156 @@ class StoreExposureData:
     ) -> RelationFacts:
         """Tallies per (supplier, customer, status), sources of the reports that are not
         negated, and products, for links into ``customers`` or out of ``suppliers``, but for
-        those whose other end is one of ``excluding``."""
-        other: Any = None
-        if customers is not None:
-            side, names = col(Relation.customer), sorted(set(customers))
-            other = col(Relation.supplier)
-        elif suppliers is not None:
-            side, names = col(Relation.supplier), sorted(set(suppliers))
-            other = col(Relation.customer)
-        else:
-            side, names = None, []
+        those whose other end is one of ``excluding``.
+
+        As of now, from the link summary (migration 0022), but for the links changed since it
+        was refreshed or reviewed by an analyst, which are tallied from their reports; as of
+        a past time, every report is tallied."""
+        by = "customer" if customers is not None else "supplier" if suppliers is not None else ""
+        names = sorted(set(customers if customers is not None else suppliers or ()))
         # One list in every statement (not chunked): left out when it would be long.
-        unwanted = sorted(set(excluding)) if other is not None else []
+        unwanted = sorted(set(excluding)) if by else []
         if len(unwanted) > MAX_EXCLUDED:
             unwanted = []
-        batches: list[list[str] | None] = list(_chunks(names)) if side is not None else [None]
-        tallies: list[RelationTally] = []
-        sources: list[tuple[str, str, int]] = []
-        products: list[tuple[str, str, str, int]] = []
+        before_end = not self._is_after_newest(end)  # as of now (the usual case): nothing is
+        raw = None if before_end else self._raw_links()
+        found: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
+        for batch in list(_chunks(names)) if by else [None]:
+            if raw is None:
+                parts = [self._tally_reports(by, batch, unwanted, end if before_end else None)]
+            else:
+                parts = [self._tally_links(by, batch, unwanted, raw)]
+                wanted = set(batch or ())
+                changed = sorted(p for p in raw if not by or p[by == "customer"] in wanted)
+                if changed:
+                    parts.append(self._tally_reports(by, batch, unwanted, None, changed))
+            for part in parts:
+                for rows, more in zip(found, part, strict=True):
+                    rows += more
+        tally_rows, named_rows, product_rows = found
+        times = _Times()
+        return RelationFacts(
+            tuple(
+                RelationTally(s, c, status, int(n), times[first], times[last], float(sure or 0.0))
+                for s, c, status, n, first, last, sure in tally_rows
+            ),
+            tuple((str(s), str(c), int(n)) for s, c, n in named_rows),
+            tuple((str(s), str(c), str(p), int(n)) for s, c, p, n in product_rows),
+        )
+
+    def _raw_links(self) -> set[tuple[str, str]] | None:
+        """The links the summary cannot answer for: noted as changed since its last refresh,
+        or reviewed by an analyst (a verdict changes a report's status or leaves it out).
+        None when there are so many that tallying every report is cheaper."""
+        dirty = RELATION_LINK_DIRTY.c
+        rows = self._rows(select(dirty.supplier, dirty.customer).distinct().limit(MAX_RAW + 1))
+        found = {(str(s), str(c)) for s, c in rows}
+        if self._relation_reviews() != ([], None):
+            reviewed = select(col(Review.supplier), col(Review.customer)).where(
+                col(Review.kind) == "relation"
+            )
+            found |= {(str(s), str(c)) for s, c in self._rows(reviewed.distinct())}
+        return found if len(found) <= MAX_RAW else None
+
+    def _tally_links(
+        self,
+        by: str,
+        batch: list[str] | None,
+        unwanted: list[str],
+        raw: set[tuple[str, str]],
+    ) -> tuple[list[Any], list[Any], list[Any]]:
+        """``relation_facts``' three tallies read from the link summary, but for the ``raw``
+        links."""
+        stmts: list[Executable] = []
+        for table, columns in (
+            (RELATION_LINK, ("status", "articles", "first_at", "last_at", "confidence")),
+            (RELATION_LINK_SOURCE, ("sources",)),
+            (RELATION_LINK_PRODUCT, ("product", "articles")),
+        ):
+            c = table.c
+            chosen: list[Any] = [c.supplier, c.customer]
+            chosen += [
+                type_coerce(c[name], String) if name.endswith("_at") else c[name]
+                for name in columns
+            ]
+            stmt = select(*chosen)
+            if batch is not None:
+                stmt = stmt.where(c[by].in_(batch))
+            if unwanted:
+                stmt = stmt.where(
+                    c["supplier" if by == "customer" else "customer"].not_in(unwanted)
+                )
+            stmts.append(stmt)
+        tally, named, product = self._run_all(stmts)
+        if not raw:
+            return list(tally), list(named), list(product)
+        return (
+            [r for r in tally if (r[0], r[1]) not in raw],
+            [r for r in named if (r[0], r[1]) not in raw],
+            [r for r in product if (r[0], r[1]) not in raw],
+        )
+
+    def _tally_reports(
+        self,
+        by: str,
+        batch: list[str] | None,
+        unwanted: list[str],
+        end: datetime | None,
+        links: list[tuple[str, str]] | None = None,
+    ) -> tuple[Sequence[Any], Sequence[Any], Sequence[Any]]:
+        """``relation_facts``' three tallies counted from the reports (before ``end``, of
+        ``links`` only when given), with the analysts' verdicts."""
         supplier, customer = col(Relation.supplier), col(Relation.customer)
         # The report's time, copied from its article (migration 0017): the tallies read the
         # relation index alone, never the articles.
         when = type_coerce(col(Relation.reported_at), String)
-        before_end: list[ColumnElement[bool]] = []
-        if not self._is_after_newest(end):  # as of now (the usual case) nothing is after it
-            before_end.append(col(Relation.reported_at) < end)
         kept, confirmed = self._relation_reviews()
-        for batch in batches:
-            where: list[ColumnElement[bool]] = [*kept, *before_end]
-            if side is not None and batch is not None:
-                where.append(side.in_(batch))
-            if unwanted:
-                where.append(other.not_in(unwanted))
-            # An analyst's confirmation makes a report confirmed and sure.
-            stated: ColumnElement[Any] = type_coerce(col(Relation.status), String)
-            sure: ColumnElement[Any] = type_coerce(col(Relation.confidence), Float)
-            if confirmed is not None:
-                stated = case((confirmed, "confirmed"), else_=col(Relation.status))
-                sure = case((confirmed, 1.0), else_=col(Relation.confidence))
-            tally = (
-                select(
-                    supplier,
-                    customer,
-                    stated,
-                    func.count(distinct(col(Relation.article_id))),
-                    func.min(when),
-                    func.max(when),
-                    func.max(sure),
-                )
-                .where(*where)
-                .group_by(supplier, customer, stated)
+        where: list[ColumnElement[bool]] = list(kept)
+        if end is not None:
+            where.append(col(Relation.reported_at) < end)
+        if batch is not None:
+            where.append((customer if by == "customer" else supplier).in_(batch))
+        if unwanted:
+            where.append((supplier if by == "customer" else customer).not_in(unwanted))
+        if links is not None:
+            where.append(tuple_(supplier, customer).in_(links))
+        # An analyst's confirmation makes a report confirmed and sure.
+        stated: ColumnElement[Any] = type_coerce(col(Relation.status), String)
+        sure: ColumnElement[Any] = type_coerce(col(Relation.confidence), Float)
+        if confirmed is not None:
+            stated = case((confirmed, "confirmed"), else_=col(Relation.status))
+            sure = case((confirmed, 1.0), else_=col(Relation.confidence))
+        tally = (
+            select(
+                supplier,
+                customer,
+                stated,
+                func.count(distinct(col(Relation.article_id))),
+                func.min(when),
+                func.max(when),
+                func.max(sure),
             )
-            named = (  # source names are unique: distinct ids are distinct names
-                select(supplier, customer, func.count(distinct(col(ArticleSource.source_id))))
-                .join(ArticleSource, col(ArticleSource.article_id) == col(Relation.article_id))
-                .where(*where, col(Relation.status) != NEGATED)
-                .group_by(supplier, customer)
+            .where(*where)
+            .group_by(supplier, customer, stated)
+        )
+        named = (  # source names are unique: distinct ids are distinct names
+            select(supplier, customer, func.count(distinct(col(ArticleSource.source_id))))
+            .join(ArticleSource, col(ArticleSource.article_id) == col(Relation.article_id))
+            .where(*where, col(Relation.status) != NEGATED)
+            .group_by(supplier, customer)
+        )
+        product = (
+            select(
+                supplier,
+                customer,
+                col(Relation.product),
+                func.count(distinct(col(Relation.article_id))),
             )
-            product = (
-                select(
-                    supplier,
-                    customer,
-                    col(Relation.product),
-                    func.count(distinct(col(Relation.article_id))),
-                )
-                .where(*where, col(Relation.product).is_not(None))
-                .group_by(supplier, customer, col(Relation.product))
-            )
-            tally_rows, named_rows, product_rows = self._run_all([tally, named, product])
-            times = _Times()
-            tallies += [
-                RelationTally(s, c, status, int(n), times[first], times[last], float(sure or 0.0))
-                for s, c, status, n, first, last, sure in tally_rows
-            ]
-            sources += [(str(s), str(c), int(n)) for s, c, n in named_rows]
-            products += [(str(s), str(c), str(p), int(n)) for s, c, p, n in product_rows]
-        return RelationFacts(tuple(tallies), tuple(sources), tuple(products))
+            .where(*where, col(Relation.product).is_not(None))
+            .group_by(supplier, customer, col(Relation.product))
+        )
+        tally_rows, named_rows, product_rows = self._run_all([tally, named, product])
+        return tally_rows, named_rows, product_rows
 
     def relation_evidence(
         self, latest: Mapping[tuple[str, str], datetime]

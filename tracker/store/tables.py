@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.store.types import IdList, UTCDateTime
@@ -238,6 +238,49 @@ VENDOR_DAY = Table(
 """Articles mentioning each vendor per day (migration 0018), rejected mentions included.
 Read it by summing: on PostgreSQL a vendor's day has a row per change until
 ``tallies.compact_vendor_days`` folds them (SQLite keeps one row, keyed)."""
+
+RELATION_LINK = Table(
+    "relation_link",
+    DERIVED,
+    Column("supplier", String, nullable=False),
+    Column("customer", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("articles", Integer, nullable=False),
+    Column("first_at", UTCDateTime()),
+    Column("last_at", UTCDateTime()),
+    Column("confidence", Float, nullable=False),
+)
+"""Each reported link's reports per status (migration 0022): distinct articles, first and last
+time, best confidence, as of the last ``tallies.refresh_relation_links``; the links noted in
+``RELATION_LINK_DIRTY`` since are to be read from the relations."""
+
+RELATION_LINK_SOURCE = Table(
+    "relation_link_source",
+    DERIVED,
+    Column("supplier", String, nullable=False),
+    Column("customer", String, nullable=False),
+    Column("sources", Integer, nullable=False),
+)
+"""Each link's distinct sources over its reports that are not negated (migration 0022)."""
+
+RELATION_LINK_PRODUCT = Table(
+    "relation_link_product",
+    DERIVED,
+    Column("supplier", String, nullable=False),
+    Column("customer", String, nullable=False),
+    Column("product", String, nullable=False),
+    Column("articles", Integer, nullable=False),
+)
+"""Each link's distinct articles per product its reports name (migration 0022)."""
+
+RELATION_LINK_DIRTY = Table(
+    "relation_link_dirty",
+    DERIVED,
+    Column("id", Integer, primary_key=True),
+    Column("supplier", String, nullable=False),
+    Column("customer", String, nullable=False),
+)
+"""The links whose relations changed since the summary was refreshed (noted by triggers)."""
 
 
 class VendorCandidate(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""Tallies kept by triggers: folding ``vendor_day``'s change rows on PostgreSQL.
+"""Tallies kept by triggers: folding ``vendor_day``'s change rows on PostgreSQL, refreshing
+the link summary (``relation_link``).
 
 On PostgreSQL the triggers of migration 0018 append a row per change (+n or -n articles for a
 vendor and day) so that concurrent writers never update, lock or deadlock on a shared counter
@@ -9,7 +10,34 @@ itself (one writer at a time): nothing to do there.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, text
+from collections.abc import Sequence
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Executable,
+    delete,
+    distinct,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.exc import OperationalError
+from sqlmodel import col
+
+from tracker.store.tables import (
+    RELATION_LINK,
+    RELATION_LINK_DIRTY,
+    RELATION_LINK_PRODUCT,
+    RELATION_LINK_SOURCE,
+    ArticleSource,
+    Relation,
+)
+
+NEGATED = "negated"
+CHUNK_IDS = 5_000  # note ids per DELETE
 
 # One worker of a fleet folds at a time (two DELETEs over the same rows could deadlock).
 _COMPACT_LOCK_KEY = 0x76656E646F726479  # "vendordy", as the fetch log prune has its own
@@ -41,3 +69,102 @@ def compact_vendor_days(engine: Engine) -> int | None:
         if not conn.execute(_TRY_LOCK, {"key": _COMPACT_LOCK_KEY}).scalar():
             return None
         return int(conn.execute(_COMPACT).rowcount or 0)
+
+
+# --- the link summary (migration 0022) ------------------------------------------------------
+
+_LINK_LOCK_KEY = 0x72656C6C696E6B73  # "rellinks": one refresher at a time
+# Above this many links noted, the whole summary is rebuilt: one grouped pass over the
+# relations costs less than thousands of small ones.
+REBUILD_LINKS = 5_000
+_PAIRS = 400  # links per statement (two parameters each)
+
+
+def _link_fills(pairs: Sequence[tuple[str, str]] | None) -> list[Executable]:
+    """The summary of ``pairs`` (every link: None) computed from the relations, as inserts."""
+    supplier, customer = col(Relation.supplier), col(Relation.customer)
+    article = col(Relation.article_id)
+    only: list[ColumnElement[bool]] = []
+    if pairs is not None:
+        only.append(tuple_(supplier, customer).in_(list(pairs)))
+    link = (
+        select(
+            supplier,
+            customer,
+            col(Relation.status),
+            func.count(distinct(article)),
+            func.min(col(Relation.reported_at)),
+            func.max(col(Relation.reported_at)),
+            func.max(col(Relation.confidence)),
+        )
+        .where(*only)
+        .group_by(supplier, customer, col(Relation.status))
+    )
+    sources = (
+        select(supplier, customer, func.count(distinct(col(ArticleSource.source_id))))
+        .join(ArticleSource, col(ArticleSource.article_id) == article)
+        .where(*only, col(Relation.status) != NEGATED)
+        .group_by(supplier, customer)
+    )
+    product = (
+        select(supplier, customer, col(Relation.product), func.count(distinct(article)))
+        .where(*only, col(Relation.product).is_not(None))
+        .group_by(supplier, customer, col(Relation.product))
+    )
+    return [
+        insert(RELATION_LINK).from_select(
+            ["supplier", "customer", "status", "articles", "first_at", "last_at", "confidence"],
+            link,
+        ),
+        insert(RELATION_LINK_SOURCE).from_select(["supplier", "customer", "sources"], sources),
+        insert(RELATION_LINK_PRODUCT).from_select(
+            ["supplier", "customer", "product", "articles"], product
+        ),
+    ]
+
+
+_SUMMARY = (RELATION_LINK, RELATION_LINK_SOURCE, RELATION_LINK_PRODUCT)
+
+
+def refresh_relation_links(engine: Engine) -> int | None:
+    """Bring the link summary up to date with the links noted as changed; how many links were
+    recomputed, or None when another worker is at it (PostgreSQL) or a writer got in first
+    (SQLite: the next refresh does it). Exact whenever it runs: readers take the noted links
+    from the relations until then."""
+    dirty = RELATION_LINK_DIRTY.c
+    try:
+        with engine.begin() as conn:
+            locking = engine.dialect.name == "postgresql"
+            if locking and not conn.execute(_TRY_LOCK, {"key": _LINK_LOCK_KEY}).scalar():
+                return None
+            notes = conn.execute(select(dirty.id, dirty.supplier, dirty.customer)).all()
+            if not notes:
+                return 0
+            pairs = sorted({(str(s), str(c)) for _, s, c in notes})
+            if len(pairs) > REBUILD_LINKS:
+                for table in _SUMMARY:
+                    conn.execute(delete(table))
+                for fill in _link_fills(None):
+                    conn.execute(fill)
+            else:
+                for start in range(0, len(pairs), _PAIRS):
+                    chunk = pairs[start : start + _PAIRS]
+                    for table in _SUMMARY:
+                        conn.execute(
+                            delete(table).where(
+                                tuple_(table.c.supplier, table.c.customer).in_(chunk)
+                            )
+                        )
+                    for fill in _link_fills(chunk):
+                        conn.execute(fill)
+            # The notes read, and only those: one written meanwhile (PostgreSQL) stays.
+            ids = sorted(int(i) for i, _, _ in notes)
+            for start in range(0, len(ids), CHUNK_IDS):
+                conn.execute(
+                    delete(RELATION_LINK_DIRTY).where(dirty.id.in_(ids[start : start + CHUNK_IDS]))
+                )
+            return len(pairs)
+    except OperationalError:
+        if engine.dialect.name != "sqlite":
+            raise
+        return None  # database is locked, or changed under a read: the next refresh
