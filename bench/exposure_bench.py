@@ -70,11 +70,18 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     parser.add_argument("--only", help="Only the questions whose label contains this.")
-    parser.add_argument(
+    parallel = parser.add_mutually_exclusive_group()
+    parallel.add_argument(
         "--serial",
         action="store_true",
-        help="Run each question's queries one after another on one connection (CPU figures"
-        " that other processes disturb less than the parallel default).",
+        help="Run each question's queries one after another on one connection (the default"
+        " on SQLite).",
+    )
+    parallel.add_argument(
+        "--parallel",
+        action="store_true",
+        help="Run each question's independent queries at once, each on a connection of its"
+        " own (the default on PostgreSQL).",
     )
     parser.add_argument(
         "--days-back", type=float, default=0.0, help="Ask as of this many days before the newest."
@@ -168,6 +175,7 @@ def main() -> int:
         store.close()
         print(f"{args.dump}: {sum(len(c) for c in questions.values())} answers")
         return 0
+    mode = False if args.serial else True if args.parallel else None  # None: the store's choice
     results: list[dict[str, Any]] = []
     for label, calls in questions.items():
         if args.only and args.only not in label:
@@ -179,7 +187,8 @@ def main() -> int:
             call = calls[run % len(calls)]
             started, cpu_started = time.perf_counter(), time.process_time()
             with store.session() as session:
-                report = call(StoreExposureData(session, is_parallel=not args.serial))
+                data = StoreExposureData(session, is_parallel=mode)
+                report = call(data)
             dumps(report.record())
             elapsed = (time.perf_counter() - started) * 1000
             if run:  # the first call warms the cache

@@ -184,11 +184,14 @@ def article_before(end: datetime) -> ColumnElement[bool]:
 class StoreExposureData:
     """The exposure questions' reads, over one session (SQLite or PostgreSQL).
 
-    Independent queries of one question run at once on their own connections (the database
-    works outside Python's lock), when the database is a file or a server.
+    ``is_parallel``: independent queries of one question run at once on their own connections
+    (the server works outside Python's lock). None (the default) does so on PostgreSQL only:
+    on SQLite the rows are made into Python objects under Python's lock, row by row, and the
+    threads' queries took as long as one after another, plus the threads and connections
+    (bench/exposure_bench.py, `--parallel` against the default).
     """
 
-    def __init__(self, session: Session | Connection, *, is_parallel: bool = True) -> None:
+    def __init__(self, session: Session | Connection, *, is_parallel: bool | None = None) -> None:
         self.session = session
         self._newest: datetime | None = None
         self.is_parallel = is_parallel
@@ -229,10 +232,12 @@ class StoreExposureData:
         """The engine to open more connections on, or None to stay on this one."""
         bind = self.session.get_bind() if isinstance(self.session, Session) else self.session
         engine = bind.engine if isinstance(bind, Connection) else bind
-        if not self.is_parallel or not isinstance(engine, Engine):
+        if self.is_parallel is False or not isinstance(engine, Engine):
             return None
-        if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
-            return None  # another connection would see another database
+        if engine.dialect.name == "sqlite" and (
+            self.is_parallel is None or engine.url.database in (None, "", ":memory:")
+        ):
+            return None  # or another connection would see another database
         return engine
 
     def _run_all(self, stmts: Sequence[Executable]) -> list[Sequence[Any]]:
