@@ -244,3 +244,25 @@ def test_the_readme_documents_the_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for heading in ("### `tracker exposure", "### `tracker graph export", "$ tracker vendors show"):
         assert heading in readme
+
+
+def test_the_fetch_leaves_the_link_summary_up_to_date(filled: Cli) -> None:
+    """`tracker fetch` refreshes the link summary after its run (migration 0022): no link is
+    left noted as changed, and the summary holds every reported link."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(filled.db)
+    try:
+        with engine.connect() as conn:
+            noted = conn.execute(text("SELECT count(*) FROM relation_link_dirty")).scalar_one()
+            links = conn.execute(
+                text("SELECT count(DISTINCT supplier || '>' || customer) FROM relation")
+            ).scalar_one()
+            summary = conn.execute(
+                text("SELECT count(DISTINCT supplier || '>' || customer) FROM relation_link")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert noted == 0
+    assert links > 0
+    assert summary == links
