@@ -354,9 +354,9 @@ def with_sources(
         for i, e in enumerate(events):
             if e.event_id in words:
                 title, url, evidence = words[e.event_id]
-                e = replace(e, title=title, url=url, evidence=evidence)
+                e = e._replace(title=title, url=url, evidence=evidence)
             if i < shown:
-                e = replace(e, sources=sources.get(e.article_id, ()))
+                e = e._replace(sources=sources.get(e.article_id, ()))
             events[i] = e
         names = {s for e in n.events for s in sources.get(e.article_id, ())}
         result[vendor] = replace(n, events=tuple(events), event_sources=tuple(sorted(names)))
@@ -733,7 +733,7 @@ def vendor_profile(
             per_week[index] += 1
     recent = data.latest_events(family, now, events)
     sources = data.article_sources({e.article_id for e in recent}) if recent else {}
-    recent = [replace(e, sources=sources.get(e.article_id, ())) for e in recent]
+    recent = [e._replace(sources=sources.get(e.article_id, ())) for e in recent]
     products = sorted(
         (p for p in world.catalog.products.values() if p.vendor in family),
         key=lambda p: (p.category, p.name.casefold()),

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.config import ExposureSettings
 from tracker.models import EVENT_TYPES
@@ -109,11 +109,11 @@ class Evidence:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class EventItem:
+class EventItem(NamedTuple):
     """One event concerning ``vendor``, with its article. A question's window reads its
     events without their words (``title``, ``url``, ``evidence`` empty): only the events quoted
-    are given them (``answers.with_details``)."""
+    are given them (``answers.with_details``). A named tuple: a question reads thousands
+    (1.5 us each as a frozen dataclass, 0.5 as this); change one with ``_replace``."""
 
     event_id: int
     vendor: str
