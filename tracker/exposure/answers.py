@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from tracker.catalog.products import Product
 from tracker.config import ExposureSettings
@@ -209,8 +209,10 @@ class ExposureReport:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Reach:
+class _Reach(NamedTuple):
+    """A company reached by the walk, with the path and edge that reached it (a named tuple:
+    one per candidate link, 1,500 at tier 2)."""
+
     name: str
     tier: int
     path: tuple[str, ...]
@@ -279,7 +281,7 @@ def _walk(
             options.sort(key=lambda r: (-r.dependency, r.path, r.through))
             best = options[0]
             others = [o.path[-2] for o in options[1:] if o.path[-2] != best.path[-2]]
-            found[far] = replace(best, also_via=tuple(dict.fromkeys(others))) if others else best
+            found[far] = best._replace(also_via=tuple(dict.fromkeys(others))) if others else best
         reached |= found
         excluded |= set(found)
         if tier == tiers:

@@ -183,21 +183,31 @@ def reported_links(
     for key, group in tallies.items():
         # One pass per link (this runs for thousands of links at tier 2).
         latest_status, latest = group[0]
-        first_at = latest.first_at
-        last_current: datetime | None = None
-        confidence = 0.0
-        articles = 0
-        by_status: dict[str, int] = {}
-        for status, t in group:
-            articles += t.articles
-            by_status[status] = by_status.get(status, 0) + t.articles
-            first_at = min(first_at, t.first_at)
-            if (t.last_at, status == NEGATED) > (latest.last_at, latest_status == NEGATED):
-                latest_status, latest = status, t
-            if status != NEGATED:
-                confidence = max(confidence, t.confidence)
-                if last_current is None or t.last_at > last_current:
-                    last_current = t.last_at
+        by_status: tuple[tuple[str, int], ...]
+        if len(group) == 1:  # most links: one status
+            current = latest_status != NEGATED
+            articles = latest.articles
+            first_at = latest.first_at
+            confidence = max(0.0, latest.confidence) if current else 0.0
+            last_current = latest.last_at if current else None
+            by_status = ((latest_status, articles),)
+        else:
+            first_at = latest.first_at
+            last_current = None
+            confidence = 0.0
+            articles = 0
+            counts: dict[str, int] = {}
+            for status, t in group:
+                articles += t.articles
+                counts[status] = counts.get(status, 0) + t.articles
+                first_at = min(first_at, t.first_at)
+                if (t.last_at, status == NEGATED) > (latest.last_at, latest_status == NEGATED):
+                    latest_status, latest = status, t
+                if status != NEGATED:
+                    confidence = max(confidence, t.confidence)
+                    if last_current is None or t.last_at > last_current:
+                        last_current = t.last_at
+            by_status = tuple((s, counts[s]) for s in sorted(counts, key=_status_order))
         n_sources = sources.get(key, 0)
         weight = 0.0
         if latest_status != NEGATED and last_current is not None:
@@ -206,20 +216,18 @@ def reported_links(
         ranked = sorted(named, key=lambda cp: (-cp[0], cp[1])) if named else []
         links.append(
             ReportedLink(
-                supplier=key[0],
-                customer=key[1],
-                status=latest_status,
-                articles=articles,
-                sources=n_sources,
-                first_at=first_at,
-                last_at=latest.last_at,
-                last_current_at=last_current,
-                confidence=confidence,
-                products=tuple(p for _, p in ranked),
-                weight=weight,
-                articles_by_status=tuple(
-                    (s, by_status[s]) for s in sorted(by_status, key=_status_order)
-                ),
+                key[0],
+                key[1],
+                latest_status,
+                articles,
+                n_sources,
+                first_at,
+                latest.last_at,
+                last_current,
+                confidence,
+                tuple(p for _, p in ranked),
+                weight,
+                by_status,
             )
         )
     return links
