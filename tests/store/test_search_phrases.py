@@ -229,3 +229,21 @@ def test_the_upgrade_indexes_the_pairs_of_stored_articles(db_url: str) -> None:
             assert conn.execute(text(functions)).scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_the_settings_of_the_older_windows_do_not_outlive_the_search(pg_url: str) -> None:
+    store = Store(pg_url)
+    try:
+        with store.engine.begin() as conn:
+            _insert(conn, True)
+        names = ("jit", "enable_indexscan", "work_mem", "plan_cache_mode")
+        with store.session() as session:
+            before = [session.execute(text(f"SHOW {name}")).scalar() for name in names]
+            # fewer matches than candidates: the older windows' statement runs, in the
+            # session's transaction
+            hits = search_articles(session, parse_query('"lead times"'))
+            assert len(hits) == 3
+            after = [session.execute(text(f"SHOW {name}")).scalar() for name in names]
+        assert after == before
+    finally:
+        store.close()

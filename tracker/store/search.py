@@ -456,11 +456,13 @@ def _postgres_newest(
         # primary key, reading each row's tsvector from TOAST (16,000 of them for a common
         # word in the second window); without plain index scans it cannot. The plans are
         # made for the bounds at hand, never a generic plan once the driver has prepared the
-        # statement.
+        # statement. No JIT: the windows' estimated cost (the whole table's matches, for the
+        # last window) passes jit_above_cost, and compiling took 30-40 ms, more than most of
+        # these statements run (bench/README.md, store_bench).
         values["more"] = need - len(ids)
         conn.exec_driver_sql(
             "SET enable_indexscan = off; SET plan_cache_mode = force_custom_plan;"
-            f" SET work_mem = '{WINDOW_WORK_MEM}'"
+            f" SET work_mem = '{WINDOW_WORK_MEM}'; SET jit = off"
         )
         try:
             ids += conn.execute(rest, values).scalars()
@@ -468,7 +470,7 @@ def _postgres_newest(
             # (In a transaction that the statement aborted, the SETs go with the rollback.)
             with suppress(SQLAlchemyError):
                 conn.exec_driver_sql(
-                    "RESET enable_indexscan; RESET plan_cache_mode; RESET work_mem"
+                    "RESET enable_indexscan; RESET plan_cache_mode; RESET work_mem; RESET jit"
                 )
     return ids
 

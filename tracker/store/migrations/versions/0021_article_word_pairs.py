@@ -51,7 +51,7 @@ def upgrade() -> None:
                   FROM pg_catalog.unnest(vector)) AS second ON second.at = first.at + 1
         $$"""
     )
-    op.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    op.execute("SET LOCAL maintenance_work_mem = '1GB'")
     op.execute(
         "CREATE INDEX ix_article_word_pairs ON article USING gin (article_word_pairs(search))"
     )
