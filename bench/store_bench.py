@@ -616,9 +616,11 @@ def bare_sql(case: Case, sqlite: bool, rank_all: bool) -> tuple[str, str]:
         windows = []
         for k in range(1, ID_WINDOWS):
             gate = " + ".join(f"(SELECT count(*) FROM w{j})" for j in range(1, k))
+            # (the store's oldest window of pairs: the id tested, not intersected)
+            key = "id + 0" if phrase and WORD_PAIRS and k == ID_WINDOWS - 1 else "id"
             windows.append(
                 f"""w{k} AS MATERIALIZED (
-                SELECT id {loose} AND id > %(low_{k})s AND id <= %(high_{k})s
+                SELECT id {loose} AND {key} > %(low_{k})s AND {key} <= %(high_{k})s
                 {f"AND {gate} < %(more)s" if gate else ""}
                 ORDER BY id DESC LIMIT %(more)s)"""
             )
