@@ -5,8 +5,8 @@ The GIN index of the article tsvector (0006, 0010) has no word positions: a phra
 were found by its words alone, and the word order tested on each one's tsvector, read from
 TOAST (stored uncompressed: pglz gives up on a tsvector, lz4 saves 5%), about 9 buffers a
 row. So a phrase was tested on the newest 2,000 articles holding its words only: at a million
-articles "capacity expansion" (words in a tenth of the articles, next to each other in 0.15%)
-took 226 ms and found the 30 newest of its 1,474 matches.
+articles (bench/store_bench.py) "capacity expansion" (words in a tenth of the articles, side
+by side in 0.15%) took 185-224 ms and found 31 of its newest 200 matches.
 
 ``article_word_pairs(search)`` is a tsvector whose lexemes are the article's adjacent pairs,
 ``'lead times'`` (two lexemes of the tsvector one position apart, joined by a space: the
@@ -16,7 +16,9 @@ the 'simple' configuration, so a pair is never mistaken for a word. The index is
 expression index, not a column: nothing more in the row, and the function is run only when a
 row is written (about 0.5 ms for an article of 300 words) or a lossy bitmap is rechecked.
 
-Building the index reads every tsvector: minutes at a million articles.
+The index is large and slow to build: at a million generated articles 6.7 GB (the words'
+index: 0.8 GB; the database 9.9 GB before), and this upgrade took 49 minutes on a shared
+2-core machine, most of it the GIN build sorting ~300 pairs an article in memory.
 
 Revision ID: 0021
 Revises: 0020
@@ -51,7 +53,8 @@ def upgrade() -> None:
                   FROM pg_catalog.unnest(vector)) AS second ON second.at = first.at + 1
         $$"""
     )
-    op.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    # (1 GB built no faster than 256 MB at a million articles: the time goes to comparing keys)
+    op.execute("SET LOCAL maintenance_work_mem = '256MB'")
     op.execute(
         "CREATE INDEX ix_article_word_pairs ON article USING gin (article_word_pairs(search))"
     )
