@@ -83,6 +83,10 @@ try:
     from tracker.store.search import WINDOWS as ID_WINDOWS
 except ImportError:  # code from before the windows of ids
     PHRASE_ROWS, WINDOW_GROWTH, ID_WINDOWS = 0, 8, 1
+try:
+    from tracker.store.search import WORD_PAIRS
+except ImportError:  # code from before the index of adjacent word pairs (migration 0021)
+    WORD_PAIRS = ""
 from tracker.store.tables import Article, ArticleSource, Mention, Source  # noqa: E402
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -473,9 +477,10 @@ def load(backend: Backend, corpus: Corpus, articles: int, batch: int) -> dict[st
         t0 = time.perf_counter()
         copy_conn.execute("SET maintenance_work_mem = '1GB'")
         for definition in deferred:
-            print(f"postgresql: {definition}", file=sys.stderr)
+            t1 = time.perf_counter()
             copy_conn.execute(definition)
             copy_conn.commit()
+            print(f"postgresql: {definition} ({time.perf_counter() - t1:.0f} s)", file=sys.stderr)
         copy_conn.close()
         index_s = time.perf_counter() - t0
         db_s += index_s
@@ -504,10 +509,11 @@ def sizes(backend: Backend) -> dict[str, float]:
             fts = conn.execute("SELECT sum(length(block)) FROM article_fts_data").fetchone()[0]
         return {"db_mb": total / 1e6, "fts_mb": (fts or 0) / 1e6}
     with psycopg.connect(backend.pg_conninfo) as conn:
-        total, gin = conn.execute(
-            "SELECT pg_database_size(current_database()), pg_relation_size('ix_article_search')"
+        total, gin, pairs = conn.execute(
+            "SELECT pg_database_size(current_database()), pg_relation_size('ix_article_search'),"
+            " coalesce(pg_relation_size(to_regclass('ix_article_word_pairs')), 0)"
         ).fetchone()  # type: ignore[misc]
-    return {"db_mb": total / 1e6, "fts_mb": gin / 1e6}
+    return {"db_mb": total / 1e6, "fts_mb": gin / 1e6, "pairs_mb": pairs / 1e6}
 
 
 # The same search written by hand, the same algorithm: of the articles that match and pass the
@@ -598,22 +604,30 @@ def bare_sql(case: Case, sqlite: bool, rank_all: bool) -> tuple[str, str]:
         # held too few (without plain index scans: see Bare.search); a phrase: its words
         # first (the GIN index alone), its word order tested on the newest PHRASE_ROWS of
         # those. Then the ranking of the ids found, given as an array.
-        loose = f"FROM article WHERE search @@ to_tsquery('simple', %(loose)s) {filters}"
+        phrase = "<->" in to_tsquery(parse_query(case.query))
+        if phrase and WORD_PAIRS:
+            # A two-word phrase (every phrase of CASES): its articles are those whose
+            # adjacent word pairs hold it, from that index alone; no word order left to test.
+            loose = f"FROM article WHERE {WORD_PAIRS}(search) @@ %(pairs)s::tsquery {filters}"
+        else:
+            loose = f"FROM article WHERE search @@ to_tsquery('simple', %(loose)s) {filters}"
         first = f"""SELECT id {loose} AND id > %(low_0)s AND id <= %(high_0)s
             ORDER BY id DESC LIMIT %(need)s"""
         windows = []
         for k in range(1, ID_WINDOWS):
             gate = " + ".join(f"(SELECT count(*) FROM w{j})" for j in range(1, k))
+            # (the store's oldest window of pairs: the id tested, not intersected)
+            key = "id + 0" if phrase and WORD_PAIRS and k == ID_WINDOWS - 1 else "id"
             windows.append(
                 f"""w{k} AS MATERIALIZED (
-                SELECT id {loose} AND id > %(low_{k})s AND id <= %(high_{k})s
+                SELECT id {loose} AND {key} > %(low_{k})s AND {key} <= %(high_{k})s
                 {f"AND {gate} < %(more)s" if gate else ""}
                 ORDER BY id DESC LIMIT %(more)s)"""
             )
         held = " UNION ALL ".join(f"SELECT id FROM w{k}" for k in range(1, ID_WINDOWS))
         rest = f"""WITH {", ".join(windows)}
             SELECT id FROM ({held}) AS h ORDER BY id DESC LIMIT %(more)s"""
-        if "<->" in to_tsquery(parse_query(case.query)):
+        if phrase and not WORD_PAIRS:
             newest = """SELECT id FROM article WHERE id = ANY(%(ids)s)
                 AND search @@ to_tsquery('simple', %(match)s)
                 ORDER BY id DESC LIMIT %(candidates)s"""
@@ -683,7 +697,13 @@ class Bare:
             )
             params["loose"] = to_tsquery(node).replace("<->", "&")
             phrase = params["loose"] != params["match"]
-            params["need"] = max(PHRASE_ROWS, self.candidates or 0) if phrase else self.candidates
+            params["need"] = self.candidates
+            if phrase and WORD_PAIRS:
+                words = case.query.strip('"').lower().split()
+                assert len(words) == 2, "the bare query knows two-word phrases only"
+                params["pairs"] = f"'{words[0]} {words[1]}'"
+            elif phrase:
+                params["need"] = max(PHRASE_ROWS, self.candidates or 0)
             if case in BARE_WINDOWS:
                 params["_windows"] = BARE_WINDOWS[case]
         return search, count, params
@@ -718,6 +738,8 @@ class Bare:
             # walked by the primary key.
             self.pg.execute("SET enable_indexscan = off")
             self.pg.execute("SET work_mem = '32MB'")
+            if WORD_PAIRS:  # the store's older windows run without JIT since 0021 too
+                self.pg.execute("SET jit = off")
             try:
                 more = {**params, "more": params["need"] - len(ids)}
                 if explain:
@@ -726,6 +748,7 @@ class Bare:
             finally:
                 self.pg.execute("RESET enable_indexscan")
                 self.pg.execute("RESET work_mem")
+                self.pg.execute("RESET jit")
         if not ids:
             return plans
         return plans + self.pg.execute(prefix + sql, {**params, "ids": ids}).fetchall()
@@ -943,7 +966,8 @@ def report(result: dict[str, Any], per_query: bool) -> None:
         )
     else:
         print("load: none (--reuse)")
-    print(f"size: {r['db_mb']:,} MB, of which full-text index {r['fts_mb']:,} MB")
+    pairs = f", index of adjacent word pairs {r['pairs_mb']:,} MB" if r.get("pairs_mb") else ""
+    print(f"size: {r['db_mb']:,} MB, of which full-text index {r['fts_mb']:,} MB{pairs}")
     if r["kept"]:
         print(f"kept: {r['url']}")
     ranked = "every match" if r["candidates"] is None else f"the newest {r['candidates']:,} matches"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Select,
     Table,
     bindparam,
+    cast,
     column,
     distinct,
     func,
@@ -34,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DataError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.types import UserDefinedType
 from sqlmodel import Session
 
 from tracker.errors import QueryError, StoreError
@@ -55,9 +58,14 @@ WINDOWS = 4
 # PostgreSQL: memory for the older windows' bitmaps, so that a word in a third of the articles
 # keeps an exact one (a lossy bitmap has every row of its pages tested, from TOAST).
 WINDOW_WORK_MEM = "32MB"
-# PostgreSQL: a phrase's word order is tested on the newest PHRASE_ROWS articles that hold all
-# its words (the GIN index has no positions: each test reads the article's tsvector).
+# PostgreSQL: where the index of adjacent word pairs (migration 0021) does not answer a query
+# exactly (a phrase of three words or more, a word outside [A-Za-z0-9]), its word order is
+# tested on the articles the indexes give, the newest CANDIDATES first, then more, up to
+# PHRASE_ROWS in all (each test reads the article's tsvector from TOAST).
 PHRASE_ROWS = 2000
+# PostgreSQL: the function whose GIN index gives the articles holding adjacent word pairs
+# (migration 0021): ``article_word_pairs(search) @@ '''lead times'''::tsquery``.
+WORD_PAIRS = "article_word_pairs"
 # Article ids per block of article_date_block (SQLite: migration 0015, PostgreSQL: 0019).
 DATE_BLOCK_BITS = 10
 
@@ -66,6 +74,16 @@ _fts = table("article_fts", column("rowid"))
 _STATEMENTS: dict[tuple[Any, ...], Any] = {}
 _MAX_ID = select(func.max(Article.__table__.c.id))  # type: ignore[attr-defined]
 _ID_ARRAY = ARRAY(Integer)
+
+
+class _TSQuery(UserDefinedType[str]):
+    """PostgreSQL's tsquery, for a cast (sqlalchemy.dialects.postgresql is not imported on
+    the way to a search: tests/test_startup.py)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "tsquery"
 
 
 def _table(model: Any) -> Table:
@@ -248,6 +266,70 @@ def _loose(node: Node) -> Node:
     )
 
 
+def _pairs_of(term: Term) -> str | None:
+    """The lexemes of ``article_word_pairs`` (migration 0021) a phrase's articles all hold,
+    as tsquery input (``'lead times'``, ``'lead time':*`` for ``lead time*``); None when a
+    word is not plain ASCII letters and digits, the only words whose lexeme is surely the word
+    in lower case ("foo_bar" is two lexemes, "K" in Kelvin lower-cases to "k")."""
+    words = term.text.split()
+    if not all(word.isascii() and word.isalnum() for word in words):
+        return None
+    lexemes = [word.lower() for word in words]
+    pairs = [f"'{a} {b}'" for a, b in pairwise(lexemes)]
+    if term.is_prefix:
+        pairs[-1] += ":*"
+    return pairs[0] if len(pairs) == 1 else "(" + " & ".join(pairs) + ")"
+
+
+def _narrow(node: Node) -> tuple[Node | None, str | None, bool]:
+    """What the indexes can answer of ``node``: a query on the words (the tsvector's index;
+    None: any), a tsquery on the adjacent word pairs (migration 0021; None: any), that every
+    match of ``node`` matches both; and whether matching both is matching ``node`` (then no
+    word order is left to test)."""
+    if isinstance(node, Term):
+        if len(node.text.split()) == 1:
+            return node, None, True
+        pairs = _pairs_of(node)
+        if pairs is None:
+            return _loose(node), None, False
+        # two words: the pair is the phrase; more: each pair, in any order
+        return None, pairs, len(node.text.split()) == 2
+    if isinstance(node, Or):
+        parts = [_narrow(option) for option in node.options]
+        exact = all(part[2] for part in parts)
+        if all(words is None for words, _, _ in parts):
+            return None, "(" + " | ".join(str(pairs) for _, pairs, _ in parts) + ")", exact
+        if all(pairs is None for _, pairs, _ in parts):
+            return Or(tuple(words for words, _, _ in parts if words is not None)), None, exact
+        return _loose(node), None, False  # phrases or words: the words of each
+    words_parts: list[Node] = []
+    pairs_parts: list[str] = []
+    exact = True
+    for part in node.include:
+        words, pairs, is_exact = _narrow(part)
+        if words is not None:
+            words_parts.append(words)
+        if pairs is not None:
+            pairs_parts.append(pairs)
+        exact = exact and is_exact
+    # An excluded phrase is left to the word order test (excluding its words would exclude
+    # too much), and so are the excluded words of a query whose included parts are all
+    # phrases (a query of exclusions only is no index query).
+    excluded = tuple(part for part in node.exclude if _loose(part) == part)
+    if len(excluded) < len(node.exclude) or (excluded and not words_parts):
+        exact = False
+    found: Node | None = None
+    if words_parts:
+        found = (
+            And(tuple(words_parts), excluded)
+            if len(words_parts) > 1 or excluded
+            else words_parts[0]
+        )
+    joined = " & ".join(pairs_parts)
+    pairs = None if not pairs_parts else f"({joined})" if len(pairs_parts) > 1 else joined
+    return found, pairs, exact
+
+
 def _id_windows(top: int, bottom: int) -> list[tuple[int, int]]:
     """WINDOWS (low, high] ranges of ids from ``top`` down to ``bottom``, newest first: the
     first RECENT_IDS wide, each next one WINDOW_GROWTH times wider, the last one the rest
@@ -269,19 +351,20 @@ def _postgres_search(
     candidates: int,
     offset: int = 0,
 ) -> tuple[list[Row], list[int]]:
-    exact = to_tsquery(query)
-    loose = to_tsquery(_loose(query))
-    phrase = loose != exact
-    key = ("postgresql", phrase, *shape)
+    words, pairs, is_exact = _narrow(query)
+    key = ("postgresql", not is_exact, words is not None, pairs is not None, *shape)
     statements = _STATEMENTS.get(key)
     if statements is None:
-        statements = _STATEMENTS[key] = _postgres_statements(_filters("postgresql", shape), phrase)
-    values = {**params, "exact": exact, "loose": loose, "limit": max(limit - offset, 0)}
+        statements = _STATEMENTS[key] = _postgres_statements(
+            _filters("postgresql", shape), *key[1:4]
+        )
+    values = {**params, "exact": to_tsquery(query), "limit": max(limit - offset, 0)}
+    if words is not None:
+        values["loose"] = to_tsquery(words)
+    if pairs is not None:
+        values["pairs"] = pairs
     values["offset"] = offset
     values["candidates"] = candidates
-    # A phrase: its word order is tested on the newest PHRASE_ROWS articles holding all its
-    # words (the tsvector of each read from TOAST), not on all of them.
-    values["need"] = max(candidates, PHRASE_ROWS) if phrase else candidates
     try:
         bind = session.get_bind()
         if session.in_transaction() or not isinstance(bind, Engine):
@@ -331,22 +414,55 @@ def _postgres_run(
         top = min(top or 0, ((high_block + 1) << DATE_BLOCK_BITS) - 1)
     else:
         top, bottom = conn.execute(_MAX_ID).scalar() or 0, 0
+    candidates = values["candidates"]
+    ids = _postgres_newest(conn, first, rest, values, top, bottom, candidates)
+    if phrased is not None and ids:
+        # The word order, tested on the newest articles the indexes gave; if it rejected
+        # some of them, on older ones too, up to PHRASE_ROWS articles in all.
+        gathered = ids
+        ids = list(conn.execute(phrased, {**values, "ids": gathered}).scalars())
+        if len(ids) < candidates and len(gathered) == candidates < PHRASE_ROWS:
+            older = _postgres_newest(
+                conn, first, rest, values, min(gathered) - 1, bottom, PHRASE_ROWS - candidates
+            )
+            if older:
+                ids += conn.execute(phrased, {**values, "ids": older}).scalars()
+                ids = ids[:candidates]
+    if not ids:
+        return [], []
+    return [tuple(row) for row in conn.execute(rank, {**values, "ids": ids}).all()], ids
+
+
+def _postgres_newest(
+    conn: Connection,
+    first: Select[Any],
+    rest: Select[Any],
+    values: dict[str, Any],
+    top: int,
+    bottom: int,
+    need: int,
+) -> list[int]:
+    """The ``need`` newest ids in (``bottom``, ``top``] that match the words and pairs and
+    pass the filters (no word order tested)."""
+    values["need"] = need
     for k, (low, high) in enumerate(_id_windows(top, bottom)):
         values[f"low_{k}"], values[f"high_{k}"] = low, high
     # The newest ids first, the plan left to the planner: a busy word's by the primary key
     # (each row's tsvector tested, a few hundred rows), a rare one's from the GIN index.
     ids = list(conn.execute(first, values).scalars())
-    if len(ids) < values["need"]:
+    if len(ids) < need:
         # Then the older windows, intersecting the GIN index's matches with each window's ids.
         # The planner takes testing a tsvector for cheap and would walk a wide window by the
         # primary key, reading each row's tsvector from TOAST (16,000 of them for a common
         # word in the second window); without plain index scans it cannot. The plans are
         # made for the bounds at hand, never a generic plan once the driver has prepared the
-        # statement.
-        values["more"] = values["need"] - len(ids)
+        # statement. No JIT: the windows' estimated cost (the whole table's matches, for the
+        # last window) passes jit_above_cost, and compiling took 30-40 ms, more than most of
+        # these statements run (bench/README.md, store_bench).
+        values["more"] = need - len(ids)
         conn.exec_driver_sql(
             "SET enable_indexscan = off; SET plan_cache_mode = force_custom_plan;"
-            f" SET work_mem = '{WINDOW_WORK_MEM}'"
+            f" SET work_mem = '{WINDOW_WORK_MEM}'; SET jit = off"
         )
         try:
             ids += conn.execute(rest, values).scalars()
@@ -354,32 +470,42 @@ def _postgres_run(
             # (In a transaction that the statement aborted, the SETs go with the rollback.)
             with suppress(SQLAlchemyError):
                 conn.exec_driver_sql(
-                    "RESET enable_indexscan; RESET plan_cache_mode; RESET work_mem"
+                    "RESET enable_indexscan; RESET plan_cache_mode; RESET work_mem; RESET jit"
                 )
-    if phrased is not None and ids:
-        ids = list(conn.execute(phrased, {**values, "ids": ids}).scalars())
-    if not ids:
-        return [], []
-    return [tuple(row) for row in conn.execute(rank, {**values, "ids": ids}).all()], ids
+    return ids
 
 
 def _postgres_statements(
-    filters: list[ColumnElement[bool]], phrase: bool
+    filters: list[ColumnElement[bool]], phrase: bool, words: bool, pairs: bool
 ) -> tuple[Select[Any], Select[Any], Select[Any] | None, Select[Any]]:
-    """The newest matches in the first window of ids; in the older ones; for a phrase, those
-    that hold it; the ranked hits."""
+    """The newest matches in the first window of ids; in the older ones; for a phrase whose
+    word order is left to test, those that hold it; the ranked hits. The matches: of the
+    words (the tsvector's index) and of the adjacent pairs (its own, migration 0021)."""
     simple: ColumnElement[Any] = literal_column("'simple'")
     exact = func.to_tsquery(simple, bindparam("exact"))
-    loose = func.to_tsquery(simple, bindparam("loose"))
     vector: ColumnElement[str] = literal_column("article.search")
     need = bindparam("need", type_=Integer)
+    matched: list[ColumnElement[bool]] = []
+    if words:
+        matched.append(vector.op("@@")(func.to_tsquery(simple, bindparam("loose"))))
+    if pairs:
+        # The pairs as lexemes (a space inside: to_tsquery would split them into words).
+        given = cast(bindparam("pairs"), _TSQuery())
+        matched.append(getattr(func, WORD_PAIRS)(vector).op("@@")(given))
 
     def window(k: int) -> Select[Any]:
+        article_id: ColumnElement[int] = _article.c.id
+        if pairs and not words and k == WINDOWS - 1:
+            # The oldest window is most of the table: intersecting the few articles holding
+            # the pairs with its range of the primary key (850,000 ids at a million, 53 ms)
+            # costs more than testing the id of each. The planner, with no statistics on the
+            # pairs (it takes 0.5% of the rows for any), would; "+ 0" keeps it to the test.
+            article_id = _article.c.id + 0
         return select(_article.c.id).where(
-            vector.op("@@")(loose),
+            *matched,
             *filters,
-            _article.c.id > bindparam(f"low_{k}", type_=Integer),
-            _article.c.id <= bindparam(f"high_{k}", type_=Integer),
+            article_id > bindparam(f"low_{k}", type_=Integer),
+            article_id <= bindparam(f"high_{k}", type_=Integer),
         )
 
     first = window(0).order_by(_article.c.id.desc()).limit(need)
@@ -507,8 +633,10 @@ def search_page(
     order they were stored in; at least ``limit``) are ranked and the best ``limit`` returned,
     equal scores newest first. SQLite ranks with FTS5's bm25 (title weighted 5x), PostgreSQL
     with ts_rank_cd over a tsvector whose title words weigh 2.5x the body's; both use no
-    stemming. On PostgreSQL a phrase's word order is tested on the newest ``PHRASE_ROWS``
-    articles that hold all its words only.
+    stemming. On PostgreSQL a phrase's articles come from the index of adjacent word pairs
+    (migration 0021), exactly for a phrase of two words of ASCII letters and digits; a longer
+    phrase, or one with another word, has its word order tested on the newest ``PHRASE_ROWS``
+    articles the indexes give only.
     """
     dialect = session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
