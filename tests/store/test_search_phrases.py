@@ -210,7 +210,7 @@ def test_the_upgrade_indexes_the_pairs_of_stored_articles(db_url: str) -> None:
         upgrade(engine, "0020")
         with engine.begin() as conn:
             _insert(conn, postgres)
-        assert upgrade(engine) == ("0020", "0021")
+        assert upgrade(engine, "0021") == ("0020", "0021")
         store = Store(db_url)
         try:
             assert _ids(store, '"lead times"') == [1, 2, 3]

@@ -16,7 +16,7 @@ so answers are exact at every moment; the refresh recomputes the noted links and
 notes it read (only those: a note written meanwhile waits for the next refresh).
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-06
 """
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
