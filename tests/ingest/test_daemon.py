@@ -278,5 +278,17 @@ async def test_a_worker_claims_more_as_soon_as_a_batch_is_done(
             # A bound for a stuck worker, far below the hour to the next tick.
             await asyncio.wait_for(daemon.run(), timeout=120)
             await watcher
+        # Each fetch run that stored something refreshed the link summary (migration 0022).
+        with store.engine.connect() as conn:
+            noted = conn.exec_driver_sql("SELECT count(*) FROM relation_link_dirty").scalar()
+            links = conn.exec_driver_sql(
+                "SELECT count(*) FROM (SELECT DISTINCT supplier, customer FROM relation)"
+            ).scalar()
+            summary = conn.exec_driver_sql(
+                "SELECT count(*) FROM (SELECT DISTINCT supplier, customer FROM relation_link)"
+            ).scalar()
+        assert noted == 0
+        assert links
+        assert summary == links
     finally:
         store.close()

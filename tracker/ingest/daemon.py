@@ -190,9 +190,9 @@ class Daemon:
             self._inflight -= ids
             with self.store.session() as session:
                 leases.release_leases(session, self.worker, sorted(ids))
-        if summary is not None and summary.new and not self.stopping.is_set():
+        if summary is not None and summary.new:
             # The links of the new reports, summarised while they are few (exposure reads the
-            # links changed since from their reports).
+            # links changed since from their reports), even when stopping: it is quick.
             try:
                 await self.in_thread(lambda: tallies.refresh_relation_links(self.store.engine))
             except Exception:

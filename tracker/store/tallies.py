@@ -134,9 +134,13 @@ def refresh_relation_links(engine: Engine) -> int | None:
     dirty = RELATION_LINK_DIRTY.c
     try:
         with engine.begin() as conn:
-            locking = engine.dialect.name == "postgresql"
-            if locking and not conn.execute(_TRY_LOCK, {"key": _LINK_LOCK_KEY}).scalar():
-                return None
+            if engine.dialect.name == "postgresql":
+                if not conn.execute(_TRY_LOCK, {"key": _LINK_LOCK_KEY}).scalar():
+                    return None
+            else:
+                # Take the write lock first (waiting out another writer): a read, then a write,
+                # would fail if another connection wrote in between.
+                conn.execute(text("DELETE FROM relation_link_dirty WHERE 0"))
             notes = conn.execute(select(dirty.id, dirty.supplier, dirty.customer)).all()
             if not notes:
                 return 0
