@@ -187,8 +187,7 @@ def main() -> int:
             call = calls[run % len(calls)]
             started, cpu_started = time.perf_counter(), time.process_time()
             with store.session() as session:
-                data = StoreExposureData(session, is_parallel=mode)
-                report = call(data)
+                report = call(StoreExposureData(session, is_parallel=mode))
             dumps(report.record())
             elapsed = (time.perf_counter() - started) * 1000
             if run:  # the first call warms the cache

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     Executable,
-    Float,
     Select,
     String,
     and_,
@@ -67,10 +66,10 @@ from tracker.store.tables import (
     Source,
     Vendor,
 )
+from tracker.store.tallies import link_tallies
 
 T = TypeVar("T")
 CHUNK = 500  # names or ids per IN (...) list; far below every engine's parameter limit
-NEGATED = "negated"
 # Above this many vendors, reading the window's articles in time order beats one index probe
 # per vendor over its whole history, which SQLite's planner (without ANALYZE statistics) picks
 # for an IN list: such queries leave the vendor filter out and apply it in Python.
@@ -362,8 +361,8 @@ class StoreExposureData:
                 parts = [self._tally_reports(by, batch, unwanted, end if before_end else None)]
             else:
                 parts = [self._tally_links(by, batch, unwanted, raw)]
-                wanted = set(batch or ())
-                changed = sorted(p for p in raw if not by or p[by == "customer"] in wanted)
+                wanted, end_of = set(batch or ()), 1 if by == "customer" else 0
+                changed = sorted(p for p in raw if not by or p[end_of] in wanted)
                 if changed:
                     parts.append(self._tally_reports(by, batch, unwanted, None, changed))
             for part in parts:
@@ -387,7 +386,8 @@ class StoreExposureData:
         dirty = RELATION_LINK_DIRTY.c
         rows = self._rows(select(dirty.supplier, dirty.customer).distinct().limit(MAX_RAW + 1))
         found = {(str(s), str(c)) for s, c in rows}
-        if self._relation_reviews() != ([], None):
+        kept, confirmed = self._relation_reviews()
+        if kept or confirmed is not None:
             reviewed = select(col(Review.supplier), col(Review.customer)).where(
                 col(Review.kind) == "relation"
             )
@@ -443,9 +443,6 @@ class StoreExposureData:
         """``relation_facts``' three tallies counted from the reports (before ``end``, of
         ``links`` only when given), with the analysts' verdicts."""
         supplier, customer = col(Relation.supplier), col(Relation.customer)
-        # The report's time, copied from its article (migration 0017): the tallies read the
-        # relation index alone, never the articles.
-        when = type_coerce(col(Relation.reported_at), String)
         kept, confirmed = self._relation_reviews()
         where: list[ColumnElement[bool]] = list(kept)
         if end is not None:
@@ -456,41 +453,14 @@ class StoreExposureData:
             where.append((supplier if by == "customer" else customer).not_in(unwanted))
         if links is not None:
             where.append(tuple_(supplier, customer).in_(links))
-        # An analyst's confirmation makes a report confirmed and sure.
-        stated: ColumnElement[Any] = type_coerce(col(Relation.status), String)
-        sure: ColumnElement[Any] = type_coerce(col(Relation.confidence), Float)
-        if confirmed is not None:
-            stated = case((confirmed, "confirmed"), else_=col(Relation.status))
-            sure = case((confirmed, 1.0), else_=col(Relation.confidence))
-        tally = (
-            select(
-                supplier,
-                customer,
-                stated,
-                func.count(distinct(col(Relation.article_id))),
-                func.min(when),
-                func.max(when),
-                func.max(sure),
+        if confirmed is None:
+            tally, named, product = link_tallies(where)
+        else:  # an analyst's confirmation makes a report confirmed and sure
+            tally, named, product = link_tallies(
+                where,
+                case((confirmed, "confirmed"), else_=col(Relation.status)),
+                case((confirmed, 1.0), else_=col(Relation.confidence)),
             )
-            .where(*where)
-            .group_by(supplier, customer, stated)
-        )
-        named = (  # source names are unique: distinct ids are distinct names
-            select(supplier, customer, func.count(distinct(col(ArticleSource.source_id))))
-            .join(ArticleSource, col(ArticleSource.article_id) == col(Relation.article_id))
-            .where(*where, col(Relation.status) != NEGATED)
-            .group_by(supplier, customer)
-        )
-        product = (
-            select(
-                supplier,
-                customer,
-                col(Relation.product),
-                func.count(distinct(col(Relation.article_id))),
-            )
-            .where(*where, col(Relation.product).is_not(None))
-            .group_by(supplier, customer, col(Relation.product))
-        )
         tally_rows, named_rows, product_rows = self._run_all([tally, named, product])
         return tally_rows, named_rows, product_rows
 

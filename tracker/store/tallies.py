@@ -11,11 +11,15 @@ itself (one writer at a time): nothing to do there.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Engine,
     Executable,
+    Float,
+    Select,
+    String,
     delete,
     distinct,
     func,
@@ -23,6 +27,7 @@ from sqlalchemy import (
     select,
     text,
     tuple_,
+    type_coerce,
 )
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col
@@ -36,7 +41,7 @@ from tracker.store.tables import (
     Relation,
 )
 
-NEGATED = "negated"
+NEGATED = "negated"  # a relation that denies or ends the link
 CHUNK_IDS = 5_000  # note ids per DELETE
 
 # One worker of a fleet folds at a time (two DELETEs over the same rows could deadlock).
@@ -80,43 +85,64 @@ REBUILD_LINKS = 5_000
 _PAIRS = 400  # links per statement (two parameters each)
 
 
-def _link_fills(pairs: Sequence[tuple[str, str]] | None) -> list[Executable]:
-    """The summary of ``pairs`` (every link: None) computed from the relations, as inserts."""
+def link_tallies(
+    where: Sequence[ColumnElement[bool]],
+    stated: ColumnElement[Any] | None = None,
+    sure: ColumnElement[Any] | None = None,
+) -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
+    """A link's three tallies over the relations that pass ``where``: per (supplier, customer,
+    status) the distinct articles, first and last time (as the driver gives them), best
+    confidence; per link the distinct sources of the reports that are not negated; per link
+    and product the distinct articles. ``stated`` and ``sure`` stand for the status and the
+    confidence (an analyst's confirmation changes both)."""
     supplier, customer = col(Relation.supplier), col(Relation.customer)
     article = col(Relation.article_id)
-    only: list[ColumnElement[bool]] = []
-    if pairs is not None:
-        only.append(tuple_(supplier, customer).in_(list(pairs)))
-    link = (
+    # The report's time, copied from its article (migration 0017): the tallies read the
+    # relation index alone, never the articles.
+    when = type_coerce(col(Relation.reported_at), String)
+    if stated is None:
+        stated = type_coerce(col(Relation.status), String)
+    if sure is None:
+        sure = type_coerce(col(Relation.confidence), Float)
+    tally = (
         select(
             supplier,
             customer,
-            col(Relation.status),
+            stated,
             func.count(distinct(article)),
-            func.min(col(Relation.reported_at)),
-            func.max(col(Relation.reported_at)),
-            func.max(col(Relation.confidence)),
+            func.min(when),
+            func.max(when),
+            func.max(sure),
         )
-        .where(*only)
-        .group_by(supplier, customer, col(Relation.status))
+        .where(*where)
+        .group_by(supplier, customer, stated)
     )
-    sources = (
+    named = (  # source names are unique: distinct ids are distinct names
         select(supplier, customer, func.count(distinct(col(ArticleSource.source_id))))
         .join(ArticleSource, col(ArticleSource.article_id) == article)
-        .where(*only, col(Relation.status) != NEGATED)
+        .where(*where, col(Relation.status) != NEGATED)
         .group_by(supplier, customer)
     )
     product = (
         select(supplier, customer, col(Relation.product), func.count(distinct(article)))
-        .where(*only, col(Relation.product).is_not(None))
+        .where(*where, col(Relation.product).is_not(None))
         .group_by(supplier, customer, col(Relation.product))
     )
+    return tally, named, product
+
+
+def _link_fills(pairs: Sequence[tuple[str, str]] | None) -> list[Executable]:
+    """The summary of ``pairs`` (every link: None) computed from the relations, as inserts."""
+    only: list[ColumnElement[bool]] = []
+    if pairs is not None:
+        only.append(tuple_(col(Relation.supplier), col(Relation.customer)).in_(list(pairs)))
+    tally, named, product = link_tallies(only)
     return [
         insert(RELATION_LINK).from_select(
             ["supplier", "customer", "status", "articles", "first_at", "last_at", "confidence"],
-            link,
+            tally,
         ),
-        insert(RELATION_LINK_SOURCE).from_select(["supplier", "customer", "sources"], sources),
+        insert(RELATION_LINK_SOURCE).from_select(["supplier", "customer", "sources"], named),
         insert(RELATION_LINK_PRODUCT).from_select(
             ["supplier", "customer", "product", "articles"], product
         ),
