@@ -98,6 +98,8 @@ class Article(SQLModel, table=True):
     text_note: str | None = None
     # Unique where not empty: one article per text (migration 0011, a partial index).
     content_hash: str
+    # On SQLite the index is on (published_at, fetched_at): a period's times read from it alone
+    # (migration 0023).
     published_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
     fetched_at: datetime = Field(sa_column=_utc(index=True, nullable=False))
     # The ids of the vendors its mentions name, sorted: a copy of the mention rows kept in the
