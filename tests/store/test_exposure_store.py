@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import inspect
 from sqlmodel import col, select
 
@@ -37,6 +38,7 @@ from tracker.models import (
 )
 from tracker.store import Store, exposure_queries, tallies
 from tracker.store.articles import link_article, replace_findings, sync_vendors
+from tracker.store.engine import _alembic_config
 from tracker.store.exposure_queries import MANY_VENDORS, StoreExposureData, article_time
 from tracker.store.identity import save_entry
 from tracker.store.review import record_review
@@ -751,3 +753,43 @@ def test_many_changed_links_tally_every_report(
     assert _link_facts(corpus, summary=True) == _link_facts(corpus, summary=False)
     with corpus.store.session() as session:
         assert StoreExposureData(session)._raw_links() == set()
+
+
+def test_a_periods_events_and_their_times_come_from_the_index_alone(corpus: Corpus) -> None:
+    """Migration 0023: on SQLite the article's two times are indexed together, so the events
+    of a window (and their times) are read without the article rows, whose text comes first;
+    the same events on both backends, and a downgrade gives the old index back."""
+    corpus.article("Kioxia fire", 3, events=[("disruption", ["Kioxia"])])
+    corpus.article("Kioxia old", 40, events=[("shortage", ["Kioxia"])])
+    with corpus.store.session() as session:
+        data = StoreExposureData(session, is_parallel=False)
+        found = data.events(["Kioxia"], NOW - timedelta(days=30), NOW)
+        conn = session.connection()
+        if conn.dialect.name == "sqlite":
+            stmt = data._bare_event_select().where(
+                exposure_queries.article_between(NOW - timedelta(days=30), NOW)
+            )
+            compiled = stmt.compile(conn)
+            plan = " ".join(
+                str(r[-1])
+                for r in conn.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values())
+                )
+            )
+            assert "COVERING INDEX ix_article_published_fetched" in plan, plan
+            assert "ix_article_published_at" not in plan
+    assert [(e.vendor, e.type) for e in found] == [("Kioxia", "disruption")]
+    assert found[0].at == NOW - timedelta(days=3)
+    engine = corpus.store.engine
+    if engine.dialect.name != "sqlite":
+        return
+    index_names = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'article'"
+    with engine.begin() as conn:
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0022")
+        assert "ix_article_published_at" in set(conn.exec_driver_sql(index_names).scalars())
+        command.upgrade(cfg, "0023")
+        names = set(conn.exec_driver_sql(index_names).scalars())
+    assert "ix_article_published_fetched" in names
+    assert "ix_article_published_at" not in names
