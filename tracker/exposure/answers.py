@@ -257,27 +257,39 @@ def _walk(
             declared = [d for m in members for d in world.declared_by_supplier.get(m, ())]
         graph = SupplyGraph(declared, reported_links(facts, now, settings.half_life_days))
         candidates: dict[str, list[_Reach]] = {}
+        families = {head: world.family(head) for head in frontier}
+        discount = settings.tier_discount if tier > 1 else 1.0
+        # Thousands of links at tier 2: what depends on the link alone is found once.
         for edge in graph.edges.values():
             near, far = (
                 (edge.customer, edge.supplier) if upstream else (edge.supplier, edge.customer)
             )
-            if near not in heads_of or far in excluded:
+            heads = heads_of.get(near)
+            if heads is None or far in excluded:
                 continue
-            for head in heads_of[near]:
-                if far in world.family(head):
+            current = edge.is_current
+            strength = edge.strength if current else 0.0
+            for head in heads:
+                if far in families[head]:
                     continue
-                if not edge.is_current:
+                if not current:
                     if tier == 1:
                         not_current.setdefault(far, edge)
                     continue
                 parent = frontier[head]
-                discount = settings.tier_discount if tier > 1 else 1.0
-                dependency = (parent.dependency if parent else 1.0) * edge.strength * discount
+                dependency = (parent.dependency if parent else 1.0) * strength * discount
                 path = (parent.path if parent else (subject,)) + (far,)
                 reach = _Reach(far, tier, path, edge, dependency, near if near != head else "")
-                candidates.setdefault(far, []).append(reach)
+                found_for = candidates.get(far)
+                if found_for is None:
+                    candidates[far] = [reach]
+                else:
+                    found_for.append(reach)
         found: dict[str, _Reach] = {}
         for far, options in candidates.items():
+            if len(options) == 1:
+                found[far] = options[0]
+                continue
             options.sort(key=lambda r: (-r.dependency, r.path, r.through))
             best = options[0]
             others = [o.path[-2] for o in options[1:] if o.path[-2] != best.path[-2]]
@@ -321,15 +333,21 @@ def news_for(
     for event in events_found:
         by_vendor.setdefault(event.vendor, []).append(event)
     result: dict[str, VendorNews] = {}
+    decays: dict[datetime, float] = {}
     for vendor, family in families.items():
-        mentions = sum(counts.get(n, (0, 0))[0] for n in family)
-        baseline = sum(counts.get(n, (0, 0))[1] for n in family)
-        events: dict[int, EventItem] = {}
-        for member in family:
-            for event in by_vendor.get(member, ()):
-                events.setdefault(event.event_id, event)
+        if len(family) == 1:  # most companies: no subsidiary
+            mentions, baseline = counts.get(vendor, (0, 0))
+            found: Collection[EventItem] = by_vendor.get(vendor, ())
+        else:
+            mentions = sum(counts.get(n, (0, 0))[0] for n in family)
+            baseline = sum(counts.get(n, (0, 0))[1] for n in family)
+            events: dict[int, EventItem] = {}
+            for member in family:
+                for event in by_vendor.get(member, ()):
+                    events.setdefault(event.event_id, event)
+            found = list(events.values())
         result[vendor] = summarize_news(
-            vendor, mentions, baseline, events.values(), window, now, settings
+            vendor, mentions, baseline, found, window, now, settings, decays
         )
     return result
 

@@ -198,13 +198,30 @@ def risk_of(
     usual_per_week: float,
     now: datetime,
     news_half_life_days: float,
+    decays: dict[datetime, float] | None = None,
 ) -> float:
-    """Events weighted by type and age, plus ``log2`` of a mention surge over the baseline."""
-    weight = sum(
-        RISK_WEIGHTS.get(e.type, 0.25) * decay(now - e.at, news_half_life_days) for e in events
-    )
+    """Events weighted by type and age, plus ``log2`` of a mention surge over the baseline.
+    ``decays`` keeps each event time's decay for the next call (the events of one article
+    concern several companies)."""
+    known = {} if decays is None else decays
+
+    def aged(at: datetime) -> float:
+        found = known.get(at)
+        if found is None:
+            found = known[at] = decay(now - at, news_half_life_days)
+        return found
+
+    weight = sum(RISK_WEIGHTS.get(e.type, 0.25) * aged(e.at) for e in events)
     surge = max(0.0, math.log2((per_week + 1.0) / (usual_per_week + 1.0)))
     return weight + surge
+
+
+def _newest_first(event: EventItem) -> tuple[datetime, int]:
+    return event.at, event.event_id
+
+
+def _most_urgent_first(event: EventItem) -> tuple[int, float]:
+    return _URGENCY.get(event.type, 99), -event.at.timestamp()
 
 
 def summarize_news(
@@ -215,15 +232,20 @@ def summarize_news(
     window: Window,
     now: datetime,
     settings: ExposureSettings,
+    decays: dict[datetime, float] | None = None,
 ) -> VendorNews:
-    """A company's news: events counted once per article and type, ranked most urgent first."""
-    unique: dict[tuple[int, str], EventItem] = {}
-    for event in sorted(events, key=lambda e: (e.at, e.event_id), reverse=True):
-        unique.setdefault((event.article_id, event.type), event)
-    ranked = tuple(
-        sorted(unique.values(), key=lambda e: (_URGENCY.get(e.type, 99), -e.at.timestamp()))
-    )
+    """A company's news: events counted once per article and type, ranked most urgent first
+    (``decays`` as in ``risk_of``: a question summarises hundreds of companies)."""
+    found = events if isinstance(events, list | tuple) else list(events)
+    ranked: tuple[EventItem, ...]
+    if len(found) > 1:
+        unique: dict[tuple[int, str], EventItem] = {}
+        for event in sorted(found, key=_newest_first, reverse=True):
+            unique.setdefault((event.article_id, event.type), event)
+        ranked = tuple(sorted(unique.values(), key=_most_urgent_first))
+    else:
+        ranked = tuple(found)
     per_week = mentions / window.weeks
     usual = baseline_mentions / window.baseline_weeks
-    risk = risk_of(ranked, per_week, usual, now, settings.news_half_life_days)
+    risk = risk_of(ranked, per_week, usual, now, settings.news_half_life_days, decays)
     return VendorNews(vendor, mentions, baseline_mentions, ranked, window, risk)
