@@ -3,8 +3,10 @@ own list, and the news that touches them, with the sentences that prove each lin
 
 from __future__ import annotations
 
+import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -48,6 +50,19 @@ def load_world(st: State) -> World:
         return World.build(st.extractor.gazetteer, st.extractor.catalog)
     catalog = load_catalog(recipe.catalog_dir) if recipe.catalog_dir else Catalog()
     return World.build(load_gazetteer(recipe.vendors_file), catalog.merged(recipe.extra_products))
+
+
+@contextmanager
+def started() -> Iterator[None]:
+    """Start-up is over: what it built (modules, settings, the names and the catalog) stays
+    out of the collector's walks while the question runs (``gc.freeze``), and is handed back
+    after. A tier-2 question makes tens of thousands of objects, and each full collection
+    walked the whole start-up heap: 4-6% of its CPU (bench/exposure_bench.py)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def resolve_times(since: str | None, as_of: str | None) -> tuple[datetime | None, datetime]:
@@ -261,25 +276,26 @@ def exposure(
         except UnicodeDecodeError as exc:
             raise ParseError(f"exposure --parts: {value}: not UTF-8 text ({exc.reason})") from exc
         rows_text = read_parts(text, str(value))
-    with store.session() as session:
-        data = StoreExposureData(session)
-        asked = Asked(world, data, window, now, settings, limit)
-        if question == "customer":
-            report = answer_customer(asked, str(value), tier=tier or 1)
-        elif question == "supplier":
-            report = answer_supplier(asked, str(value), tier=tier or 1)
-        elif question == "product":
-            report = answer_product(asked, str(value), tier=tier or 2)
-        elif question == "watchlist":
-            name, items = _watchlist(st, world, str(value))
-            report = answer_watchlist(asked, name, items, question="watchlist")
-        else:
-            items = part_items(world, rows_text)
-            for item in items:
-                if item.note:
-                    stderr.print(f"note: {item.label}: {item.note}")
-            report = answer_watchlist(asked, Path(str(value)).name, items, question="parts")
-    render_report(report, fmt, st.settings.tzinfo())
+    with started():
+        with store.session() as session:
+            data = StoreExposureData(session)
+            asked = Asked(world, data, window, now, settings, limit)
+            if question == "customer":
+                report = answer_customer(asked, str(value), tier=tier or 1)
+            elif question == "supplier":
+                report = answer_supplier(asked, str(value), tier=tier or 1)
+            elif question == "product":
+                report = answer_product(asked, str(value), tier=tier or 2)
+            elif question == "watchlist":
+                name, items = _watchlist(st, world, str(value))
+                report = answer_watchlist(asked, name, items, question="watchlist")
+            else:
+                items = part_items(world, rows_text)
+                for item in items:
+                    if item.note:
+                        stderr.print(f"note: {item.label}: {item.note}")
+                report = answer_watchlist(asked, Path(str(value)).name, items, question="parts")
+        render_report(report, fmt, st.settings.tzinfo())
 
 
 def show_vendor(st: State, name: str, fmt: Format, as_of: str | None = None) -> None:
