@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, text
 
 from tracker.query import parse_query
 from tracker.store import Store
-from tracker.store.search import search_articles
+from tracker.store.search import search_articles, search_page
 from tracker.store.types import UTCDateTime
 
 VENDORS = [(1, "TSMC", ""), (2, "Apple", ""), (3, "TSMC Arizona", "TSMC")]
@@ -219,3 +219,44 @@ def test_a_phrase_is_found_past_newer_articles_holding_its_words_apart(
     # adjacent word pairs (migration 0021), not by testing the newest PHRASE_ROWS of them
     monkeypatch.setattr(search, "PHRASE_ROWS", 2)
     assert _ids(store, '"lead times"', candidates=1, limit=1) == [2]
+
+
+@pytest.mark.parametrize(
+    ("query", "options"),
+    [
+        ("capacity", {}),
+        ("capacity", {"candidates": 3, "limit": 3}),
+        ("capacity", {"vendors": ["TSMC"], "candidates": 2, "limit": 2}),
+        ("capacity", {"sources": ["trade"]}),
+        ('"lead times"', {}),
+        ("capacity", {"since": datetime(2026, 11, 2, tzinfo=UTC), "limit": 2}),
+        ("nothing", {}),
+    ],
+)
+def test_hits_alone_are_the_hits_of_the_page(
+    store: Store, query: str, options: dict[str, object]
+) -> None:
+    """Without the candidates' ids (SQLite: one statement ranks and reads the hits) a search
+    gives what the page with them gives, page by page."""
+    with store.session() as session:
+        alone = search_articles(session, parse_query(query), **options)  # type: ignore[arg-type]
+        page = search_page(session, parse_query(query), **options)  # type: ignore[arg-type]
+        limit = int(options.get("limit", 20))  # type: ignore[call-overload]
+        pages = [
+            search_page(
+                session,
+                parse_query(query),
+                **{**options, "limit": start + 1, "offset": start},  # type: ignore[arg-type]
+            ).hits
+            for start in range(limit)
+        ]
+        second = search_page(
+            session,
+            parse_query(query),
+            **{**options, "limit": 2, "offset": 1, "with_ids": False},  # type: ignore[arg-type]
+        )
+    assert alone == page.hits
+    assert [hit for hits in pages for hit in hits] == alone
+    assert second.hits == alone[1:2]
+    assert second.candidate_ids == [] or store.engine.dialect.name == "postgresql"
+    assert (page.candidate_ids != []) == (alone != [])

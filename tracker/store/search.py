@@ -185,8 +185,11 @@ def _sqlite_dates(since: bool, until: bool) -> list[TextClause]:
     ]
 
 
-def _sqlite_statements(shape: tuple[int, bool, bool, bool]) -> tuple[Select[Any], Select[Any]]:
-    """The newest matches that pass the filters, (id, score); the hits, given their ids."""
+def _sqlite_statements(
+    shape: tuple[int, bool, bool, bool],
+) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """The newest matches that pass the filters, (id, score); the hits, given their ids; and
+    both in one, the hits of the best of the newest, ranked (when their ids are not wanted)."""
     match = text("article_fts MATCH :match")
     score = func.bm25(literal_column("article_fts"), 5.0, 1.0)
     # FTS5 walks its doclists from the highest rowid down and stops at the limit; the filters
@@ -211,7 +214,21 @@ def _sqlite_statements(shape: tuple[int, bool, bool, bool]) -> tuple[Select[Any]
     hits = select(*_HIT_COLUMNS, snippet, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES).where(
         _article.c.id.in_(bindparam("ids", expanding=True))
     )
-    return newest, hits
+    # The best ``shown`` after ``offset``, equal scores newest first, as _sqlite_search sorts.
+    ranked = newest.subquery("newest")
+    best = (
+        select(ranked.c.id, ranked.c.score)
+        .order_by(ranked.c.score, ranked.c.id.desc())
+        .limit(bindparam("shown", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("best")
+    )
+    one = (
+        select(*_HIT_COLUMNS, snippet, _SQLITE_VENDOR_NAMES, _SQLITE_SOURCE_NAMES, best.c.score)
+        .select_from(best.join(_article, _article.c.id == best.c.id))
+        .order_by(best.c.score, best.c.id.desc())
+    )
+    return newest, hits, one
 
 
 def _sqlite_search(
@@ -222,14 +239,26 @@ def _sqlite_search(
     limit: int,
     candidates: int,
     offset: int = 0,
+    *,
+    with_ids: bool = True,
 ) -> tuple[list[Row], list[int]]:
     key = ("sqlite", *shape)
     statements = _STATEMENTS.get(key)
     if statements is None:
         statements = _STATEMENTS[key] = _sqlite_statements(shape)
-    newest_stmt, hits_stmt = statements
+    newest_stmt, hits_stmt, one_stmt = statements
     values = {**params, "match": to_fts5(query), "candidates": candidates}
     conn = session.connection()
+    if not with_ids:  # one statement, as a hand-written one would be: no ids to Python
+        try:
+            shown = max(limit - offset, 0)
+            found = conn.execute(one_stmt, {**values, "shown": shown, "offset": offset}).all()
+        except OperationalError as exc:
+            raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
+        return [
+            (*row[:6], -float(row[8]), *_sqlite_names(row[6], row[7]))
+            for row in found
+        ], []
     try:
         newest = conn.execute(newest_stmt, values).all()
         ids = [int(r[0]) for r in newest]
@@ -622,10 +651,12 @@ def search_page(
     limit: int = 20,
     offset: int = 0,
     candidates: int = CANDIDATES,
+    with_ids: bool = True,
 ) -> SearchPage:
     """Articles matching ``query``, best first, filtered by vendor, source and date (the
     best ``limit``, less the first ``offset``: a page); and the ids of the matches that were
-    ranked (for ``search_facets``).
+    ranked (for ``search_facets``; on SQLite none without ``with_ids``, which saves bringing
+    them to Python: one statement instead of two).
 
     An article must name every one of ``vendors`` (each by itself or one of its
     subsidiaries; names are the store's, in any case) and come from any one of ``sources``.
@@ -652,7 +683,9 @@ def search_page(
     if until is not None:
         params["until"] = until
     if dialect == "sqlite":
-        rows, ids = _sqlite_search(session, query, params, shape, limit, candidates, offset)
+        rows, ids = _sqlite_search(
+            session, query, params, shape, limit, candidates, offset, with_ids=with_ids
+        )
     else:
         rows, ids = _postgres_search(session, query, params, shape, limit, candidates, offset)
     hits = [
@@ -695,6 +728,7 @@ def search_articles(
         until=until,
         limit=limit,
         candidates=candidates,
+        with_ids=False,
     ).hits
 
 
