@@ -211,13 +211,16 @@ def test_a_bad_digest_config_is_one_line(cli: Cli) -> None:
 
 def test_the_older_watchlist_form_still_works_with_one_warning(fetched: Cli) -> None:
     base = fetched.config.read_text(encoding="utf-8")
-    new = configure(fetched, None)(
-        "digest", "preview", "daily", "--format", "text", "--date", upcoming()
-    )
-    fetched.config.write_text(base, encoding="utf-8")
-    old = configure(fetched, None, LEGACY)(
-        "digest", "preview", "daily", "--format", "text", "--date", upcoming()
-    )
+    # The two previews are compared whole and show the time they were made: the clock stands
+    # still for both (they ran a minute apart on a busy machine).
+    with time_machine.travel(datetime.now(UTC), tick=False):
+        new = configure(fetched, None)(
+            "digest", "preview", "daily", "--format", "text", "--date", upcoming()
+        )
+        fetched.config.write_text(base, encoding="utf-8")
+        old = configure(fetched, None, LEGACY)(
+            "digest", "preview", "daily", "--format", "text", "--date", upcoming()
+        )
     assert old.exit_code == new.exit_code == 0, old.output
     assert old.stdout == new.stdout
     assert "warning" not in new.stderr
