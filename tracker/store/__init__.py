@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from tracker.store.engine import make_engine, upgrade
+from tracker.store.engine import QUERY_ONLY, make_engine, upgrade
 
 
 class Store:
@@ -45,6 +45,7 @@ class Store:
             if self.dialect == "postgresql":
                 connection.exec_driver_sql("SET TRANSACTION READ ONLY")
             elif self.dialect == "sqlite":
+                connection.info[QUERY_ONLY] = True  # undone as the connection goes back
                 connection.exec_driver_sql("PRAGMA query_only = ON")
             try:
                 yield session

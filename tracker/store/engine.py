@@ -35,9 +35,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_writable(dbapi_connection: Any, _record: Any) -> None:
-    """A pooled connection goes back writable, whatever a read-only session set."""
-    if dbapi_connection is not None:
+QUERY_ONLY = "query_only"  # in a pooled connection's info while a read-only session set it
+
+
+def _sqlite_writable(dbapi_connection: Any, record: Any) -> None:
+    """A pooled connection goes back writable when a read-only session made it read-only
+    (``Store.read_session`` notes it in the connection's info): the statement is not run on
+    every return to the pool (a search's connection goes back many times a second)."""
+    if dbapi_connection is None:
+        return
+    if record is None or record.info.pop(QUERY_ONLY, False):
         dbapi_connection.execute("PRAGMA query_only = OFF")
 
 
