@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import bindparam, text
 
+from tracker.errors import QueryError
 from tracker.query import parse_query
-from tracker.store import Store
+from tracker.store import Store, search
 from tracker.store.search import search_articles, search_page
 from tracker.store.types import UTCDateTime
 
@@ -260,3 +262,22 @@ def test_hits_alone_are_the_hits_of_the_page(
     assert second.hits == alone[1:2]
     assert second.candidate_ids == [] or store.engine.dialect.name == "postgresql"
     assert (page.candidate_ids != []) == (alone != [])
+
+
+def test_a_query_the_engine_refuses_is_a_query_error_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: FTS5 refusing a MATCH is the same QueryError with or without the ids (the one
+    statement runs on the driver's cursor, the page's through SQLAlchemy)."""
+    store = Store(f"sqlite:///{tmp_path / 'refused.db'}")
+    monkeypatch.setattr(search, "to_fts5", lambda node: 'AND OR "')
+    messages = []
+    try:
+        for run in (search_articles, search_page):
+            with store.session() as session, pytest.raises(QueryError) as refused:
+                run(session, parse_query("capacity"))
+            messages.append(str(refused.value))
+    finally:
+        store.close()
+    assert messages[0] == messages[1]
+    assert messages[0].startswith("search: the search engine refused the query (fts5: syntax")

@@ -7,6 +7,7 @@ third of a million articles would otherwise be scored a third of a million times
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -213,8 +214,21 @@ def _sqlite_one(
     arguments = driver.arguments(values)
     if engine is not None:
         with engine.connect() as conn:
-            return conn.exec_driver_sql(driver.sql, arguments).all()
-    return session.connection().exec_driver_sql(driver.sql, arguments).all()
+            return _driver_rows(conn, driver.sql, arguments)
+    return _driver_rows(session.connection(), driver.sql, arguments)
+
+
+def _driver_rows(conn: Connection, sql: str, arguments: tuple[Any, ...]) -> list[Any]:
+    """The rows of ``sql`` on the connection's own DB-API cursor (SQLAlchemy's result around
+    it cost 0.1 ms more a search); a refused query raises as through SQLAlchemy."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        rows: list[Any] = cursor.execute(sql, arguments).fetchall()
+        return rows
+    except sqlite3.OperationalError as exc:
+        raise OperationalError(sql, arguments, exc) from exc
+    finally:
+        cursor.close()
 
 
 def _sqlite_time(value: str) -> datetime:
