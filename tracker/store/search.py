@@ -305,7 +305,7 @@ def _sqlite_statements(
         .subquery("best")
     )
     # The times as stored (naive UTC text), read by _sqlite_time: a DateTime column's own
-    # reading parses them with a regular expression, a third of our layer's time on a rare word.
+    # reading parses them with a regular expression (20 hits: 107 against 51 us).
     times = [type_coerce(c, String) for c in _HIT_COLUMNS[3:]]
     one = (
         select(
