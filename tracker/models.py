@@ -86,12 +86,15 @@ calibrated on labelled news (``bench/relation_calibration.py``)."""
 RELATION_SHOWN = 0.6
 """The least confidence at which a relation is shown at all (see ``RELATION_SURE``)."""
 
+NEGATED = "negated"
+"""The status of a relation that denies or ends the link."""
+
 
 def shown_status(status: str, confidence: float) -> str | None:
     """How a relation is shown: ``confirmed`` when the extraction is sure of a fact,
     ``reported`` for any other current relation it is fairly sure of, ``negated`` as is,
     and None (held back) below ``RELATION_SHOWN``."""
-    if status == "negated":
+    if status == NEGATED:
         return status
     if confidence < RELATION_SHOWN:
         return None

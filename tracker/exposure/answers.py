@@ -280,11 +280,7 @@ def _walk(
                 dependency = (parent.dependency if parent else 1.0) * strength * discount
                 path = (parent.path if parent else (subject,)) + (far,)
                 reach = _Reach(far, tier, path, edge, dependency, near if near != head else "")
-                found_for = candidates.get(far)
-                if found_for is None:
-                    candidates[far] = [reach]
-                else:
-                    found_for.append(reach)
+                candidates.setdefault(far, []).append(reach)
         found: dict[str, _Reach] = {}
         for far, options in candidates.items():
             if len(options) == 1:

@@ -11,9 +11,7 @@ from tracker.catalog.gazetteer import Gazetteer
 from tracker.catalog.names import product_names, vendor_names
 from tracker.catalog.products import Catalog, Product
 from tracker.exposure.scores import reported_weight
-from tracker.models import shown_status
-
-NEGATED = "negated"
+from tracker.models import NEGATED, shown_status
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,23 +164,12 @@ def reported_links(
     The latest report decides the status; on a tie a negation wins (the same article both
     states and denies the link: not counted as current).
     """
-    # This runs for thousands of links at tier 2: the statuses shown are looked up once per
-    # (status, confidence), the weights once per (confidence, sources, time).
-    shown_of: dict[tuple[str, float], str | None] = {}
     # (status as shown, tally): thousands of tallies at tier 2, not copied one by one.
     tallies: dict[tuple[str, str], list[tuple[str, RelationTally]]] = {}
     for t in facts.tallies:
-        told = (t.status, t.confidence)
-        shown = (
-            shown_of[told] if told in shown_of else shown_of.setdefault(told, shown_status(*told))
-        )
-        if shown is not None and t.supplier != t.customer:
-            pair = (t.supplier, t.customer)
-            group = tallies.get(pair)
-            if group is None:
-                tallies[pair] = [(shown, t)]
-            else:
-                group.append((shown, t))
+        shown = shown_status(t.status, t.confidence)
+        if t.supplier != t.customer and shown is not None:
+            tallies.setdefault((t.supplier, t.customer), []).append((shown, t))
     sources: dict[tuple[str, str], int] = {}
     for supplier, customer, count in facts.sources:
         sources[(supplier, customer)] = sources.get((supplier, customer), 0) + count
@@ -190,7 +177,6 @@ def reported_links(
     for supplier, customer, product, count in facts.products:
         if product:
             products.setdefault((supplier, customer), []).append((count, product))
-    weights: dict[tuple[float, int, datetime], float] = {}
     links: list[ReportedLink] = []
     for key, group in tallies.items():
         latest_status, latest = group[0]
@@ -222,13 +208,7 @@ def reported_links(
         n_sources = sources.get(key, 0)
         weight = 0.0
         if latest_status != NEGATED and last_current is not None:
-            asked = (confidence, n_sources, last_current)
-            found = weights.get(asked)
-            if found is None:
-                found = weights[asked] = reported_weight(
-                    confidence, n_sources, last_current, now, half_life_days
-                )
-            weight = found
+            weight = reported_weight(confidence, n_sources, last_current, now, half_life_days)
         named = products.get(key)
         if not named:
             ranked: tuple[str, ...] = ()

@@ -282,7 +282,7 @@ class StoreExposureData:
 
         def run(stmt: Executable) -> Sequence[Any]:
             with engine.connect() as conn:
-                return conn.execute(stmt, params).all() if params else conn.execute(stmt).all()
+                return conn.execute(stmt, params).all()
 
         with ThreadPoolExecutor(max_workers=len(stmts) - 1) as pool:
             others = pool.map(run, stmts[1:])
@@ -328,7 +328,7 @@ class StoreExposureData:
         return self.session.connection()
 
     def _rows(self, stmt: Executable, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
-        return self._conn.execute(stmt, params).all() if params else self._conn.execute(stmt).all()
+        return self._conn.execute(stmt, params).all()
 
     def _vendor_ids(self, names: Collection[str]) -> dict[int, str]:
         ids: dict[int, str] = {}
@@ -672,8 +672,8 @@ class StoreExposureData:
                     slots.append((slot, 1))
         counts: dict[int, list[int]] = {}
         # Small statements (a few milliseconds each): on this connection, one after another.
-        found = [self._rows(stmt, params) for stmt, params in stmts]
-        for (slot, sign), rows in zip(slots, found, strict=True):
+        results = [self._rows(stmt, params) for stmt, params in stmts]
+        for (slot, sign), rows in zip(slots, results, strict=True):
             for found, n in rows:
                 if found in keys:
                     counts.setdefault(int(found), [0, 0])[slot] += sign * int(n)

@@ -8,8 +8,8 @@ third of a million articles would otherwise be scored a third of a million times
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -198,24 +198,29 @@ def _sqlite_one(
 ) -> Sequence[Any]:
     """The rows of the one-statement search: on the driver's cursor, with the statement
     compiled once (SQLAlchemy's run of a built statement cost 0.15-0.25 ms more on a 1.5 ms
-    search), and outside the session's transaction when it has none (no BEGIN, COMMIT or
-    session connection for a read of one statement). A list of sources (an expanding
-    parameter) goes through SQLAlchemy."""
+    search). A list of sources (an expanding parameter) goes through SQLAlchemy."""
+    with _reading(session) as conn:
+        if key[2]:  # sources: rendered per call
+            return conn.execute(stmt, values).all()
+        driver = _DRIVER.get(key)
+        if driver is None:
+            driver = _DRIVER[key] = _DriverStatement.compile(stmt, conn.dialect)
+        return _driver_rows(conn, driver.sql, driver.arguments(values))
+
+
+@contextmanager
+def _reading(session: Session) -> Iterator[Connection]:
+    """The connection a search reads on: outside the session's transaction when it has none
+    (no BEGIN or COMMIT round trip for a read, and the session's own connection left as it is,
+    for whatever the caller does next; on PostgreSQL in autocommit), else the session's."""
     bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) and not session.in_transaction() else None
-    if key[2]:  # sources: rendered per call
-        if engine is not None:
-            with engine.connect() as conn:
-                return conn.execute(stmt, values).all()
-        return session.connection().execute(stmt, values).all()
-    driver = _DRIVER.get(key)
-    if driver is None:
-        driver = _DRIVER[key] = _DriverStatement.compile(stmt, bind.dialect)
-    arguments = driver.arguments(values)
-    if engine is not None:
-        with engine.connect() as conn:
-            return _driver_rows(conn, driver.sql, arguments)
-    return _driver_rows(session.connection(), driver.sql, arguments)
+    if session.in_transaction() or not isinstance(bind, Engine):
+        yield session.connection()
+        return
+    with bind.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
 
 
 def _driver_rows(conn: Connection, sql: str, arguments: tuple[Any, ...]) -> list[Any]:
@@ -495,16 +500,8 @@ def _postgres_search(
     values["offset"] = offset
     values["candidates"] = candidates
     try:
-        bind = session.get_bind()
-        if session.in_transaction() or not isinstance(bind, Engine):
-            found = _postgres_run(session.connection(), statements, values)
-        else:
-            # Outside the session's transaction no BEGIN or COMMIT round trip is needed (the
-            # session's own connection is left as it is, for whatever the caller does next).
-            with bind.connect() as conn:
-                found = _postgres_run(
-                    conn.execution_options(isolation_level="AUTOCOMMIT"), statements, values
-                )
+        with _reading(session) as conn:
+            found = _postgres_run(conn, statements, values)
     except (ProgrammingError, DataError) as exc:
         raise QueryError(f"search: the search engine refused the query ({exc.orig})") from exc
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -241,11 +242,20 @@ VENDOR_DAY = Table(
 Read it by summing: on PostgreSQL a vendor's day has a row per change until
 ``tallies.compact_vendor_days`` folds them (SQLite keeps one row, keyed)."""
 
-RELATION_LINK = Table(
+
+def _per_link(name: str, *columns: Column[Any]) -> Table:
+    """A table of the link summary (migration 0022): rows of a (supplier, customer) link."""
+    return Table(
+        name,
+        DERIVED,
+        Column("supplier", String, nullable=False),
+        Column("customer", String, nullable=False),
+        *columns,
+    )
+
+
+RELATION_LINK = _per_link(
     "relation_link",
-    DERIVED,
-    Column("supplier", String, nullable=False),
-    Column("customer", String, nullable=False),
     Column("status", String, nullable=False),
     Column("articles", Integer, nullable=False),
     Column("first_at", UTCDateTime()),
@@ -256,20 +266,11 @@ RELATION_LINK = Table(
 time, best confidence, as of the last ``tallies.refresh_relation_links``; the links noted in
 ``RELATION_LINK_DIRTY`` since are to be read from the relations."""
 
-RELATION_LINK_SOURCE = Table(
-    "relation_link_source",
-    DERIVED,
-    Column("supplier", String, nullable=False),
-    Column("customer", String, nullable=False),
-    Column("sources", Integer, nullable=False),
-)
+RELATION_LINK_SOURCE = _per_link("relation_link_source", Column("sources", Integer, nullable=False))
 """Each link's distinct sources over its reports that are not negated (migration 0022)."""
 
-RELATION_LINK_PRODUCT = Table(
+RELATION_LINK_PRODUCT = _per_link(
     "relation_link_product",
-    DERIVED,
-    Column("supplier", String, nullable=False),
-    Column("customer", String, nullable=False),
     Column("product", String, nullable=False),
     Column("articles", Integer, nullable=False),
 )

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col
 
+from tracker.models import NEGATED
 from tracker.store.tables import (
     RELATION_LINK,
     RELATION_LINK_DIRTY,
@@ -41,7 +42,6 @@ from tracker.store.tables import (
     Relation,
 )
 
-NEGATED = "negated"  # a relation that denies or ends the link
 CHUNK_IDS = 5_000  # note ids per DELETE
 
 # One worker of a fleet folds at a time (two DELETEs over the same rows could deadlock).
@@ -194,7 +194,7 @@ def refresh_relation_links(engine: Engine) -> int | None:
                     delete(RELATION_LINK_DIRTY).where(dirty.id.in_(ids[start : start + CHUNK_IDS]))
                 )
             return len(pairs)
-    except OperationalError:
-        if engine.dialect.name != "sqlite":
+    except OperationalError as exc:
+        if engine.dialect.name != "sqlite" or "locked" not in str(exc.orig):
             raise
         return None  # database is locked, or changed under a read: the next refresh
