@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Insert, Table, bindparam, delete, insert, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Dialect,
+    Insert,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    update,
+)
 from sqlmodel import Session, SQLModel, col, select
 
 from tracker.catalog.gazetteer import Gazetteer
@@ -168,12 +178,51 @@ def _new_id(inserted: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def _insert_rows(connection: Connection, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
-    """One executemany per table: an article brings ~100 rows, and ORM objects cost ~0.1 ms
-    each (measured by bench/fetch_bench.py: storing was the bottleneck of a fetch)."""
+# The findings' columns, in the order of the tuples _save_findings builds.
+_FINDING_COLUMNS: dict[type[SQLModel], tuple[str, ...]] = {
+    Mention: ("article_id", "vendor_id", "surface", "sentence", "start", "end"),
+    ProductMention: (
+        *("article_id", "catalog_id", "name", "vendor", "category", "surface", "sentence"),
+    ),
+    Relation: (
+        *("article_id", "supplier", "customer", "product", "status", "confidence"),
+        *("evidence", "attribution"),
+    ),
+    EventVendor: ("event_id", "vendor"),
+    VendorCandidate: ("article_id", "name", "sentence"),
+}
+_DRIVER_INSERTS: dict[tuple[str, str, type[SQLModel]], tuple[str, bool]] = {}
+
+
+def _driver_insert(dialect: Dialect, table: type[SQLModel]) -> tuple[str, bool]:
+    """The INSERT of a findings table in the driver's own SQL, compiled once per dialect, and
+    whether it takes positional parameters (SQLite's ?) or named ones (psycopg's %(name)s)."""
+    key = (dialect.name, str(dialect.paramstyle), table)
+    found = _DRIVER_INSERTS.get(key)
+    if found is None:
+        compiled = _INSERTS[table].compile(
+            dialect=dialect, column_keys=list(_FINDING_COLUMNS[table]), for_executemany=True
+        )
+        if compiled.positional:  # the tuples' order must be the statement's
+            assert tuple(compiled.positiontup or ()) == _FINDING_COLUMNS[table]
+        found = _DRIVER_INSERTS[key] = (compiled.string, compiled.positional)
+    return found
+
+
+def _insert_rows(
+    connection: Connection, table: type[SQLModel], rows: list[tuple[Any, ...]]
+) -> None:
+    """One executemany per table, run by the driver: an article brings ~100 rows (66 vendor
+    mentions an article on bench/fetch_bench.py's pages), and SQLAlchemy's handling of an
+    executemany's parameters cost 10 µs a row, twice what SQLite takes to store one. Every
+    column is a plain int, float or str: no type of ours has a conversion to skip."""
     if rows:
-        # The Table, not the class: a plain executemany, without the ORM's per-row work.
-        connection.execute(_INSERTS[table], rows)
+        sql, positional = _driver_insert(connection.dialect, table)
+        if positional:
+            connection.exec_driver_sql(sql, rows)
+        else:
+            columns = _FINDING_COLUMNS[table]
+            connection.exec_driver_sql(sql, [dict(zip(columns, row, strict=True)) for row in rows])
 
 
 def _save_findings(
@@ -184,14 +233,14 @@ def _save_findings(
         connection,
         Mention,
         [
-            {
-                "article_id": article_id,
-                "vendor_id": vendor_ids[mention.vendor],
-                "surface": mention.surface,
-                "sentence": mention.sentence,
-                "start": mention.start,
-                "end": mention.end,
-            }
+            (
+                article_id,
+                vendor_ids[mention.vendor],
+                mention.surface,
+                mention.sentence,
+                mention.start,
+                mention.end,
+            )
             for mention in extraction.mentions
             if mention.vendor in vendor_ids
         ],
@@ -200,15 +249,7 @@ def _save_findings(
         connection,
         ProductMention,
         [
-            {
-                "article_id": article_id,
-                "catalog_id": p.catalog_id,
-                "name": p.name,
-                "vendor": p.vendor,
-                "category": p.category,
-                "surface": p.surface,
-                "sentence": p.sentence,
-            }
+            (article_id, p.catalog_id, p.name, p.vendor, p.category, p.surface, p.sentence)
             for p in extraction.products
         ],
     )
@@ -216,20 +257,20 @@ def _save_findings(
         connection,
         Relation,
         [
-            {
-                "article_id": article_id,
-                "supplier": r.supplier,
-                "customer": r.customer,
-                "product": r.product,
-                "status": r.status,
-                "confidence": r.confidence,
-                "evidence": r.evidence,
-                "attribution": r.attribution,
-            }
+            (
+                article_id,
+                r.supplier,
+                r.customer,
+                r.product,
+                r.status,
+                r.confidence,
+                r.evidence,
+                r.attribution,
+            )
             for r in extraction.relations
         ],
     )
-    event_vendors: list[dict[str, Any]] = []
+    event_vendors: list[tuple[Any, ...]] = []
     for e in extraction.events:
         event = connection.execute(
             _INSERTS[Event],
@@ -241,13 +282,10 @@ def _save_findings(
             },
         )
         event_id = _new_id(event)
-        event_vendors.extend({"event_id": event_id, "vendor": vendor} for vendor in e.vendors)
+        event_vendors.extend((event_id, vendor) for vendor in e.vendors)
     _insert_rows(connection, EventVendor, event_vendors)
     _insert_rows(
         connection,
         VendorCandidate,
-        [
-            {"article_id": article_id, "name": c.name, "sentence": c.sentence}
-            for c in extraction.candidates
-        ],
+        [(article_id, c.name, c.sentence) for c in extraction.candidates],
     )
