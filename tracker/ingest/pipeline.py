@@ -145,10 +145,14 @@ class _SaveJob:
     entry_url: str | None
 
 
+SaveResult = tuple[str, int | None]  # an entry's outcome and its article's id
+
+
 class _BatchWriter:
     """The one writer: articles built within ``BATCH_WINDOW_S`` of each other are stored in
-    one transaction (each behind its own savepoint), which saves a commit and a connection
-    per article. A batch is atomic: a crash stores all of it or none."""
+    one transaction, which saves a commit and a connection per article. A batch is atomic: a
+    crash stores all of it or none. It is written at once; when that fails it is written
+    again with a savepoint per article, so that a bad one is lost alone."""
 
     BATCH_WINDOW_S = 0.05
     MAX_BATCH = 64
@@ -156,14 +160,14 @@ class _BatchWriter:
     def __init__(self, store: Store, vendor_ids: dict[str, int]) -> None:
         self.store = store
         self.vendor_ids = vendor_ids
-        self._queue: list[tuple[_SaveJob, asyncio.Future[tuple[str, int | None]]]] = []
+        self._queue: list[tuple[_SaveJob, asyncio.Future[SaveResult]]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._timings: Timings | None = None
 
-    async def save(self, job: _SaveJob, timings: Timings) -> tuple[str, int | None]:
+    async def save(self, job: _SaveJob, timings: Timings) -> SaveResult:
         """Store (or link) ``job``'s article; returns the outcome and the article's id."""
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[tuple[str, int | None]] = loop.create_future()
+        future: asyncio.Future[SaveResult] = loop.create_future()
         self._queue.append((job, future))
         self._timings = timings
         if len(self._queue) >= self.MAX_BATCH:
@@ -185,18 +189,12 @@ class _BatchWriter:
         # then URL), so two writers storing the same articles wait for each other instead of
         # deadlocking; a deadlock that still happens costs one article a retry, not the batch.
         batch.sort(key=lambda item: (item[0].record.content_hash, item[0].record.canonical_url))
-        results: list[tuple[str, int | None] | BaseException] = []
-        try:
-            with self.store.session() as session:
-                fetchstate.begin_write(session)
-                for job, _future in batch:
-                    try:
-                        results.append(self._save_one(session, job))
-                    except Exception as exc:  # that article alone is lost (and retried)
-                        results.append(exc)
-        except Exception as exc:  # the commit failed: nothing of the batch was stored
-            results = [exc] * len(batch)
-        results = [_as_store_error(r) if isinstance(r, Exception) else r for r in results]
+        jobs = [job for job, _future in batch]
+        written: list[SaveResult] | list[SaveResult | Exception] | None
+        written = self._write_at_once(jobs)
+        if written is None:
+            written = self._write_guarded(jobs)
+        results = [_as_store_error(r) if isinstance(r, Exception) else r for r in written]
         if self._timings is not None:
             self._timings.store_s += time.thread_time() - started
         for (_job, future), result in zip(batch, results, strict=True):
@@ -207,7 +205,46 @@ class _BatchWriter:
             else:
                 future.set_result(result)
 
-    def _save_one(self, session: Any, job: _SaveJob, attempts: int = 3) -> tuple[str, int | None]:
+    def _write_at_once(self, jobs: list[_SaveJob]) -> list[SaveResult] | None:
+        """The batch without a savepoint per article: None, and nothing stored, when any of
+        it failed (a lost race with another writer, a bad article), for ``_write_guarded``
+        to write it again. A savepoint costs SQLite a copy of every page it changes."""
+        try:
+            with self.store.session() as session:
+                fetchstate.begin_write(session)
+                return [
+                    identity.save_entry(
+                        session,
+                        job.record,
+                        source_id=job.source_id,
+                        guid=job.guid,
+                        entry_url=job.entry_url,
+                        vendor_ids=self.vendor_ids,
+                        guarded=False,
+                    )
+                    for job in jobs
+                ]
+        except Exception:
+            log.debug("batch written again, one savepoint an article", exc_info=True)
+            return None
+
+    def _write_guarded(self, jobs: list[_SaveJob]) -> list[SaveResult | Exception]:
+        """The batch with a savepoint per article: one that fails is lost alone (and
+        retried by a later run), unless the commit fails, which loses the batch."""
+        results: list[SaveResult | Exception] = []
+        try:
+            with self.store.session() as session:
+                fetchstate.begin_write(session)
+                for job in jobs:
+                    try:
+                        results.append(self._save_one(session, job))
+                    except Exception as exc:  # that article alone is lost (and retried)
+                        results.append(exc)
+        except Exception as exc:  # the commit failed: nothing of the batch was stored
+            results = [exc] * len(jobs)
+        return results
+
+    def _save_one(self, session: Any, job: _SaveJob, attempts: int = 3) -> SaveResult:
         for attempt in range(attempts):
             try:
                 with session.begin_nested():
