@@ -18,7 +18,11 @@
 4. Measures, on the same feeds and pages, the floors, spread over one process per core:
    (a) feedparser on every feed + ``trafilatura.extract(html, include_comments=False)`` on
    every page; (b) (a) plus our own vendor, product, relation and event extraction
-   (``tracker.extract.extract_text`` with the extractor the command loads) on that text.
+   (``tracker.extract.extract_text`` with the extractor the command loads) on that text;
+   (c) (b) plus what the command cannot leave out and (b) does: the requests, as CPU of a bare
+   httpx2 client getting every feed and page 16 at once, and the writes, as CPU of sqlite3
+   alone writing (b)'s articles and findings into the migrated schema (its indexes and
+   triggers), 64 articles a transaction.
 5. Paired, page by page in one process: the page-text step as the workers run it
    (``tracker.ingest.work``, the entry's title and date given) against ``trafilatura.extract``.
 
@@ -240,8 +244,9 @@ def _warm(config: str) -> None:
     )
 
 
-def _floor_feed(feed_path: str) -> tuple[float, float, int]:
-    """CPU seconds of floor (a) and of our extraction on top of it, for one feed's entries."""
+def _floor_feed(feed_path: str) -> tuple[float, float, list[tuple[str, str, str, Any]]]:
+    """CPU seconds of floor (a) and of our extraction on top of it, for one feed's entries;
+    each entry's link, title, text and extraction (for floor (c)'s writes)."""
     import feedparser
     import trafilatura
 
@@ -252,23 +257,147 @@ def _floor_feed(feed_path: str) -> tuple[float, float, int]:
     floor_a = time.thread_time() - started
     ours = 0.0
     site = Path(feed_path).parent.parent
+    found: list[tuple[str, str, str, Any]] = []
     for entry in feed.entries:
         body = (site / "p" / entry.link.rsplit("/", 1)[1]).read_bytes()
         started = time.thread_time()
         text = trafilatura.extract(body, include_comments=False) or ""
         middle = time.thread_time()
-        extract_text(_EXTRACTOR, entry.get("title", ""), text, None, ARTICLE_BUDGET_S)
+        title = entry.get("title", "")
+        extraction = extract_text(_EXTRACTOR, title, text, None, ARTICLE_BUDGET_S)
         floor_a += middle - started
         ours += time.thread_time() - middle
-    return floor_a, ours, len(feed.entries)
+        found.append((entry.link, title, text, extraction))
+    return floor_a, ours, found
+
+
+REQUESTS = """
+import asyncio, sys, time
+import httpx2
+async def main(urls):
+    async with httpx2.AsyncClient(limits=httpx2.Limits(max_connections=16), timeout=120) as client:
+        gate = asyncio.Semaphore(16)
+        async def get(url):
+            async with gate:
+                response = await client.get(url)
+                response.raise_for_status()
+                return len(response.content)
+        started = time.process_time()
+        await asyncio.gather(*(get(url) for url in urls))
+        print(time.process_time() - started)
+asyncio.run(main(sys.stdin.read().split()))
+"""
+
+
+def requests_floor(urls: list[str]) -> float:
+    """CPU seconds of a bare httpx2 client getting every URL, 16 at once as the command does
+    (its start-up left out): no limits on size or time, no robots.txt, no redirects handled."""
+    done = subprocess.run(
+        [sys.executable, "-c", REQUESTS],
+        input="\n".join(urls),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout)
+
+
+def writes_floor(found: list[tuple[str, str, str, Any]], db: Path, vendors_file: Path) -> float:
+    """CPU seconds of writing the articles and their findings' rows by sqlite3 alone, in
+    transactions of 64 articles without savepoints (the schema, its indexes and triggers as
+    migrated; no text hash, so its unique index is left out): the statements compiled once,
+    every value converted by its column's type."""
+    import sqlite3
+
+    from sqlalchemy import insert
+    from sqlalchemy.dialects import sqlite
+
+    from tracker.catalog.gazetteer import load_gazetteer
+    from tracker.store import Store
+    from tracker.store import tables as t
+    from tracker.store.identity import sync_vendor_ids
+    from tracker.store.sources import upsert_source
+
+    store = Store(f"sqlite:///{db}")
+    vendor_ids = sync_vendor_ids(store, load_gazetteer(vendors_file))
+    with store.session() as session:
+        source_id = upsert_source(session, "floor", "http://127.0.0.1/floor.xml").id
+    store.close()
+    dialect = sqlite.dialect()
+    statements: dict[Any, tuple[str, list[Any]]] = {}
+    for model in (t.Article, t.ArticleSource, t.Mention, t.ProductMention, t.Relation, t.Event):
+        table = model.__table__  # type: ignore[attr-defined]
+        columns = [c for c in table.columns if c.name != "id"]
+        sql = str(insert(table).compile(dialect=dialect, column_keys=[c.name for c in columns]))
+        statements[model] = (sql, [c.type.bind_processor(dialect) for c in columns])
+    statements[t.EventVendor] = ("INSERT INTO event_vendor (event_id, vendor) VALUES (?, ?)", [])
+
+    def row(model: Any, *values: Any) -> tuple[Any, ...]:
+        convert = statements[model][1]
+        return tuple(f(v) if f else v for f, v in zip(convert, values, strict=True))
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    started = time.process_time()
+    for first in range(0, len(found), 64):
+        conn.execute("BEGIN IMMEDIATE")
+        for url, title, text, x in found[first : first + 64]:
+            now = datetime.now(UTC)
+            ids = sorted({vendor_ids[m.vendor] for m in x.mentions if m.vendor in vendor_ids})
+            article = conn.execute(
+                statements[t.Article][0],
+                row(t.Article, url, url, title, "", text, "page", None, "", None, now, ids),
+            ).lastrowid
+            conn.execute(
+                statements[t.ArticleSource][0],
+                row(t.ArticleSource, article, source_id, url, url, now),
+            )
+            conn.executemany(
+                statements[t.Mention][0],
+                [
+                    (article, vendor_ids[m.vendor], m.surface, m.sentence, m.start, m.end)
+                    for m in x.mentions
+                    if m.vendor in vendor_ids
+                ],
+            )
+            conn.executemany(
+                statements[t.ProductMention][0],
+                [
+                    (article, p.catalog_id, p.name, p.vendor, p.category, p.surface, p.sentence)
+                    for p in x.products
+                ],
+            )
+            conn.executemany(
+                statements[t.Relation][0],
+                [
+                    row(t.Relation, article, r.supplier, r.customer, r.product, r.status,
+                        r.confidence, r.evidence, r.attribution, None)
+                    for r in x.relations
+                ],
+            )  # fmt: skip
+            for e in x.events:
+                event = conn.execute(
+                    statements[t.Event][0], (article, e.type, e.evidence, e.attribution)
+                ).lastrowid
+                conn.executemany(statements[t.EventVendor][0], [(event, v) for v in e.vendors])
+            conn.executemany(
+                "INSERT INTO vendor_candidate (article_id, name, sentence) VALUES (?, ?, ?)",
+                [(article, c.name, c.sentence) for c in x.candidates],
+            )
+        conn.execute("COMMIT")
+    spent = time.process_time() - started
+    conn.close()
+    return spent
 
 
 def _wait(_: int) -> None:
     time.sleep(0.5)
 
 
-def run_floors(site: Path, config: Path, processes: int) -> dict[str, float]:
-    """Floors (a) and (b), CPU seconds summed over the workers (start-up left out)."""
+def run_floors(site: Path, config: Path, processes: int, port: int) -> dict[str, float]:
+    """Floors (a) and (b), CPU seconds summed over the workers (start-up left out), and (c):
+    (b) plus the requests (``requests_floor``) and the writes (``writes_floor``)."""
     feeds = [str(p) for p in sorted((site / "feeds").glob("*.xml"))]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
@@ -280,7 +409,21 @@ def run_floors(site: Path, config: Path, processes: int) -> dict[str, float]:
         wall_s = time.perf_counter() - started
     floor_a = sum(r[0] for r in results)
     ours = sum(r[1] for r in results)
-    return {"a_s": floor_a, "b_s": floor_a + ours, "wall_s": wall_s}
+    found = [item for r in results for item in r[2]]
+    feed_urls = [f"http://127.0.0.1:{port}/feeds/{Path(f).name}" for f in feeds]
+    requests_s = requests_floor(feed_urls + [link for link, *_ in found])
+    writes_s = writes_floor(found, site.parent / "floor.db", ROOT / "config" / "vendors.toml")
+    for leftover in site.parent.glob("floor.db*"):
+        leftover.unlink()
+    b_s = floor_a + ours
+    return {
+        "a_s": floor_a,
+        "b_s": b_s,
+        "requests_s": requests_s,
+        "writes_s": writes_s,
+        "c_s": b_s + requests_s + writes_s,
+        "wall_s": wall_s,
+    }
 
 
 PAIRED = """
@@ -427,12 +570,14 @@ def main() -> int:
                 for label, checkout in steps:
                     load = os.getloadavg()[0]
                     if checkout is None:
-                        floors = run_floors(site, config, cores)
+                        floors = run_floors(site, config, cores, port)
                         rows.append({"round": round_no, "kind": "floors", "load": load, **floors})
                         print(
                             f"round {round_no + 1} floors: (a) feedparser + trafilatura.extract "
                             f"{floors['a_s']:.1f} CPU s, (b) (a) + our extraction "
-                            f"{floors['b_s']:.1f} CPU s (load {load:.2f})"
+                            f"{floors['b_s']:.1f} CPU s, (c) (b) + bare requests "
+                            f"{floors['requests_s']:.1f} s + bare writes {floors['writes_s']:.1f} s"
+                            f" = {floors['c_s']:.1f} CPU s (load {load:.2f})"
                         )
                         continue
                     db = tmp / f"r{round_no}-{len(rows)}.db"
@@ -464,9 +609,12 @@ def main() -> int:
                 b = statistics.median(r["b_s"] for r in floors_rows)
                 ratios_a = [r["cpu_s"] / f["a_s"] for r, f in zip(runs, floors_rows, strict=False)]
                 ratios_b = [r["cpu_s"] / f["b_s"] for r, f in zip(runs, floors_rows, strict=False)]
+                c = statistics.median(r["c_s"] for r in floors_rows)
+                ratios_c = [r["cpu_s"] / f["c_s"] for r, f in zip(runs, floors_rows, strict=False)]
                 line += (
                     f"; / floor (a) {a:.1f} s = {min(ratios_a):.2f}-{max(ratios_a):.2f}, "
-                    f"/ floor (b) {b:.1f} s = {min(ratios_b):.2f}-{max(ratios_b):.2f} (per round)"
+                    f"/ floor (b) {b:.1f} s = {min(ratios_b):.2f}-{max(ratios_b):.2f}, "
+                    f"/ floor (c) {c:.1f} s = {min(ratios_c):.2f}-{max(ratios_c):.2f} (per round)"
                 )
             print(line)
             paired = run_paired(checkout, config, site, pages, args.paired)
