@@ -4,12 +4,16 @@ parses in threads (``workers = 1`` in tests/conftest.py's configs)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
+import pickle
 import signal
+from datetime import UTC, datetime
 
 import pytest
 
 from tests.conftest import SITE, VENDORS
+from tracker import models
 from tracker.extract import load_extractor
 from tracker.ingest.work import CpuPool, PageJob, extract_article
 
@@ -87,3 +91,35 @@ def test_a_pool_stopped_before_it_had_an_extractor_stops_its_workers() -> None:
     pool.start()
     pool.shutdown()  # returns: the workers waiting for an extractor give up
     assert pool._executor is None
+
+
+def test_findings_cross_processes_as_their_fields() -> None:
+    """Worker results are pickled field by field (``tracker.models.Crossing``): every field,
+    in the order the class takes them, comes back equal."""
+    crossing = [cls for cls in vars(models).values() if isinstance(cls, type)]
+    crossing = [
+        cls for cls in crossing if issubclass(cls, models.Crossing) and cls is not models.Crossing
+    ]
+    assert {c.__name__ for c in crossing} >= {"VendorMention", "Relation", "Event", "FeedEntry"}
+    for cls in crossing:
+        assert cls.__slots__ == tuple(f.name for f in dataclasses.fields(cls)), cls
+    extractor = load_extractor(VENDORS)
+    job = PageJob(
+        canonical_url="https://news.example/luxshare",
+        title="",
+        summary="",
+        published_at=datetime(2026, 11, 3, 8, 30, tzinfo=UTC),
+        fallback_label="news.example",
+        page_body=PAGE.read_bytes(),
+        page_url="https://news.example/luxshare",
+        page_content_type="text/html; charset=utf-8",
+    )
+    record = extract_article(job, extractor).value
+    extraction = record.extraction
+    assert extraction.mentions
+    assert extraction.relations or extraction.events or extraction.products
+    back = pickle.loads(pickle.dumps(record))
+    assert back == record
+    assert [type(m) for m in back.extraction.mentions] == [type(m) for m in extraction.mentions]
+    entry = models.FeedEntry("g", None, "t", "s", None, datetime(2026, 1, 2, tzinfo=UTC))
+    assert pickle.loads(pickle.dumps(entry)) == entry
