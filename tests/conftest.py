@@ -23,6 +23,7 @@ from tracker.catalog.gazetteer import Gazetteer, load_gazetteer
 from tracker.cli.app import app
 from tracker.devserver import serve_directory
 from tracker.extract import Extractor, VendorMatcher
+from tracker.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -253,6 +254,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: a SQLite file, then a throwaway PostgreSQL database."""
     with database(request.param, tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """A migrated store on ``db_url``: SQLite, then PostgreSQL."""
+    db = Store(db_url)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 @pytest.fixture

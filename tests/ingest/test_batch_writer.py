@@ -6,10 +6,8 @@ nothing of the first attempt stays behind."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy import event, text
 
 from tests.conftest import VENDORS, query
@@ -71,15 +69,6 @@ def _job(source_id: int, i: int, title: str | None = None, url: str | None = Non
         extraction=_extraction(i),
     )
     return _SaveJob(record, source_id, guid=f"{source_id}-{i}", entry_url=url)
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    store = Store(db_url)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _sources(store: Store) -> tuple[int, int]:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -22,13 +21,6 @@ from tracker.store.tables import FetchLog, Source
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 CUTOFF = NOW - timedelta(days=90)
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    store = Store(db_url)
-    yield store
-    store.close()
 
 
 def _seed(store: Store, ages_days: dict[str, list[float]], now: datetime = NOW) -> dict[str, int]:

@@ -212,18 +212,7 @@ class _BatchWriter:
         try:
             with self.store.session() as session:
                 fetchstate.begin_write(session)
-                return [
-                    identity.save_entry(
-                        session,
-                        job.record,
-                        source_id=job.source_id,
-                        guid=job.guid,
-                        entry_url=job.entry_url,
-                        vendor_ids=self.vendor_ids,
-                        guarded=False,
-                    )
-                    for job in jobs
-                ]
+                return [self._save(session, job, guarded=False) for job in jobs]
         except Exception:
             log.debug("batch written again, one savepoint an article", exc_info=True)
             return None
@@ -244,18 +233,22 @@ class _BatchWriter:
             results = [exc] * len(jobs)
         return results
 
+    def _save(self, session: Any, job: _SaveJob, *, guarded: bool) -> SaveResult:
+        return identity.save_entry(
+            session,
+            job.record,
+            source_id=job.source_id,
+            guid=job.guid,
+            entry_url=job.entry_url,
+            vendor_ids=self.vendor_ids,
+            guarded=guarded,
+        )
+
     def _save_one(self, session: Any, job: _SaveJob, attempts: int = 3) -> SaveResult:
         for attempt in range(attempts):
             try:
                 with session.begin_nested():
-                    return identity.save_entry(
-                        session,
-                        job.record,
-                        source_id=job.source_id,
-                        guid=job.guid,
-                        entry_url=job.entry_url,
-                        vendor_ids=self.vendor_ids,
-                    )
+                    return self._save(session, job, guarded=True)
             except Exception as exc:
                 # Lost a lock race with another writer (only this savepoint is rolled back):
                 # the retry waits for the other's commit, then finds the article and links it.
