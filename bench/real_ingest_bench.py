@@ -325,12 +325,14 @@ def writes_floor(found: list[tuple[str, str, str, Any]], db: Path, vendors_file:
     store.close()
     dialect = sqlite.dialect()
     statements: dict[Any, tuple[str, list[Any]]] = {}
-    for model in (t.Article, t.ArticleSource, t.Mention, t.ProductMention, t.Relation, t.Event):
+    for model in (
+        *(t.Article, t.ArticleSource, t.Mention, t.ProductMention, t.Relation, t.Event),
+        *(t.EventVendor, t.VendorCandidate),
+    ):
         table = model.__table__  # type: ignore[attr-defined]
         columns = [c for c in table.columns if c.name != "id"]
         sql = str(insert(table).compile(dialect=dialect, column_keys=[c.name for c in columns]))
         statements[model] = (sql, [c.type.bind_processor(dialect) for c in columns])
-    statements[t.EventVendor] = ("INSERT INTO event_vendor (event_id, vendor) VALUES (?, ?)", [])
 
     def row(model: Any, *values: Any) -> tuple[Any, ...]:
         convert = statements[model][1]
@@ -382,7 +384,7 @@ def writes_floor(found: list[tuple[str, str, str, Any]], db: Path, vendors_file:
                 ).lastrowid
                 conn.executemany(statements[t.EventVendor][0], [(event, v) for v in e.vendors])
             conn.executemany(
-                "INSERT INTO vendor_candidate (article_id, name, sentence) VALUES (?, ?, ?)",
+                statements[t.VendorCandidate][0],
                 [(article, c.name, c.sentence) for c in x.candidates],
             )
         conn.execute("COMMIT")
